@@ -1,0 +1,144 @@
+import { z } from 'zod';
+
+// The one view of process.env (after the Hive console's environment.ts): a zod model per
+// concern, every problem reported at once with the variable's name, never its value.
+
+/** Empty variables (`FOO=` in an env file) mean "unset", not "empty string". */
+function unsetIfEmpty(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === '' ? undefined : value]));
+}
+
+const integer = (min: number, max: number) =>
+  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+
+const httpUrl = z
+  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+  .transform((url) => url.replace(/\/+$/, ''));
+
+const ServerEnv = z.object({
+  PORT: integer(0, 65_535).default(4001),
+  /** Unset: all interfaces. */
+  HOST: z.string().min(1).optional(),
+  SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+});
+
+const LoggingEnv = z.object({
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+function providerEnv(keyVariable: string, urlVariable: string, key: z.ZodType<string>, defaultBaseUrl: string) {
+  const shape: Record<string, z.ZodOptional<z.ZodType<string>>> = { [keyVariable]: key.optional(), [urlVariable]: httpUrl.optional() };
+  return z
+    .object(shape)
+    .superRefine((values, context) => {
+      // A base URL without a key would silently talk to the emulator instead: refuse it.
+      if (values[urlVariable] !== undefined && values[keyVariable] === undefined) {
+        context.addIssue({ code: 'custom', path: [keyVariable], message: `must be set when ${urlVariable} is set` });
+      }
+    })
+    .transform((values): ProviderCredentials | null => {
+      const apiKey = values[keyVariable];
+      return apiKey === undefined ? null : { apiKey, baseUrl: values[urlVariable] ?? defaultBaseUrl };
+    });
+}
+
+const ZopayEnv = providerEnv(
+  'ZOPAY_API_KEY',
+  'ZOPAY_BASE_URL',
+  z.string().regex(/^sk_(live|test)_\S+$/, 'must be a Zopay Connect key (sk_live_... or sk_test_...)'),
+  'https://api.zopay.cash/connect/v1',
+);
+
+const ZiinaEnv = providerEnv('ZIINA_API_KEY', 'ZIINA_BASE_URL', z.string().regex(/^\S+$/, 'must not contain spaces'), 'https://api-v2.ziina.com/api');
+
+const ProviderHttpEnv = z.object({
+  /** Whole budget of one provider call, retries included; well under a router's 30 s. */
+  PROVIDER_DEADLINE_MS: integer(100, 25_000).default(10_000),
+  PROVIDER_CONNECT_TIMEOUT_MS: integer(50, 25_000).default(3_000),
+  /** Per attempt: wait for the response headers, and longest silence inside the body. */
+  PROVIDER_READ_TIMEOUT_MS: integer(50, 25_000).default(8_000),
+  PROVIDER_MAX_CONNECTIONS: integer(1, 1_024).default(64),
+  PROVIDER_MAX_RETRIES: integer(0, 2).default(2),
+  PROVIDER_RETRY_BASE_DELAY_MS: integer(0, 5_000).default(100),
+});
+
+const IdempotencyEnv = z.object({
+  /** How long a duplicate create waits for the first one before IDEMPOTENCY_KEY_IN_USE. */
+  IDEMPOTENCY_WAIT_MS: integer(0, 60_000).default(15_000),
+});
+
+const Environment = z.object({
+  server: ServerEnv,
+  logging: LoggingEnv,
+  zopay: ZopayEnv,
+  ziina: ZiinaEnv,
+  providerHttp: ProviderHttpEnv,
+  idempotency: IdempotencyEnv,
+});
+
+export interface ProviderCredentials {
+  readonly apiKey: string;
+  readonly baseUrl: string;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string | undefined;
+  readonly shutdownGraceMs: number;
+  readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
+  /** Null: the provider's key is unset, so its built-in emulator is used. */
+  readonly zopay: ProviderCredentials | null;
+  readonly ziina: ProviderCredentials | null;
+  readonly providerHttp: {
+    readonly deadlineMs: number;
+    readonly connectTimeoutMs: number;
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+    readonly maxConnectionsPerOrigin: number;
+    readonly maxRetries: number;
+    readonly retryBaseDelayMs: number;
+  };
+  readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number };
+}
+
+export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
+
+/** Zopay replays an Idempotency-Key for 24 h; our own record lasts as long. */
+const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+  const values = unsetIfEmpty(env);
+  const parsed = Environment.safeParse({
+    server: values,
+    logging: values,
+    zopay: values,
+    ziina: values,
+    providerHttp: values,
+    idempotency: values,
+  });
+  if (!parsed.success) {
+    return { ok: false, problems: parsed.error.issues.map((issue) => `${String(issue.path.at(-1))} ${issue.message}`) };
+  }
+  const { server, logging, zopay, ziina, providerHttp, idempotency } = parsed.data;
+  return {
+    ok: true,
+    config: {
+      port: server.PORT,
+      host: server.HOST,
+      shutdownGraceMs: server.SHUTDOWN_GRACE_MS,
+      logLevel: logging.LOG_LEVEL,
+      zopay,
+      ziina,
+      providerHttp: {
+        deadlineMs: providerHttp.PROVIDER_DEADLINE_MS,
+        connectTimeoutMs: providerHttp.PROVIDER_CONNECT_TIMEOUT_MS,
+        headersTimeoutMs: providerHttp.PROVIDER_READ_TIMEOUT_MS,
+        bodyTimeoutMs: providerHttp.PROVIDER_READ_TIMEOUT_MS,
+        maxConnectionsPerOrigin: providerHttp.PROVIDER_MAX_CONNECTIONS,
+        maxRetries: providerHttp.PROVIDER_MAX_RETRIES,
+        retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
+      },
+      idempotency: { waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS, retentionMs: IDEMPOTENCY_RETENTION_MS },
+    },
+  };
+}

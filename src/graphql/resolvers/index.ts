@@ -1,0 +1,14 @@
+import type { Resolvers } from '../generated/resolvers-types.ts';
+import { scalarResolvers } from '../scalars/index.ts';
+import { createPaymentIntentPayloadResolvers, mutationResolvers } from './mutation-resolvers.ts';
+import { paymentIntentDetailsResolvers, paymentIntentResolvers } from './payment-intent-resolvers.ts';
+import { queryResolvers } from './query-resolvers.ts';
+
+export const resolvers: Resolvers = {
+  ...scalarResolvers,
+  Query: queryResolvers,
+  Mutation: mutationResolvers,
+  CreatePaymentIntentPayload: createPaymentIntentPayloadResolvers,
+  PaymentIntent: paymentIntentResolvers,
+  PaymentIntentDetails: paymentIntentDetailsResolvers,
+};

@@ -1,0 +1,36 @@
+import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
+import { DecimalFormatError, parseDecimal, type Decimal } from '../../money/decimal.ts';
+
+function decimalOrError(text: string): Decimal {
+  try {
+    return parseDecimal(text);
+  } catch (error) {
+    if (error instanceof DecimalFormatError) throw new GraphQLError(`Decimal: ${error.message}`);
+    throw error;
+  }
+}
+
+/**
+ * Exact decimal as a string on the wire. A literal in a query may be written as a string, an
+ * Int or a Float: graphql-js keeps a literal's source text, so `10.50` stays "10.50" and never
+ * passes through a binary float. In JSON variables only strings are accepted: a JSON number has
+ * already been read as a binary float by the time it gets here.
+ */
+export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
+  name: 'Decimal',
+  description: 'Exact decimal number, serialized as a string such as "10.50". Never a binary float.',
+  serialize(value) {
+    if (typeof value !== 'string') throw new GraphQLError('Decimal: only exact decimal strings can be serialized');
+    return decimalOrError(value);
+  },
+  parseValue(value) {
+    if (typeof value !== 'string') {
+      throw new GraphQLError('Decimal: variables must give decimals as strings, e.g. "10.50" (a JSON number is a binary float)');
+    }
+    return decimalOrError(value);
+  },
+  parseLiteral(ast) {
+    if (ast.kind === Kind.STRING || ast.kind === Kind.FLOAT || ast.kind === Kind.INT) return decimalOrError(ast.value);
+    throw new GraphQLError('Decimal: expected a string, Int or Float literal', { nodes: ast });
+  },
+});

@@ -1,0 +1,46 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
+import type { Logger } from '../logging/logger.ts';
+import { handleGraphQLRequest, writeJson } from './graphql-http-handler.ts';
+import { RequestBodyTooLargeError } from './request-body.ts';
+
+export interface RequestRouterOptions<TContext extends BaseContext> {
+  readonly apollo: ApolloServer<TContext>;
+  readonly context: ContextThunk<TContext>;
+  /** False while starting or draining, so a load balancer or router stops sending traffic. */
+  readonly isReady: () => boolean;
+  readonly logger: Logger;
+  readonly maxBodyBytes: number;
+}
+
+/** Routes of the subgraph's HTTP server: GraphQL and the health probes of ARCHITECTURE.md. */
+export function createRequestRouter<TContext extends BaseContext>(options: RequestRouterOptions<TContext>) {
+  return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    try {
+      switch (url.pathname) {
+        case '/graphql':
+          await handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes);
+          return;
+        case '/health/live':
+          writeJson(response, 200, { status: 'live' });
+          return;
+        case '/health/ready':
+          // A provider outage does not make us unready (ARCHITECTURE.md, "health").
+          if (options.isReady()) writeJson(response, 200, { status: 'ready' });
+          else writeJson(response, 503, { status: 'not ready' });
+          return;
+        default:
+          writeJson(response, 404, { error: 'not found' });
+      }
+    } catch (error) {
+      if (error instanceof RequestBodyTooLargeError) {
+        writeJson(response, 413, { errors: [{ message: `The request body exceeds ${options.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+        return;
+      }
+      options.logger.error({ err: error, path: url.pathname }, 'request failed outside GraphQL execution');
+      if (!response.headersSent) writeJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      else response.destroy();
+    }
+  };
+}

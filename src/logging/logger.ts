@@ -1,0 +1,45 @@
+import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+
+export type Logger = PinoLogger;
+
+export interface LoggerOptions {
+  readonly level: LevelWithSilent;
+  /** Values that must never be written (API keys, webhook secrets, database passwords). */
+  readonly secrets: readonly string[];
+  /** Defaults to stdout; tests pass a stream to read what was logged. */
+  readonly destination?: NodeJS.WritableStream;
+}
+
+const REDACTED = '[redacted]';
+
+/**
+ * JSON lines on stdout whatever NODE_ENV says; pretty only for a human at a terminal.
+ * Secrets are removed twice: known header paths are redacted, and as a last line of defence
+ * every configured secret value is scrubbed from each line before it is written.
+ */
+export function createLogger(options: LoggerOptions): Logger {
+  const secrets = options.secrets.filter((secret) => secret.length >= 8);
+  const destination = options.destination ?? process.stdout;
+  const pretty = destination === process.stdout && process.stdout.isTTY;
+  return pino(
+    {
+      level: options.level,
+      base: { service: 'payments-subgraph' },
+      redact: {
+        paths: ['headers.authorization', '*.headers.authorization', 'authorization', '*.authorization'],
+        censor: REDACTED,
+      },
+      hooks: {
+        streamWrite: (line) => (secrets.length === 0 ? line : scrubSecrets(line, secrets)),
+      },
+      ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
+    },
+    pretty ? undefined : (destination as pino.DestinationStream),
+  );
+}
+
+function scrubSecrets(line: string, secrets: readonly string[]): string {
+  let scrubbed = line;
+  for (const secret of secrets) scrubbed = scrubbed.replaceAll(secret, REDACTED);
+  return scrubbed;
+}

@@ -1,0 +1,54 @@
+import Big from 'big.js';
+
+/**
+ * An exact decimal number kept as its canonical decimal text (e.g. "10.50").
+ * Branded so that an arbitrary string cannot pass for one: only parseDecimal makes it.
+ */
+export type Decimal = string & { readonly __brand: 'Decimal' };
+
+export class DecimalFormatError extends Error {
+  override readonly name = 'DecimalFormatError';
+}
+
+// Plain decimal notation: optional sign, digits, optional fraction. Checked first so that
+// the common case keeps its written digits ("10.50" stays "10.50": scale matters in money).
+const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
+// Anything else Big.js accepts (leading "+", leading zeros, exponent notation) is rewritten.
+const ANY_DECIMAL = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+// Bounds against absurd inputs ("1e999999" would expand to a megabyte of zeros).
+const MAX_TEXT_LENGTH = 100;
+const MAX_EXPANDED_DIGITS = 80;
+
+// A Big.js constructor of our own (calling Big() makes an independent copy), in strict mode:
+// it refuses JS numbers, so a binary float can never become a Decimal. The global Big stays as is.
+const ExactBig = Big();
+ExactBig.strict = true;
+const ZERO = new ExactBig('0');
+const TEN = new ExactBig('10');
+
+/** Parses decimal text exactly. Exponent notation is expanded; the result never uses it. */
+export function parseDecimal(text: string): Decimal {
+  if (text.length > MAX_TEXT_LENGTH) {
+    throw new DecimalFormatError(`a decimal has at most ${MAX_TEXT_LENGTH} characters`);
+  }
+  if (PLAIN_DECIMAL.test(text)) {
+    return (text === '-0' ? '0' : text) as Decimal;
+  }
+  if (!ANY_DECIMAL.test(text)) {
+    throw new DecimalFormatError(`"${text}" is not a decimal number`);
+  }
+  const expanded = new ExactBig(text).toFixed();
+  if (expanded.replace(/[-.]/g, '').length > MAX_EXPANDED_DIGITS) {
+    throw new DecimalFormatError(`a decimal has at most ${MAX_EXPANDED_DIGITS} digits`);
+  }
+  return expanded as Decimal;
+}
+
+export function isPositive(value: Decimal): boolean {
+  return new ExactBig(value).gt(ZERO);
+}
+
+/** Exact value of `units / 10^exponent`, written with exactly `exponent` fraction digits. */
+export function scaleDown(units: bigint | number, exponent: number): Decimal {
+  return new ExactBig(String(units)).div(TEN.pow(exponent)).toFixed(exponent) as Decimal;
+}

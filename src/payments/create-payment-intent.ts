@@ -1,0 +1,53 @@
+import type { CreatePaymentIntentInput } from '../graphql/generated/resolvers-types.ts';
+import type { IdempotentCreate } from '../idempotency/idempotent-create.ts';
+import { requestFingerprint } from '../idempotency/request-fingerprint.ts';
+import type { Logger } from '../logging/logger.ts';
+import { rejected, type CreatePaymentIntentResult } from './create-payment-intent-result.ts';
+import { createAtProvider, type ProviderRegistry } from './provider-registry.ts';
+import { validateCreateInput } from './validation/validate-create-input.ts';
+
+export interface CreatePaymentIntentDependencies {
+  readonly providers: ProviderRegistry;
+  readonly idempotentCreate: IdempotentCreate;
+  readonly logger: Logger;
+  readonly now?: () => number;
+}
+
+/**
+ * The createPaymentIntent use case: validate everything first (a bad input changes nothing
+ * and reaches no provider), then create at the chosen provider at most once per
+ * (provider, clientMutationId).
+ */
+export class CreatePaymentIntent {
+  readonly #deps: CreatePaymentIntentDependencies;
+  readonly #now: () => number;
+
+  constructor(deps: CreatePaymentIntentDependencies) {
+    this.#deps = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async execute(input: CreatePaymentIntentInput): Promise<CreatePaymentIntentResult> {
+    const { clientMutationId } = input;
+    const validation = validateCreateInput(input, this.#now());
+    if (!validation.ok) return { clientMutationId, outcome: rejected(...validation.errors), replayed: false };
+
+    const { request } = validation.value;
+    const key = { provider: request.provider, clientMutationId };
+    const { outcome, replayed } = await this.#deps.idempotentCreate.run(key, requestFingerprint(request), () =>
+      createAtProvider(this.#deps.providers, request, clientMutationId),
+    );
+    this.#deps.logger.info(
+      {
+        provider: request.provider,
+        clientMutationId,
+        replayed,
+        ...(outcome.kind === 'created'
+          ? { paymentIntentId: outcome.paymentIntent.id }
+          : { errorCodes: outcome.userErrors.map((error) => error.code) }),
+      },
+      outcome.kind === 'created' ? 'payment intent created' : 'payment intent not created',
+    );
+    return { clientMutationId, outcome, replayed };
+  }
+}

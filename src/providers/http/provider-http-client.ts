@@ -1,0 +1,173 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pRetry from 'p-retry';
+import { Agent } from 'undici';
+import type { Logger } from '../../logging/logger.ts';
+import { parseRetryAfterMs } from './retry-after.ts';
+import { ProviderTransportError, toTransportError } from './provider-transport-error.ts';
+
+export interface ProviderHttpClientOptions {
+  /** Overall budget of one call, retries and their waits included. */
+  readonly deadlineMs: number;
+  readonly connectTimeoutMs: number;
+  /** Longest wait for the response headers of one attempt. */
+  readonly headersTimeoutMs: number;
+  /** Longest silence between two body chunks of one attempt. */
+  readonly bodyTimeoutMs: number;
+  /** Connection cap of the pool kept for each provider origin. */
+  readonly maxConnectionsPerOrigin: number;
+  /** Retries after the first attempt (at most 2 by configuration). */
+  readonly maxRetries: number;
+  /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
+  readonly retryBaseDelayMs: number;
+}
+
+/**
+ * - `idempotent`: sending twice has the effect of sending once (GETs, and creates that carry the
+ *   provider's idempotency key); retried on connection failures, timeouts, 5xx and 429.
+ * - `unsafe`: a second send could create a second payment; retried only when the first one
+ *   provably never left this process (the connection was not established).
+ */
+export type RetryPolicy = 'idempotent' | 'unsafe';
+
+export interface ProviderRequest {
+  /** For logs, e.g. "zopay.create". Never a URL: log lines stay free of hosts and keys. */
+  readonly operation: string;
+  readonly method: 'GET' | 'POST';
+  readonly url: URL;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+  readonly retryPolicy: RetryPolicy;
+}
+
+export interface ProviderResponse {
+  readonly status: number;
+  readonly headers: IncomingHttpHeaders;
+  /** Always read in full, so the connection goes back to the pool. */
+  readonly body: string;
+  readonly attempts: number;
+}
+
+/** Thrown inside the retry loop for an answer worth another attempt; unwrapped when retries run out. */
+class RetryableAnswer extends Error {
+  readonly response: Omit<ProviderResponse, 'attempts'>;
+  constructor(response: Omit<ProviderResponse, 'attempts'>) {
+    super(`provider answered ${response.status}`);
+    this.response = response;
+  }
+}
+
+function isRetryableStatus(status: number): boolean {
+  return status === 429 || status >= 500;
+}
+
+/**
+ * The one place that talks HTTP to providers (after stripe-node's RequestSender): pooled
+ * keep-alive connections per origin, timeouts at every stage, one deadline per call, and
+ * retries with exponential backoff and jitter that honour Retry-After and never outlive the
+ * deadline. A provider's answer is returned whatever its status; only the absence of an
+ * answer is thrown (ProviderTransportError).
+ */
+export class ProviderHttpClient {
+  readonly #options: ProviderHttpClientOptions;
+  readonly #logger: Logger;
+  readonly #agent: Agent;
+
+  constructor(options: ProviderHttpClientOptions, logger: Logger) {
+    this.#options = options;
+    this.#logger = logger;
+    // An Agent keeps one Pool per origin, so each provider gets its own capped pool.
+    this.#agent = new Agent({
+      connections: options.maxConnectionsPerOrigin,
+      connect: { timeout: options.connectTimeoutMs },
+      headersTimeout: options.headersTimeoutMs,
+      bodyTimeout: options.bodyTimeoutMs,
+      // Provider answers are small JSON documents; anything bigger is an attack or a bug.
+      maxResponseSize: 1024 * 1024,
+    });
+  }
+
+  async send(request: ProviderRequest): Promise<ProviderResponse> {
+    const deadline = AbortSignal.timeout(this.#options.deadlineMs);
+    const startedAt = performance.now();
+    let attempts = 0;
+    let notBefore = 0;
+
+    const attempt = async (): Promise<ProviderResponse> => {
+      const wait = notBefore - performance.now();
+      if (wait > 0) await sleep(wait, undefined, { signal: deadline });
+      attempts += 1;
+      const response = await this.#sendOnce(request, deadline);
+      if (isRetryableStatus(response.status)) throw new RetryableAnswer(response);
+      return { ...response, attempts };
+    };
+
+    const shouldRetry = (error: Error): boolean => {
+      if (error instanceof ProviderTransportError) {
+        return request.retryPolicy === 'idempotent' || !error.requestSent;
+      }
+      if (!(error instanceof RetryableAnswer) || request.retryPolicy !== 'idempotent') return false;
+      const retryAfterMs = parseRetryAfterMs(firstHeader(error.response.headers['retry-after']), Date.now()) ?? 0;
+      const remainingMs = this.#options.deadlineMs - (performance.now() - startedAt);
+      if (retryAfterMs >= remainingMs) return false;
+      notBefore = performance.now() + retryAfterMs;
+      return true;
+    };
+
+    try {
+      return await pRetry(attempt, {
+        retries: this.#options.maxRetries,
+        factor: 2,
+        minTimeout: this.#options.retryBaseDelayMs,
+        randomize: true,
+        maxRetryTime: this.#options.deadlineMs,
+        signal: deadline,
+        shouldRetry: ({ error }) => shouldRetry(error),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
+          this.#logger.warn(
+            { operation: request.operation, attempt: attemptNumber, retriesLeft, failure: describeFailure(error) },
+            'provider call attempt failed',
+          );
+        },
+      });
+    } catch (error) {
+      if (error instanceof RetryableAnswer) return { ...error.response, attempts };
+      if (error instanceof ProviderTransportError) throw error;
+      // The deadline fired while waiting between attempts.
+      if (deadline.aborted) throw new ProviderTransportError('timeout', attempts > 0, { cause: error });
+      throw error;
+    }
+  }
+
+  async #sendOnce(request: ProviderRequest, signal: AbortSignal): Promise<Omit<ProviderResponse, 'attempts'>> {
+    try {
+      const response = await this.#agent.request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body ?? null,
+        signal,
+      });
+      const body = await response.body.text();
+      return { status: response.statusCode, headers: response.headers, body };
+    } catch (error) {
+      throw toTransportError(error);
+    }
+  }
+
+  /** Closes the pools once in-flight calls are done. */
+  async close(): Promise<void> {
+    await this.#agent.close();
+  }
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function describeFailure(error: Error): Record<string, unknown> {
+  if (error instanceof RetryableAnswer) return { status: error.response.status };
+  if (error instanceof ProviderTransportError) return { reason: error.reason, requestSent: error.requestSent };
+  return { error: error.name };
+}

@@ -1,0 +1,88 @@
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { EmulatorResponse } from '../../../emulators/emulator-exchange.ts';
+
+/**
+ * Zopay's Idempotency-Key store (providers.md, seed 000): same key + same body within 24 h replays the
+ * original response verbatim; same key + different body is 409 idempotency_conflict. Keys are scoped
+ * per API key, like the partner org the real store scopes them to.
+ */
+
+const REPLAY_WINDOW_MS = 24 * 60 * 60 * 1000;
+const MAX_KEY_LENGTH = 255;
+const PRINTABLE_ASCII = /^[\x20-\x7e]+$/;
+
+export type IdempotencyKeyHeader =
+  | { readonly key: string }
+  | { readonly error: 'idempotency_key_required' | 'idempotency_key_invalid'; readonly message: string };
+
+/** The header is parsed before auth, so a bad header is a 400 on its own (seed 000). */
+export function readIdempotencyKey(headers: IncomingHttpHeaders): IdempotencyKeyHeader {
+  const value = headers['idempotency-key'];
+  if (value === undefined) {
+    return { error: 'idempotency_key_required', message: 'The Idempotency-Key header is required for this endpoint' };
+  }
+  const key = Array.isArray(value) ? value.join(', ') : value;
+  if (key.length > MAX_KEY_LENGTH || !PRINTABLE_ASCII.test(key)) {
+    return {
+      error: 'idempotency_key_invalid',
+      message: `The Idempotency-Key header must be 1 to ${MAX_KEY_LENGTH} printable ASCII characters`,
+    };
+  }
+  return { key };
+}
+
+export type IdempotencyClaim =
+  | {
+      readonly outcome: 'claimed';
+      /** Stores the handler's answer for later replays. */
+      complete(response: EmulatorResponse): void;
+      /** Frees the key when the handler never completed (e.g. the emulator closed mid-request); no-op after complete. */
+      release(): void;
+    }
+  | { readonly outcome: 'replay'; readonly response: EmulatorResponse }
+  | { readonly outcome: 'conflict' }
+  | { readonly outcome: 'in_use' };
+
+interface Entry {
+  readonly bodyDigest: string;
+  /** Undefined while the first request with this key is still being handled. */
+  stored?: { readonly response: EmulatorResponse; readonly at: number };
+}
+
+export class IdempotencyStore {
+  readonly #entries = new Map<string, Entry>();
+  readonly #now: () => number;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  /** @param body the raw request bytes: a replay needs a byte-identical body. */
+  claim(scope: string, key: string, body: Buffer): IdempotencyClaim {
+    const entryKey = JSON.stringify([scope, key]);
+    const bodyDigest = createHash('sha256').update(body).digest('hex');
+    const existing = this.#entries.get(entryKey);
+    if (existing !== undefined) {
+      if (existing.stored === undefined) {
+        return { outcome: 'in_use' };
+      }
+      if (this.#now() - existing.stored.at < REPLAY_WINDOW_MS) {
+        return existing.bodyDigest === bodyDigest ? { outcome: 'replay', response: existing.stored.response } : { outcome: 'conflict' };
+      }
+    }
+    const entry: Entry = { bodyDigest };
+    this.#entries.set(entryKey, entry);
+    return {
+      outcome: 'claimed',
+      complete: (response) => {
+        entry.stored = { response, at: this.#now() };
+      },
+      release: () => {
+        if (entry.stored === undefined && this.#entries.get(entryKey) === entry) {
+          this.#entries.delete(entryKey);
+        }
+      },
+    };
+  }
+}

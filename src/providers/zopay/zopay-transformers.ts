@@ -1,0 +1,146 @@
+import { z } from 'zod';
+import { DecimalFormatError, parseDecimal } from '../../money/decimal.ts';
+import type { ZopayCreateRequest } from '../../payments/create-payment-intent-command.ts';
+import type { PaymentIntent } from '../../payments/payment-intent.ts';
+import { formatPaymentIntentId } from '../../payments/payment-intent-id.ts';
+import type { ParsedJsonBody } from '../json-body.ts';
+import { isoInstantOrNull, optionalObject, optionalString } from '../lenient.ts';
+import type { ProviderErrorDetails } from '../provider-answer-classification.ts';
+import { ProviderContractError } from '../provider-contract.ts';
+import { zopayStatus } from './zopay-status.ts';
+
+// Wire types of Zopay Connect and pure conversions to and from the domain. No I/O here.
+// Request: shared/design/seeds (POST /payment-intents). Response and errors are not public:
+// the assumptions of providers.md are read leniently, only `id` is required.
+
+/** POST /payment-intents body. Zopay answers 422 to unknown fields, so only these exist. */
+export interface ZopayCreateBody {
+  /** A decimal string: Zopay prefers it to a JSON number to avoid float loss. */
+  readonly amount: string;
+  readonly currencies: readonly string[];
+  readonly external_ref?: string;
+  readonly description?: string;
+  readonly metadata?: Readonly<Record<string, unknown>>;
+}
+
+export function toZopayCreateBody(request: ZopayCreateRequest): ZopayCreateBody {
+  return {
+    amount: request.amount,
+    currencies: request.currencies,
+    ...(request.externalRef !== null && { external_ref: request.externalRef }),
+    ...(request.description !== null && { description: request.description }),
+    ...(request.metadata !== null && { metadata: request.metadata }),
+  };
+}
+
+const ZopayIntentWire = z.looseObject({
+  id: z.string().min(1),
+  ref_code: optionalString,
+  status: optionalString,
+  amount: z.union([z.string(), z.number()]).nullish().catch(null),
+  currencies: z.array(z.string()).min(1).nullish().catch(null),
+  external_ref: optionalString,
+  description: optionalString,
+  metadata: optionalObject,
+  created_at: optionalString,
+  expires_at: optionalString,
+  payment_url: optionalString,
+});
+
+/**
+ * Reads a payment intent answer. On a create, the request fills what the answer leaves out
+ * (amount and currencies are echoed by assumption, not by documentation).
+ */
+export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateRequest): PaymentIntent {
+  const parsed = ZopayIntentWire.safeParse(body.value);
+  if (!parsed.success || body.value === null || typeof body.value !== 'object') {
+    throw new ProviderContractError('payment intent answer has no id');
+  }
+  const wire = parsed.data;
+  const amount = readExactAmount(body, body.value, wire.amount ?? null) ?? request?.amount;
+  const currencies = wire.currencies ?? request?.currencies;
+  const primaryCurrency = currencies?.[0];
+  if (amount === undefined || primaryCurrency === undefined || currencies === undefined) {
+    throw new ProviderContractError('payment intent answer has no readable amount or currencies');
+  }
+  return {
+    id: formatPaymentIntentId('ZOPAY', wire.id),
+    provider: 'ZOPAY',
+    providerId: wire.id,
+    status: zopayStatus(wire.status),
+    providerStatus: wire.status,
+    amount: { amount, currency: primaryCurrency },
+    checkoutUrl: wire.payment_url,
+    createdAt: isoInstantOrNull(wire.created_at),
+    details: {
+      provider: 'ZOPAY',
+      amount,
+      currencies,
+      externalRef: wire.external_ref ?? request?.externalRef ?? null,
+      description: wire.description ?? request?.description ?? null,
+      metadata: wire.metadata ?? (request?.metadata ? { ...request.metadata } : null),
+      refCode: wire.ref_code,
+      expiresAt: isoInstantOrNull(wire.expires_at),
+    },
+  };
+}
+
+/** The amount's exact digits: a string as sent, a JSON number by its source text. */
+function readExactAmount(body: ParsedJsonBody, holder: object, amount: string | number | null) {
+  if (amount === null) return undefined;
+  const text = typeof amount === 'string' ? amount : body.numberSource(holder, 'amount');
+  if (text === undefined) return undefined;
+  try {
+    return parseDecimal(text);
+  } catch (error) {
+    if (error instanceof DecimalFormatError) throw new ProviderContractError('payment intent amount is not a decimal');
+    throw error;
+  }
+}
+
+// FastAPI error bodies, in the three shapes providers.md accepts.
+const ValidationItem = z.looseObject({
+  loc: z.array(z.union([z.string(), z.number()])).catch([]),
+  msg: z.string().catch('invalid value'),
+  type: optionalString,
+});
+const ZopayErrorWire = z.looseObject({
+  detail: z.union([
+    z.string(),
+    z.looseObject({ code: optionalString, message: optionalString }),
+    z.array(ValidationItem),
+  ]),
+});
+
+/** Input paths by wire field name, so a 422 on `external_ref` points at `externalRef`. */
+const INPUT_FIELD_BY_WIRE_FIELD: Record<string, string> = {
+  amount: 'amount',
+  currencies: 'currencies',
+  external_ref: 'externalRef',
+  description: 'description',
+  metadata: 'metadata',
+};
+
+export function readZopayError(body: ParsedJsonBody | null): ProviderErrorDetails {
+  const parsed = ZopayErrorWire.safeParse(body?.value);
+  if (!parsed.success) return { code: null, message: null, field: null };
+  const { detail } = parsed.data;
+  if (typeof detail === 'string') return { code: null, message: detail, field: null };
+  if (!Array.isArray(detail)) return { code: detail.code, message: detail.message, field: null };
+  const message = detail.map((item) => `${describeLocation(item.loc)}: ${item.msg}`).join('; ');
+  const first = detail[0];
+  return { code: first?.type ?? null, message, field: detail.length === 1 && first ? inputField(first.loc) : null };
+}
+
+/** FastAPI locations start with "body"; the rest names the field. */
+function describeLocation(loc: readonly (string | number)[]): string {
+  const path = loc[0] === 'body' ? loc.slice(1) : loc;
+  return path.length === 0 ? 'request' : path.join('.');
+}
+
+function inputField(loc: readonly (string | number)[]): readonly string[] | null {
+  const [source, wireField, ...rest] = loc;
+  const field = typeof wireField === 'string' ? INPUT_FIELD_BY_WIRE_FIELD[wireField] : undefined;
+  if (source !== 'body' || field === undefined) return null;
+  return ['provider', 'zopay', field, ...rest.map(String)];
+}

@@ -1,0 +1,85 @@
+import { startPaymentsApp, type PaymentsApp } from '../../src/app/payments-app.ts';
+import { loadConfig } from '../../src/config/environment.ts';
+import type { EmulatorOptions, StartedEmulator } from '../../src/emulators/emulator.ts';
+import { createLogger } from '../../src/logging/logger.ts';
+import { startZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
+import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
+import { MemoryLog } from './memory-log.ts';
+
+export interface GraphQLAnswer<TData = Record<string, any>> {
+  readonly status: number;
+  readonly text: string;
+  readonly data: TData | null | undefined;
+  readonly errors: { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[] | undefined;
+}
+
+export interface TestStack {
+  readonly app: PaymentsApp;
+  readonly zopay: StartedEmulator;
+  readonly ziina: StartedEmulator;
+  readonly log: MemoryLog;
+  /** Every raw response body this stack answered, for leak checks. */
+  readonly responses: string[];
+  graphql<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<TData>>;
+  stop(): Promise<void>;
+}
+
+export interface TestStackOptions {
+  /** Extra environment for the subgraph (e.g. PROVIDER_DEADLINE_MS); keys and URLs point at the emulators. */
+  readonly env?: Record<string, string>;
+  readonly emulator?: EmulatorOptions;
+  /** Give the subgraph this Zopay key instead of the emulator's (to provoke a 401). */
+  readonly zopayApiKey?: string;
+}
+
+/**
+ * The real subgraph on 127.0.0.1, talking over HTTP to both emulators, each in this process
+ * but reached only through sockets, exactly as `npm start` wires them with configured keys.
+ */
+export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
+  const zopay = await startZopayEmulator(options.emulator);
+  const ziina = await startZiinaEmulator(options.emulator);
+  const loaded = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'debug',
+    ZOPAY_API_KEY: options.zopayApiKey ?? zopay.apiKey,
+    ZOPAY_BASE_URL: zopay.baseUrl,
+    ZIINA_API_KEY: ziina.apiKey,
+    ZIINA_BASE_URL: ziina.baseUrl,
+    PROVIDER_RETRY_BASE_DELAY_MS: '20',
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(`test configuration is invalid: ${loaded.problems.join(', ')}`);
+  const log = new MemoryLog();
+  const logger = createLogger({
+    level: 'debug',
+    secrets: [loaded.config.zopay?.apiKey, loaded.config.ziina?.apiKey].filter((secret) => secret !== undefined),
+    destination: log,
+  });
+  const app = await startPaymentsApp(loaded.config, logger);
+  const responses: string[] = [];
+
+  return {
+    app,
+    zopay,
+    ziina,
+    log,
+    responses,
+    async graphql(query, variables) {
+      const response = await fetch(app.graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const text = await response.text();
+      responses.push(text);
+      const body = JSON.parse(text) as { data?: any; errors?: GraphQLAnswer['errors'] };
+      return { status: response.status, text, data: body.data, errors: body.errors };
+    },
+    async stop() {
+      await app.stop();
+      await Promise.all([zopay.close(), ziina.close()]);
+    },
+  };
+}
