@@ -1,0 +1,84 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
+import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+
+let running: SubgraphProcess | undefined;
+afterEach(async () => {
+  running?.kill('SIGKILL');
+  await running?.exited;
+  running = undefined;
+});
+
+const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
+
+async function post(url: string, query: string, variables: Record<string, unknown>) {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  return { status: response.status, body: (await response.json()) as { data: any; errors?: unknown[] } };
+}
+
+describe('npm start on a fresh setup, without any provider key', () => {
+  it('starts both emulators, says so, and serves creates and reads on /graphql', async () => {
+    running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1' });
+    const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
+    const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
+    expect(announcements.map((entry) => entry.provider)).toEqual(['Zopay', 'Ziina']);
+
+    const zopay = await post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+      input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
+    });
+    const ziina = await post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+      input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
+    });
+    for (const answer of [zopay, ziina]) {
+      const payload = answer.body.data.createPaymentIntent as CreatePayload;
+      expect(payload.userErrors).toEqual([]);
+      const read = await post(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
+      expect(read.body.data.paymentIntent.amount).toEqual({ amount: '25.00', currency: payload.paymentIntent!.amount.currency });
+    }
+  });
+});
+
+describe('graceful shutdown on SIGTERM', () => {
+  it('stops accepting, finishes the in-flight create, and exits 0', async () => {
+    running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1' });
+    const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
+    const zopayEmulator = running.logs.find((entry) => entry.provider === 'Zopay')!.baseUrl as string;
+    // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.
+    await fetch(new URL('/__emulator/faults', zopayEmulator), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ method: 'POST', delayMs: 1_500 }),
+    });
+
+    const inFlight = post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+      input: { clientMutationId: 'drain-1', provider: { zopay: { amount: '1', currencies: ['USDT'] } } },
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    running.kill('SIGTERM');
+    await running.waitForLog((entry) => entry.msg === 'shutting down: draining in-flight requests');
+
+    await expect(fetch(graphqlUrl.replace('/graphql', '/health/live'))).rejects.toThrow();
+    const answer = await inFlight;
+    expect(answer.status).toBe(200);
+    expect((answer.body.data.createPaymentIntent as CreatePayload).paymentIntent?.id).toMatch(/^zopay:/);
+    expect(await running.exited).toBe(0);
+    expect(running.logs.at(-1)?.msg).toBe('stopped');
+  });
+});
+
+describe('bad configuration', () => {
+  it('names every bad variable, never its value, and exits non-zero before listening', async () => {
+    running = spawnSubgraph(process.execPath, ['src/main.ts'], {
+      PORT: 'eighty',
+      ZOPAY_API_KEY: 'pk_live_not_a_secret_key_format',
+      ZIINA_BASE_URL: 'https://api-v2.ziina.com/api',
+      PROVIDER_DEADLINE_MS: '60000',
+    });
+    expect(await running.exited).toBe(1);
+    const stderr = running.stderr.join('\n');
+    expect(stderr).toContain('Invalid configuration');
+    for (const variable of ['PORT', 'ZOPAY_API_KEY', 'ZIINA_API_KEY', 'PROVIDER_DEADLINE_MS']) expect(stderr).toContain(variable);
+    expect(stderr).not.toContain('pk_live_not_a_secret_key_format');
+    expect(running.logs.some(listening)).toBe(false);
+  });
+});
