@@ -1,5 +1,5 @@
 import { startPaymentsApp } from './app/payments-app.ts';
-import { loadConfig } from './config/environment.ts';
+import { configSecrets, loadConfig } from './config/environment.ts';
 import { createLogger } from './logging/logger.ts';
 
 // Entry point of `npm start`. A bad configuration is reported whole and exits before listening.
@@ -11,7 +11,7 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger({
   level: config.logLevel,
-  secrets: [config.zopay?.apiKey, config.ziina?.apiKey].filter((secret) => secret !== undefined),
+  secrets: configSecrets(config),
 });
 
 const app = await startPaymentsApp(config, logger).catch((error: unknown) => {

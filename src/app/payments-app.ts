@@ -12,6 +12,7 @@ import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import { InMemoryIdempotencyStore } from '../idempotency/in-memory-idempotency-store.ts';
 import type { Logger } from '../logging/logger.ts';
 import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
+import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
 import type { PaymentProvider } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../payments/provider-registry.ts';
@@ -50,11 +51,13 @@ export async function startPaymentsApp(config: Config, logger: Logger): Promise<
     waitForInFlightMs: config.idempotency.waitForInFlightMs,
     pollIntervalMs: IDEMPOTENCY_POLL_INTERVAL_MS,
   });
-  const context: GraphQLContext = {
-    createPaymentIntent: new CreatePaymentIntent({ providers, idempotentCreate, logger }),
-    paymentIntents: new PaymentIntentReader(providers),
+  const createPaymentIntent = new CreatePaymentIntent({ providers, idempotentCreate, logger });
+  const reader = new PaymentIntentReader(providers);
+  const context = async (): Promise<GraphQLContext> => ({
+    createPaymentIntent,
+    paymentIntents: createPaymentIntentLoader(reader, config.entityFetchConcurrency),
     logger,
-  };
+  });
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -74,7 +77,14 @@ export async function startPaymentsApp(config: Config, logger: Logger): Promise<
   let ready = false;
   httpServer.on(
     'request',
-    createRequestRouter({ apollo, context: async () => context, isReady: () => ready, logger, maxBodyBytes: MAX_REQUEST_BODY_BYTES }),
+    createRequestRouter({
+      apollo,
+      context,
+      isReady: () => ready,
+      logger,
+      maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+      routerSecret: config.routerSecret,
+    }),
   );
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

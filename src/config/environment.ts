@@ -67,6 +67,13 @@ const IdempotencyEnv = z.object({
   IDEMPOTENCY_WAIT_MS: integer(0, 60_000).default(15_000),
 });
 
+const FederationEnv = z.object({
+  /** Shared with the router (router.yaml): when set, /graphql refuses requests without it. */
+  ROUTER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** Provider GETs in flight at once for the distinct ids of one request's entity batch. */
+  ENTITY_FETCH_CONCURRENCY: integer(1, 64).default(8),
+});
+
 const Environment = z.object({
   server: ServerEnv,
   logging: LoggingEnv,
@@ -74,6 +81,7 @@ const Environment = z.object({
   ziina: ZiinaEnv,
   providerHttp: ProviderHttpEnv,
   idempotency: IdempotencyEnv,
+  federation: FederationEnv,
 });
 
 export interface ProviderCredentials {
@@ -99,6 +107,9 @@ export interface Config {
     readonly retryBaseDelayMs: number;
   };
   readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number };
+  readonly entityFetchConcurrency: number;
+  /** Null: any caller may query (local development, tests). */
+  readonly routerSecret: string | null;
 }
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
@@ -115,11 +126,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     ziina: values,
     providerHttp: values,
     idempotency: values,
+    federation: values,
   });
   if (!parsed.success) {
     return { ok: false, problems: parsed.error.issues.map((issue) => `${String(issue.path.at(-1))} ${issue.message}`) };
   }
-  const { server, logging, zopay, ziina, providerHttp, idempotency } = parsed.data;
+  const { server, logging, zopay, ziina, providerHttp, idempotency, federation } = parsed.data;
   return {
     ok: true,
     config: {
@@ -139,6 +151,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
       },
       idempotency: { waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS, retentionMs: IDEMPOTENCY_RETENTION_MS },
+      entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
+      routerSecret: federation.ROUTER_SECRET ?? null,
     },
   };
+}
+
+/** Every secret value of a configuration, for the logger to scrub from every line. */
+export function configSecrets(config: Config): string[] {
+  return [config.zopay?.apiKey, config.ziina?.apiKey, config.routerSecret].filter((secret) => typeof secret === 'string');
 }

@@ -18,6 +18,8 @@ export interface EmulatorStats {
   createRequests: number;
   /** Intents minted so far. */
   intentsCreated: number;
+  /** Authorised reads of one intent (GET by id), found or not. */
+  readRequests: number;
 }
 
 export interface StartedEmulator {
@@ -47,6 +49,7 @@ export interface Fault {
   status?: number;
   /** JSON body of that answer; default a provider-style error body for the status. */
   body?: unknown;
+  /** Headers of that answer, e.g. { 'retry-after': '1' }; ignored when no status is given. */
   headers?: Record<string, string>;
   /** Drop the connection without answering. */
   destroySocket?: boolean;

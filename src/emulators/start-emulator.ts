@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_PATH_PREFIX, handleAdminRequest } from './admin-routes.ts';
 import type { EmulatorStats, StartedEmulator } from './emulator.ts';
 import { jsonResponse, type EmulatorRequest, type EmulatorRoute } from './emulator-exchange.ts';
-import { applyFault, DROP_CONNECTION, type FaultOutcome } from './fault-injection.ts';
+import { applyFault, DROP_CONNECTION } from './fault-injection.ts';
 import { InjectedFaultQueue } from './fault-queue.ts';
 import { listenOnLoopback, readBody, RequestBodyTooLargeError, writeJson } from './http-server.ts';
 import type { IntentStore } from './intent-store.ts';
@@ -55,22 +55,13 @@ export async function startEmulator<Intent extends { readonly id: string }>(
       writeJson(outgoing, answer.status, answer.body);
       return;
     }
-    let outcome: FaultOutcome;
-    try {
-      outcome = await applyFault({
-        fault: faults.take(request.method, url),
-        runRoute: (context) => definition.route(request, context),
-        providerErrorBody: definition.errorBody,
-        signal: closing.signal,
-      });
-    } catch (error) {
-      if (closing.signal.aborted) {
-        // An injected delay was cut short by close(): there is nobody left to answer.
-        outgoing.destroy();
-        return;
-      }
-      throw error;
-    }
+    // Rejects when close() cuts an injected delay short; the server then drops the connection.
+    const outcome = await applyFault({
+      fault: faults.take(request.method, url),
+      runRoute: (context) => definition.route(request, context),
+      providerErrorBody: definition.errorBody,
+      signal: closing.signal,
+    });
     if (outcome === DROP_CONNECTION) {
       incoming.socket.destroy();
       return;

@@ -1,10 +1,11 @@
 import type { Logger } from '../logging/logger.ts';
 import type { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
-import type { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
+import type { PaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 
 /** What every resolver receives. Built once per request by the HTTP layer. */
 export interface GraphQLContext {
   readonly createPaymentIntent: CreatePaymentIntent;
-  readonly paymentIntents: PaymentIntentReader;
+  /** Per request: batches and de-duplicates reads by id. */
+  readonly paymentIntents: PaymentIntentLoader;
   readonly logger: Logger;
 }

@@ -3,6 +3,7 @@ import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
 import type { Logger } from '../logging/logger.ts';
 import { handleGraphQLRequest, writeJson } from './graphql-http-handler.ts';
 import { RequestBodyTooLargeError } from './request-body.ts';
+import { isFromRouter } from './router-authentication.ts';
 
 export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>;
@@ -11,6 +12,8 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly isReady: () => boolean;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
+  /** When set, /graphql serves only requests that carry it (the router's); health stays open. */
+  readonly routerSecret: string | null;
 }
 
 /** Routes of the subgraph's HTTP server: GraphQL and the health probes of ARCHITECTURE.md. */
@@ -20,6 +23,13 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
     try {
       switch (url.pathname) {
         case '/graphql':
+          // Refused before the body is read or parsed: no work for a caller that is not the router.
+          if (options.routerSecret !== null && !isFromRouter(request, options.routerSecret)) {
+            writeJson(response, 401, {
+              errors: [{ message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } }],
+            });
+            return;
+          }
           await handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes);
           return;
         case '/health/live':

@@ -13,8 +13,9 @@ export class DecimalFormatError extends Error {
 // Plain decimal notation: optional sign, digits, optional fraction. Checked first so that
 // the common case keeps its written digits ("10.50" stays "10.50": scale matters in money).
 const PLAIN_DECIMAL = /^-?(?:0|[1-9]\d*)(?:\.\d+)?$/;
-// Anything else Big.js accepts (leading "+", leading zeros, exponent notation) is rewritten.
-const ANY_DECIMAL = /^[+-]?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
+// Anything else a decimal may be written as (leading "+", leading zeros, exponent notation) is
+// rewritten: sign, digits, exponent.
+const ANY_DECIMAL = /^([+-]?)(\d+(?:\.\d+)?)(?:[eE]([+-]?\d+))?$/;
 // Bounds against absurd inputs ("1e999999" would expand to a megabyte of zeros).
 const MAX_TEXT_LENGTH = 100;
 const MAX_EXPANDED_DIGITS = 80;
@@ -34,10 +35,17 @@ export function parseDecimal(text: string): Decimal {
   if (PLAIN_DECIMAL.test(text)) {
     return (text === '-0' ? '0' : text) as Decimal;
   }
-  if (!ANY_DECIMAL.test(text)) {
+  const match = ANY_DECIMAL.exec(text);
+  if (!match) {
     throw new DecimalFormatError(`"${text}" is not a decimal number`);
   }
-  const expanded = new ExactBig(text).toFixed();
+  const [, sign, digits, exponent = '0'] = match;
+  // Bounded before expanding: "1e99999999" must not cost seconds of event loop to refuse.
+  if (Math.abs(Number(exponent)) > MAX_EXPANDED_DIGITS) {
+    throw new DecimalFormatError(`a decimal has at most ${MAX_EXPANDED_DIGITS} digits`);
+  }
+  // Big.js takes no leading "+": the sign is passed on only when negative.
+  const expanded = new ExactBig(`${sign === '-' ? '-' : ''}${digits}e${exponent}`).toFixed();
   if (expanded.replace(/[-.]/g, '').length > MAX_EXPANDED_DIGITS) {
     throw new DecimalFormatError(`a decimal has at most ${MAX_EXPANDED_DIGITS} digits`);
   }

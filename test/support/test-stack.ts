@@ -1,5 +1,5 @@
 import { startPaymentsApp, type PaymentsApp } from '../../src/app/payments-app.ts';
-import { loadConfig } from '../../src/config/environment.ts';
+import { configSecrets, loadConfig } from '../../src/config/environment.ts';
 import type { EmulatorOptions, StartedEmulator } from '../../src/emulators/emulator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import { startZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
@@ -54,7 +54,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   const log = new MemoryLog();
   const logger = createLogger({
     level: 'debug',
-    secrets: [loaded.config.zopay?.apiKey, loaded.config.ziina?.apiKey].filter((secret) => secret !== undefined),
+    secrets: configSecrets(loaded.config),
     destination: log,
   });
   const app = await startPaymentsApp(loaded.config, logger);

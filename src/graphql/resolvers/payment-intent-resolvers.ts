@@ -3,7 +3,7 @@ import { readOrPublicError } from './provider-unavailable.ts';
 
 export const paymentIntentResolvers: PaymentIntentResolvers = {
   // Federation entry point: other subgraphs hold { id } references to intents.
-  __resolveReference: (reference, context) => readOrPublicError(() => context.paymentIntents.get(reference.id)),
+  __resolveReference: (reference, context) => readOrPublicError(() => context.paymentIntents.load(reference.id)),
 };
 
 export const paymentIntentDetailsResolvers: PaymentIntentDetailsResolvers = {

@@ -22,7 +22,7 @@ const NOT_FOUND = businessError('PAYMENT_INTENT_NOT_FOUND', 'Payment intent not 
 export async function startZiinaEmulator(options: EmulatorOptions = {}): Promise<ZiinaEmulator> {
   const apiKey = options.apiKey ?? randomBytes(32).toString('base64url');
   const now = options.now ?? Date.now;
-  const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0 };
+  const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
   const intents = new IntentStore<ZiinaPaymentIntent>(withStatus);
 
   const create = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
@@ -56,6 +56,7 @@ export async function startZiinaEmulator(options: EmulatorOptions = {}): Promise
     if (!hasBearerToken(request, apiKey)) {
       return UNAUTHORIZED;
     }
+    stats.readRequests += 1;
     const intent = id === undefined ? undefined : intents.get(id);
     return intent === undefined ? NOT_FOUND : jsonResponse(200, intent);
   };

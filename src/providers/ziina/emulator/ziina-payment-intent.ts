@@ -27,7 +27,7 @@ export interface ZiinaPaymentIntent {
 /** Fixed namespace of the emulator's name-based UUIDs, so ids are deterministic per key and counter. */
 const EMULATOR_UUID_NAMESPACE = '6f0d4c1e-3b9a-4e57-9c1d-2a8f5e7b3c40';
 
-export function emulatedAccountId(apiKey: string): string {
+function emulatedAccountId(apiKey: string): string {
   return uuidV5(`${apiKey}:account`, EMULATOR_UUID_NAMESPACE);
 }
 

@@ -28,7 +28,7 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
   // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses (seed 000).
   const apiKey = options.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
   const now = options.now ?? Date.now;
-  const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0 };
+  const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
   const intents = new IntentStore<ZopayPaymentIntent>((intent, status) => ({ ...intent, status }));
   const idempotency = new IdempotencyStore(now);
 
@@ -84,6 +84,7 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
     if (!hasBearerToken(request, apiKey)) {
       return UNAUTHORIZED;
     }
+    stats.readRequests += 1;
     const intent = id === undefined ? undefined : intents.get(id);
     return intent === undefined ? coded(404, 'not_found', 'Payment intent not found') : jsonResponse(200, intent);
   };
