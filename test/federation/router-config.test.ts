@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { parse as parseYaml } from 'yaml';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config/environment.ts';
+import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { GET_PAYMENT_INTENT } from '../support/operations.ts';
+
+// router.yaml cannot be run here (no router binary); these checks keep it consistent with the
+// subgraph it fronts, so a change on one side that breaks the other fails the build.
+const router = parseYaml(await readFile(new URL('../../router.yaml', import.meta.url), 'utf8'));
+
+function seconds(duration: string): number {
+  const match = /^(\d+)(ms|s)$/.exec(duration);
+  if (!match) throw new Error(`unreadable duration ${duration}`);
+  return match[2] === 'ms' ? Number(match[1]) / 1000 : Number(match[1]);
+}
+
+let stack: TestStack;
+beforeAll(async () => {
+  stack = await startTestStack();
+});
+afterAll(async () => {
+  await stack.stop();
+});
+
+describe('router.yaml', () => {
+  it("gives the payments subgraph more time than the subgraph's own longest waits", () => {
+    const defaults = loadConfig({});
+    if (!defaults.ok) throw new Error(defaults.problems.join());
+    const timeout = seconds(router.traffic_shaping.subgraphs.payments.timeout);
+    expect(timeout).toBeGreaterThan(defaults.config.providerHttp.deadlineMs / 1000);
+    expect(timeout).toBeGreaterThan(defaults.config.idempotency.waitForInFlightMs / 1000);
+  });
+
+  it('sends the header the subgraph checks for ROUTER_SECRET', () => {
+    expect(router.headers.subgraphs.payments.request).toContainEqual({
+      insert: { name: ROUTER_SECRET_HEADER, value: '${env.PAYMENTS_ROUTER_SECRET}' },
+    });
+  });
+
+  it("lets through the subgraph's messages and every extension key its deliberate errors carry", async () => {
+    const payments = router.include_subgraph_errors.subgraphs.payments;
+    expect(payments.redact_message).toBe(false);
+
+    const created = await stack.graphql(
+      'mutation { createPaymentIntent(input: { clientMutationId: "router-keys", provider: { ziina: { amountMinor: 500, currencyCode: "AED" } } }) { paymentIntent { id } } }',
+    );
+    stack.ziina.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
+    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.data!.createPaymentIntent.paymentIntent.id });
+    const emitted = Object.keys(read.errors?.[0]?.extensions ?? {});
+    expect(emitted).toContain('code');
+    for (const key of emitted) expect(payments.allow_extensions_keys).toContain(key);
+  });
+});
