@@ -3,13 +3,18 @@ import { z } from 'zod';
 // The one view of process.env (after the Hive console's environment.ts): a zod model per
 // concern, every problem reported at once with the variable's name, never its value.
 
-/** Empty variables (`FOO=` in an env file) mean "unset", not "empty string". */
-function unsetIfEmpty(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value === '' ? undefined : value]));
+/** Blank variables (`FOO=` or `FOO=" "` in an env file) mean "unset", not "empty string". */
+function unsetIfBlank(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === '' ? undefined : value]));
 }
 
+/** Plain decimal digits only: no "0x10", "1e3" or " 80" read as numbers by accident. */
 const integer = (min: number, max: number) =>
-  z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(min, `must be at least ${min}`).max(max, `must be at most ${max}`);
+  z
+    .string()
+    .regex(/^\d{1,9}$/, 'must be a whole number')
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const httpUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
@@ -118,7 +123,7 @@ export type ConfigResult = { readonly ok: true; readonly config: Config } | { re
 const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
-  const values = unsetIfEmpty(env);
+  const values = unsetIfBlank(env);
   const parsed = Environment.safeParse({
     server: values,
     logging: values,

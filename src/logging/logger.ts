@@ -18,7 +18,10 @@ const REDACTED = '[redacted]';
  * every configured secret value is scrubbed from each line before it is written.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = options.secrets.filter((secret) => secret.length >= 8);
+  // A line is JSON: a secret with a quote, backslash or control character appears escaped in it.
+  const secrets = options.secrets
+    .filter((secret) => secret.length >= 8)
+    .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
   const destination = options.destination ?? process.stdout;
   const pretty = destination === process.stdout && process.stdout.isTTY;
   return pino(
@@ -26,7 +29,16 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { service: 'payments-subgraph' },
       redact: {
-        paths: ['headers.authorization', '*.headers.authorization', 'authorization', '*.authorization'],
+        paths: [
+          'authorization',
+          'Authorization',
+          'headers.authorization',
+          'headers.Authorization',
+          '*.headers.authorization',
+          '*.headers.Authorization',
+          '*.authorization',
+          '*.Authorization',
+        ],
         censor: REDACTED,
       },
       hooks: {

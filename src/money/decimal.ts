@@ -32,20 +32,24 @@ export function parseDecimal(text: string): Decimal {
   if (text.length > MAX_TEXT_LENGTH) {
     throw new DecimalFormatError(`a decimal has at most ${MAX_TEXT_LENGTH} characters`);
   }
-  if (PLAIN_DECIMAL.test(text)) {
-    return (text === '-0' ? '0' : text) as Decimal;
+  if (PLAIN_DECIMAL.test(text) && !/^-0(?:\.0+)?$/.test(text)) {
+    return text as Decimal;
   }
   const match = ANY_DECIMAL.exec(text);
   if (!match) {
     throw new DecimalFormatError(`"${text}" is not a decimal number`);
   }
-  const [, sign, digits, exponent = '0'] = match;
+  const [, sign = '', digits = '', exponent = '0'] = match;
   // Bounded before expanding: "1e99999999" must not cost seconds of event loop to refuse.
-  if (Math.abs(Number(exponent)) > MAX_EXPANDED_DIGITS) {
+  if (Math.abs(Number(exponent)) > 2 * MAX_EXPANDED_DIGITS) {
     throw new DecimalFormatError(`a decimal has at most ${MAX_EXPANDED_DIGITS} digits`);
   }
-  // Big.js takes no leading "+": the sign is passed on only when negative.
-  const expanded = new ExactBig(`${sign === '-' ? '-' : ''}${digits}e${exponent}`).toFixed();
+  // Keep the written scale: "1.50e1" is "15.0", "+010.50" is "10.50".
+  const writtenFractionDigits = digits.split('.')[1]?.length ?? 0;
+  const scale = Math.max(0, writtenFractionDigits - Number(exponent));
+  const value = new ExactBig(`${digits}e${exponent}`);
+  // Big.js takes no leading "+"; a negative zero is zero.
+  const expanded = (sign === '-' && !value.eq(ZERO) ? value.neg() : value).toFixed(scale);
   if (expanded.replace(/[-.]/g, '').length > MAX_EXPANDED_DIGITS) {
     throw new DecimalFormatError(`a decimal has at most ${MAX_EXPANDED_DIGITS} digits`);
   }

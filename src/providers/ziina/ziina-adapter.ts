@@ -2,7 +2,7 @@ import type { ZiinaCreateRequest } from '../../payments/create-payment-intent-co
 import { rejected, type CreateOutcome } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import type { PaymentProviderPort } from '../../payments/payment-provider-port.ts';
-import { validate as isUuid } from 'uuid';
+import { isUuidShaped } from '../../shared/uuid-shape.ts';
 import { ProviderTransportError } from '../http/provider-transport-error.ts';
 import type { ProviderResponse } from '../http/provider-http-client.ts';
 import { parseJsonBody } from '../json-body.ts';
@@ -42,7 +42,7 @@ export class ZiinaAdapter implements PaymentProviderPort<ZiinaCreateRequest> {
 
   async get(providerId: string): Promise<PaymentIntent | null> {
     // Ziina's ids are UUIDs: anything else cannot exist there, and is not sent.
-    if (!isUuid(providerId)) return null;
+    if (!isUuidShaped(providerId)) return null;
     const response = await this.#endpoint.get(`/payment_intent/${encodeURIComponent(providerId)}`);
     if (response.status === 200) return readSuccessAnswer('ZIINA', response, toPaymentIntent);
     const details = readZiinaError(parseJsonBody(response.body));

@@ -1,4 +1,5 @@
-import { v5 as uuidv5, validate as isUuid } from 'uuid';
+import { v5 as uuidv5 } from 'uuid';
+import { isUuidShaped } from '../../shared/uuid-shape.ts';
 
 /**
  * Namespace of the UUIDv5 (RFC 9562, section 5.5) that turns a clientMutationId that is not
@@ -13,5 +14,5 @@ const OPERATION_ID_NAMESPACE = '5b0f2a8e-6f43-4d5e-9a57-1f6c1c0b9d3e';
  * string maps deterministically to a UUIDv5 of it.
  */
 export function ziinaOperationId(clientMutationId: string): string {
-  return isUuid(clientMutationId) ? clientMutationId.toLowerCase() : uuidv5(clientMutationId, OPERATION_ID_NAMESPACE);
+  return isUuidShaped(clientMutationId) ? clientMutationId.toLowerCase() : uuidv5(clientMutationId, OPERATION_ID_NAMESPACE);
 }

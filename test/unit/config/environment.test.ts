@@ -1,0 +1,179 @@
+import { describe, expect, it } from 'vitest';
+import { loadConfig, type Config } from '../../../src/config/environment.ts';
+
+function configOf(env: NodeJS.ProcessEnv): Config {
+  const result = loadConfig(env);
+  if (!result.ok) throw new Error(`expected a valid config, got ${JSON.stringify(result.problems)}`);
+  return result.config;
+}
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  const result = loadConfig(env);
+  if (result.ok) throw new Error('expected config problems');
+  return result.problems;
+}
+
+const ZOPAY_KEY = 'sk_test_4f9Q2zLx8R';
+const ZIINA_KEY = 'zi_token_7Hn3PqW9vK';
+
+describe('loadConfig', () => {
+  it('gives the documented defaults for an empty environment', () => {
+    // toMatchObject: other settings may be added; these defaults must not move.
+    expect(configOf({})).toMatchObject({
+      port: 4001,
+      host: undefined,
+      shutdownGraceMs: 10_000,
+      logLevel: 'info',
+      zopay: null,
+      ziina: null,
+      providerHttp: {
+        deadlineMs: 10_000,
+        connectTimeoutMs: 3_000,
+        headersTimeoutMs: 8_000,
+        bodyTimeoutMs: 8_000,
+        maxConnectionsPerOrigin: 64,
+        maxRetries: 2,
+        retryBaseDelayMs: 100,
+      },
+      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000 },
+    });
+  });
+
+  it('reads set values', () => {
+    const config = configOf({
+      PORT: '8080',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'debug',
+      PROVIDER_MAX_RETRIES: '0',
+      PROVIDER_READ_TIMEOUT_MS: '2500',
+      IDEMPOTENCY_WAIT_MS: '500',
+    });
+    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', logLevel: 'debug', idempotency: { waitForInFlightMs: 500 } });
+    expect(config.providerHttp).toMatchObject({ maxRetries: 0, headersTimeoutMs: 2500, bodyTimeoutMs: 2500 });
+  });
+
+  it('uses the default base URLs when only the keys are set', () => {
+    const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZIINA_API_KEY: ZIINA_KEY });
+    expect(config.zopay).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'https://api.zopay.cash/connect/v1' });
+    expect(config.ziina).toEqual({ apiKey: ZIINA_KEY, baseUrl: 'https://api-v2.ziina.com/api' });
+  });
+
+  it('takes a base URL set with its key, without trailing slashes', () => {
+    const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZOPAY_BASE_URL: 'http://127.0.0.1:9000/connect/v1//' });
+    expect(config.zopay).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'http://127.0.0.1:9000/connect/v1' });
+  });
+
+  it.each(['sk_live_abc123', 'sk_test_abc123'])('accepts the Zopay key %s', (key) => {
+    expect(configOf({ ZOPAY_API_KEY: key }).zopay?.apiKey).toBe(key);
+  });
+
+  it.each(['pk_live_abc123', 'sk_prod_abc123', 'sk_test_', 'sk_test_has space', 'abc'])('refuses the Zopay key %j', (key) => {
+    const problems = problemsOf({ ZOPAY_API_KEY: key });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ZOPAY_API_KEY /);
+    expect(problems[0]).toContain('sk_live_');
+  });
+
+  it('refuses a Ziina key with spaces', () => {
+    expect(problemsOf({ ZIINA_API_KEY: 'two words' })).toEqual([expect.stringMatching(/^ZIINA_API_KEY /)]);
+  });
+
+  it.each([
+    ['ZOPAY_BASE_URL', 'ZOPAY_API_KEY', 'http://127.0.0.1:9000/connect/v1'],
+    ['ZIINA_BASE_URL', 'ZIINA_API_KEY', 'http://127.0.0.1:9001/api'],
+  ])('refuses %s without %s', (urlVariable, keyVariable, url) => {
+    const problems = problemsOf({ [urlVariable]: url });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(new RegExp(`^${keyVariable} `));
+    expect(problems[0]).toContain(urlVariable);
+  });
+
+  it.each(['3', '10'])('refuses PROVIDER_MAX_RETRIES=%s', (value) => {
+    expect(problemsOf({ PROVIDER_MAX_RETRIES: value })).toEqual(['PROVIDER_MAX_RETRIES must be at most 2']);
+  });
+
+  it.each(['ftp://api.example', 'not a url', 'api.zopay.cash'])('refuses the base URL %j', (url) => {
+    const problems = problemsOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZOPAY_BASE_URL: url });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^ZOPAY_BASE_URL /);
+  });
+
+  it('treats empty strings as unset', () => {
+    const config = configOf({
+      PORT: '',
+      LOG_LEVEL: '',
+      ZOPAY_API_KEY: '',
+      ZOPAY_BASE_URL: '',
+      ZIINA_API_KEY: '',
+      ZIINA_BASE_URL: '',
+      PROVIDER_MAX_RETRIES: '',
+      HOST: '',
+    });
+    expect(config).toMatchObject({ port: 4001, host: undefined, logLevel: 'info', zopay: null, ziina: null });
+    expect(config.providerHttp.maxRetries).toBe(2);
+  });
+
+  it.each(['abc', '-1', '65536', '80.5'])('refuses PORT=%j', (port) => {
+    expect(problemsOf({ PORT: port })).toEqual([expect.stringMatching(/^PORT /)]);
+  });
+
+  // Number(' ') is 0: a blank PORT must not make the server listen on a random port.
+  it.each(['0x10', '1e3', '80.5'])('refuses the non-decimal PORT %j', (port) => {
+    const result = loadConfig({ PORT: port });
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems).toEqual(['PORT must be a whole number']);
+  });
+
+  it('never reads a whitespace-only PORT as port 0', () => {
+    const result = loadConfig({ PORT: ' ' });
+    if (result.ok) expect(result.config.port).toBe(4001);
+    else expect(result.problems).toEqual([expect.stringMatching(/^PORT /)]);
+  });
+
+  it('treats an empty key with a set base URL as a missing key', () => {
+    expect(problemsOf({ ZIINA_API_KEY: '', ZIINA_BASE_URL: 'http://127.0.0.1:9001/api' })).toEqual([expect.stringMatching(/^ZIINA_API_KEY /)]);
+  });
+
+  it('lists every problem at once, each starting with its variable name', () => {
+    const problems = problemsOf({
+      PORT: 'eighty',
+      SHUTDOWN_GRACE_MS: '1.5',
+      LOG_LEVEL: 'loud',
+      ZOPAY_API_KEY: 'pk_live_wrong',
+      ZIINA_BASE_URL: 'http://127.0.0.1:9001/api',
+      PROVIDER_MAX_RETRIES: '3',
+      PROVIDER_DEADLINE_MS: '99',
+      IDEMPOTENCY_WAIT_MS: '-1',
+    });
+    const variables = problems.map((problem) => problem.split(' ')[0]);
+    expect(variables.sort()).toEqual(
+      [
+        'PORT',
+        'SHUTDOWN_GRACE_MS',
+        'LOG_LEVEL',
+        'ZOPAY_API_KEY',
+        'ZIINA_API_KEY',
+        'PROVIDER_MAX_RETRIES',
+        'PROVIDER_DEADLINE_MS',
+        'IDEMPOTENCY_WAIT_MS',
+      ].sort(),
+    );
+  });
+
+  it('never quotes a secret value in a problem', () => {
+    const secrets = {
+      ZOPAY_API_KEY: 'pk_live_TOPSECRET_zopay_9f8e7d',
+      ZIINA_API_KEY: 'ziina secret TOPSECRET_ziina_1a2b',
+      ROUTER_SECRET: 'TOPSECRET_router',
+    };
+    const problems = problemsOf({ ...secrets, ZOPAY_BASE_URL: 'ftp://TOPSECRET_url' });
+    expect(problems.length).toBeGreaterThanOrEqual(3);
+    const text = problems.join('\n');
+    expect(text).not.toContain('TOPSECRET');
+    for (const value of Object.values(secrets)) expect(text).not.toContain(value);
+  });
+
+  it('ignores variables it does not know', () => {
+    expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'production', SOMETHING_ELSE: 'x' }).ok).toBe(true);
+  });
+});
