@@ -1,24 +1,8 @@
 import { z } from 'zod';
+import { describeProblems, httpUrl, integer, unsetIfBlank } from './environment-values.ts';
 
 // The one view of process.env (after the Hive console's environment.ts): a zod model per
 // concern, every problem reported at once with the variable's name, never its value.
-
-/** Blank variables (`FOO=` or `FOO=" "` in an env file) mean "unset", not "empty string". */
-function unsetIfBlank(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === '' ? undefined : value]));
-}
-
-/** Plain decimal digits only: no "0x10", "1e3" or " 80" read as numbers by accident. */
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d{1,9}$/, 'must be a whole number')
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
-
-const httpUrl = z
-  .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
-  .transform((url) => url.replace(/\/+$/, ''));
 
 const ServerEnv = z.object({
   PORT: integer(0, 65_535).default(4001),
@@ -134,7 +118,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     federation: values,
   });
   if (!parsed.success) {
-    return { ok: false, problems: parsed.error.issues.map((issue) => `${String(issue.path.at(-1))} ${issue.message}`) };
+    return { ok: false, problems: describeProblems(parsed.error) };
   }
   const { server, logging, zopay, ziina, providerHttp, idempotency, federation } = parsed.data;
   return {

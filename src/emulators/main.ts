@@ -2,30 +2,18 @@
  * `npm run emulators`: both provider emulators on fixed ports, alone, for frontend teams who point a
  * local subgraph (ZOPAY_BASE_URL / ZIINA_BASE_URL and the keys) at them. Prints one JSON line per
  * emulator and stops cleanly on SIGINT/SIGTERM.
- *
- * This is a separate entry point from the subgraph, so it reads its own few variables here instead of
- * going through src/config.
  */
-import { z } from 'zod';
+import { loadEmulatorsConfig } from '../config/emulators-environment.ts';
 import { startZiinaEmulator } from '../providers/ziina/emulator/ziina-emulator.ts';
 import { startZopayEmulator } from '../providers/zopay/emulator/zopay-emulator.ts';
 import type { StartedEmulator } from './emulator.ts';
 
-const port = z.coerce.number().int().min(1).max(65_535);
-const environmentSchema = z.object({
-  ZOPAY_EMULATOR_PORT: port.default(4010),
-  ZIINA_EMULATOR_PORT: port.default(4020),
-  // Optional fixed keys, so a local subgraph's configuration survives a restart of the emulators.
-  ZOPAY_EMULATOR_API_KEY: z.string().min(1).optional(),
-  ZIINA_EMULATOR_API_KEY: z.string().min(1).optional(),
-});
-
-const environment = environmentSchema.safeParse(process.env);
-if (!environment.success) {
-  console.error(`Invalid emulator configuration:\n${z.prettifyError(environment.error)}`);
+const loaded = loadEmulatorsConfig(process.env);
+if (!loaded.ok) {
+  console.error(`Invalid emulator configuration:\n${loaded.problems.map((problem) => `  - ${problem}`).join('\n')}`);
   process.exit(1);
 }
-const settings = environment.data;
+const settings = loaded.config;
 
 const started: StartedEmulator[] = [];
 try {
