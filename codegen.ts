@@ -26,6 +26,8 @@ const config: CodegenConfig = {
           ZiinaPaymentIntentDetails: '../../payments/payment-intent.ts#ZiinaIntentDetails',
           CreatePaymentIntentPayload: '../../payments/create-payment-intent-result.ts#CreatePaymentIntentResult',
           PaymentIntentUserError: '../../payments/payment-intent-user-error.ts#PaymentIntentUserError',
+          PaymentIntentConnection: '../../payments/list-payment-intents.ts#ListingPage',
+          PaymentIntentEdge: '../../payments/list-payment-intents.ts#ListingEdge',
         },
         scalars: {
           Decimal: '../../money/decimal.ts#Decimal',

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
@@ -9,9 +10,10 @@ import { createErrorFormatter } from '../graphql/error-masking.ts';
 import { buildSchema } from '../graphql/schema.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
-import { InMemoryIdempotencyStore } from '../idempotency/in-memory-idempotency-store.ts';
 import type { Logger } from '../logging/logger.ts';
+import { Metrics } from '../observability/metrics.ts';
 import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
+import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
 import type { PaymentProvider } from '../payments/payment-intent.ts';
@@ -20,7 +22,12 @@ import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import { ProviderEndpoint } from '../providers/provider-endpoint.ts';
 import { ZiinaAdapter } from '../providers/ziina/ziina-adapter.ts';
 import { ZopayAdapter } from '../providers/zopay/zopay-adapter.ts';
-import { resolveProviders } from './provider-credentials.ts';
+import { openStore, type OpenedStore } from '../store/open-store.ts';
+import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
+import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
+import { createZiinaWebhookHandler } from '../webhooks/ziina-webhook-handler.ts';
+import { registerWithEmbeddedZiina } from './embedded-ziina-webhook.ts';
+import { resolveProviders, type ResolvedProviders } from './provider-credentials.ts';
 
 export interface PaymentsApp {
   /** e.g. http://127.0.0.1:4001/graphql */
@@ -36,8 +43,24 @@ const PURGE_INTERVAL_MS = 60 * 60 * 1000;
 
 /** Wires the subgraph together and starts listening. */
 export async function startPaymentsApp(config: Config, logger: Logger): Promise<PaymentsApp> {
-  const credentials = await resolveProviders(config, logger);
-  const providerHttp = new ProviderHttpClient(config.providerHttp, logger.child({ component: 'provider-http' }));
+  const metrics = new Metrics();
+  const store = await openStore(config.store, () => metrics.storeQuery(), logger);
+  logger.info({ store: config.store.kind, migrationsApplied: store.migrations.applied }, 'store ready');
+  let credentials: ResolvedProviders;
+  try {
+    credentials = await resolveProviders(config, logger, store.emulatorStateDir);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return startServing(config, logger, metrics, store, credentials);
+}
+
+async function startServing(config: Config, logger: Logger, metrics: Metrics, store: OpenedStore, credentials: ResolvedProviders): Promise<PaymentsApp> {
+  const providerHttp = new ProviderHttpClient(
+    { ...config.providerHttp, onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds) },
+    logger.child({ component: 'provider-http' }),
+  );
   const endpoint = (provider: PaymentProvider, { apiKey, baseUrl }: ProviderCredentials) =>
     new ProviderEndpoint({ provider, apiKey, baseUrl, http: providerHttp });
   const providers: ProviderRegistry = {
@@ -45,19 +68,33 @@ export async function startPaymentsApp(config: Config, logger: Logger): Promise<
     ZIINA: new ZiinaAdapter(endpoint('ZIINA', credentials.ziina)),
   };
 
-  const idempotencyStore = new InMemoryIdempotencyStore({ retentionMs: config.idempotency.retentionMs });
+  const intents = new SqlPaymentIntentRepository(store.sql);
+  const idempotencyStore = new SqlIdempotencyStore(store.sql, { retentionMs: config.idempotency.retentionMs, leaseMs: config.idempotency.leaseMs });
   const idempotentCreate = new IdempotentCreate({
     store: idempotencyStore,
     waitForInFlightMs: config.idempotency.waitForInFlightMs,
     pollIntervalMs: IDEMPOTENCY_POLL_INTERVAL_MS,
-  });
-  const createPaymentIntent = new CreatePaymentIntent({ providers, idempotentCreate, logger });
-  const reader = new PaymentIntentReader(providers);
-  const context = async (): Promise<GraphQLContext> => ({
-    createPaymentIntent,
-    paymentIntents: createPaymentIntentLoader(reader, config.entityFetchConcurrency),
     logger,
   });
+  const createPaymentIntent = new CreatePaymentIntent({ providers, idempotentCreate, intents, logger });
+  const listPaymentIntents = new ListPaymentIntents(intents);
+  const reader = new PaymentIntentReader({
+    providers,
+    intents,
+    freshnessMs: config.intentFreshnessMs,
+    fetchConcurrency: config.entityFetchConcurrency,
+    logger,
+  });
+  const context = async (): Promise<GraphQLContext> => ({
+    createPaymentIntent,
+    listPaymentIntents,
+    paymentIntents: createPaymentIntentLoader(reader),
+    logger,
+  });
+
+  // The embedded Ziina emulator gets a secret of ours; a real Ziina, the configured one.
+  const ziinaWebhookSecret = config.ziinaWebhookSecret ?? (credentials.ziinaIsEmulated ? randomBytes(32).toString('hex') : null);
+  if (ziinaWebhookSecret === null) logger.warn('ZIINA_WEBHOOK_SECRET is not set: POST /webhooks/ziina is off, Ziina status changes arrive only on reads');
 
   const httpServer: Server = createServer();
   const apollo = new ApolloServer<GraphQLContext>({
@@ -74,42 +111,57 @@ export async function startPaymentsApp(config: Config, logger: Logger): Promise<
   });
   await apollo.start();
 
-  let ready = false;
+  let accepting = false;
   httpServer.on(
     'request',
     createRequestRouter({
       apollo,
       context,
-      isReady: () => ready,
+      isReady: async () => accepting && (await store.isReachable()),
+      metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
+      ziinaWebhook:
+        ziinaWebhookSecret === null
+          ? null
+          : createZiinaWebhookHandler({ secret: ziinaWebhookSecret, intents, logger, metrics, maxBodyBytes: MAX_REQUEST_BODY_BYTES }),
       logger,
       maxBodyBytes: MAX_REQUEST_BODY_BYTES,
       routerSecret: config.routerSecret,
     }),
   );
-  await new Promise<void>((resolve, reject) => {
-    httpServer.once('error', reject);
-    httpServer.listen(config.port, config.host, () => resolve());
-  });
-  ready = true;
-
+  const stopAll = async () => {
+    accepting = false;
+    clearInterval(purge);
+    await apollo.stop();
+    await providerHttp.close();
+    await credentials.close();
+    await store.close();
+  };
   const purge = setInterval(() => {
     idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
   }, PURGE_INTERVAL_MS);
   purge.unref();
 
-  const { port } = httpServer.address() as AddressInfo;
-  const graphqlUrl = `http://${config.host ?? 'localhost'}:${port}/graphql`;
-  logger.info({ graphqlUrl }, 'payments subgraph listening');
+  try {
+    await new Promise<void>((resolve, reject) => {
+      httpServer.once('error', reject);
+      httpServer.listen(config.port, config.host, () => resolve());
+    });
+    const { port } = httpServer.address() as AddressInfo;
+    if (credentials.ziinaIsEmulated && ziinaWebhookSecret !== null) {
+      await registerWithEmbeddedZiina(credentials.ziina, `http://${loopbackHost(config.host)}:${port}/webhooks/ziina`, ziinaWebhookSecret);
+    }
+    accepting = true;
+    const graphqlUrl = `http://${config.host ?? 'localhost'}:${port}/graphql`;
+    logger.info({ graphqlUrl }, 'payments subgraph listening');
+    return { graphqlUrl, port, stop: stopAll };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
 
-  return {
-    graphqlUrl,
-    port,
-    async stop() {
-      ready = false;
-      clearInterval(purge);
-      await apollo.stop();
-      await providerHttp.close();
-      await credentials.close();
-    },
-  };
+/** How the emulator, on 127.0.0.1, reaches this server. */
+function loopbackHost(host: string | undefined): string {
+  if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
 }

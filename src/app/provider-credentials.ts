@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Config, ProviderCredentials } from '../config/environment.ts';
 import type { StartedEmulator } from '../emulators/emulator.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -7,15 +8,20 @@ import { startZopayEmulator } from '../providers/zopay/emulator/zopay-emulator.t
 export interface ResolvedProviders {
   readonly zopay: ProviderCredentials;
   readonly ziina: ProviderCredentials;
+  /** True when Ziina is the built-in emulator, which this process may register its webhook with. */
+  readonly ziinaIsEmulated: boolean;
   /** Closes the emulators this started (none when both keys are configured). */
   close(): Promise<void>;
 }
 
 /**
  * The real provider when its key is configured; otherwise its built-in emulator, started here
- * on 127.0.0.1 and announced in the log (ARCHITECTURE.md, "embedded default").
+ * on 127.0.0.1 and announced in the log (ARCHITECTURE.md, "embedded default"). With a state
+ * folder (the embedded store's), the emulators keep their intents and keys across restarts,
+ * as the store keeps its copies of them.
  */
-export async function resolveProviders(config: Config, logger: Logger): Promise<ResolvedProviders> {
+export async function resolveProviders(config: Config, logger: Logger, emulatorStateDir: string | null): Promise<ResolvedProviders> {
+  const stateFile = (name: string) => (emulatorStateDir === null ? undefined : join(emulatorStateDir, `${name}.json`));
   const started: StartedEmulator[] = [];
   const resolve = async (name: string, configured: ProviderCredentials | null, start: () => Promise<StartedEmulator>) => {
     if (configured) return configured;
@@ -25,9 +31,9 @@ export async function resolveProviders(config: Config, logger: Logger): Promise<
     return { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl };
   };
   try {
-    const zopay = await resolve('Zopay', config.zopay, () => startZopayEmulator());
-    const ziina = await resolve('Ziina', config.ziina, () => startZiinaEmulator());
-    return { zopay, ziina, close: async () => void (await Promise.all(started.map((emulator) => emulator.close()))) };
+    const zopay = await resolve('Zopay', config.zopay, () => startZopayEmulator({ stateFile: stateFile('zopay') }));
+    const ziina = await resolve('Ziina', config.ziina, () => startZiinaEmulator({ stateFile: stateFile('ziina') }));
+    return { zopay, ziina, ziinaIsEmulated: config.ziina === null, close: async () => void (await Promise.all(started.map((emulator) => emulator.close()))) };
   } catch (error) {
     await Promise.all(started.map((emulator) => emulator.close()));
     throw error;

@@ -9,6 +9,9 @@ const EmulatorsEnv = z.object({
   // Optional fixed keys, so a local subgraph's configuration survives a restart of the emulators.
   ZOPAY_EMULATOR_API_KEY: z.string().min(1).optional(),
   ZIINA_EMULATOR_API_KEY: z.string().min(1).optional(),
+  // Optional JSON files keeping each emulator's intents (and key) across restarts; default in memory.
+  ZOPAY_EMULATOR_STATE_FILE: z.string().min(1).optional(),
+  ZIINA_EMULATOR_STATE_FILE: z.string().min(1).optional(),
 });
 
 export type EmulatorsConfig = z.infer<typeof EmulatorsEnv>;

@@ -54,6 +54,26 @@ const ProviderHttpEnv = z.object({
 const IdempotencyEnv = z.object({
   /** How long a duplicate create waits for the first one before IDEMPOTENCY_KEY_IN_USE. */
   IDEMPOTENCY_WAIT_MS: integer(0, 60_000).default(15_000),
+  /**
+   * How long a replica holds a create before another may take it over (the holder is presumed
+   * dead). Must outlast the provider deadline, or a slow live create could be taken over.
+   */
+  IDEMPOTENCY_LEASE_MS: integer(100, 600_000).default(30_000),
+});
+
+const StoreEnv = z.object({
+  /** The shared PostgreSQL of all replicas; unset = PGlite embedded in the process, in DATA_DIR. */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  DATABASE_MAX_CONNECTIONS: integer(1, 1_000).default(10),
+  /** The embedded store's folder (and the embedded emulators' state), for one process only. */
+  DATA_DIR: z.string().min(1).default('./.data'),
+  /** How long a stored non-terminal intent is served before its provider is asked again. */
+  INTENT_FRESHNESS_MS: integer(0, 86_400_000).default(5_000),
+});
+
+const WebhooksEnv = z.object({
+  /** Ziina signs webhooks with it (POST /webhook {url, secret}); unset with a real key = endpoint off. */
+  ZIINA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 const FederationEnv = z.object({
@@ -70,7 +90,13 @@ const Environment = z.object({
   ziina: ZiinaEnv,
   providerHttp: ProviderHttpEnv,
   idempotency: IdempotencyEnv,
+  store: StoreEnv,
+  webhooks: WebhooksEnv,
   federation: FederationEnv,
+}).superRefine(({ idempotency, providerHttp }, context) => {
+  if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
+    context.addIssue({ code: 'custom', path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'], message: 'must be longer than PROVIDER_DEADLINE_MS' });
+  }
 });
 
 export interface ProviderCredentials {
@@ -95,11 +121,19 @@ export interface Config {
     readonly maxRetries: number;
     readonly retryBaseDelayMs: number;
   };
-  readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number };
+  readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number; readonly leaseMs: number };
+  readonly store: StoreConfig;
+  readonly intentFreshnessMs: number;
+  /** Null: Ziina's webhooks are not accepted (unless the embedded emulator, which gets a generated one). */
+  readonly ziinaWebhookSecret: string | null;
   readonly entityFetchConcurrency: number;
   /** Null: any caller may query (local development, tests). */
   readonly routerSecret: string | null;
 }
+
+export type StoreConfig =
+  | { readonly kind: 'postgres'; readonly databaseUrl: string; readonly maxConnections: number }
+  | { readonly kind: 'embedded'; readonly dataDir: string };
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
 
@@ -115,12 +149,14 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
     ziina: values,
     providerHttp: values,
     idempotency: values,
+    store: values,
+    webhooks: values,
     federation: values,
   });
   if (!parsed.success) {
     return { ok: false, problems: describeProblems(parsed.error) };
   }
-  const { server, logging, zopay, ziina, providerHttp, idempotency, federation } = parsed.data;
+  const { server, logging, zopay, ziina, providerHttp, idempotency, store, webhooks, federation } = parsed.data;
   return {
     ok: true,
     config: {
@@ -139,7 +175,17 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         maxRetries: providerHttp.PROVIDER_MAX_RETRIES,
         retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
       },
-      idempotency: { waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS, retentionMs: IDEMPOTENCY_RETENTION_MS },
+      idempotency: {
+        waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS,
+        retentionMs: IDEMPOTENCY_RETENTION_MS,
+        leaseMs: idempotency.IDEMPOTENCY_LEASE_MS,
+      },
+      store:
+        store.DATABASE_URL === undefined
+          ? { kind: 'embedded', dataDir: store.DATA_DIR }
+          : { kind: 'postgres', databaseUrl: store.DATABASE_URL, maxConnections: store.DATABASE_MAX_CONNECTIONS },
+      intentFreshnessMs: store.INTENT_FRESHNESS_MS,
+      ziinaWebhookSecret: webhooks.ZIINA_WEBHOOK_SECRET ?? null,
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
       routerSecret: federation.ROUTER_SECRET ?? null,
     },
@@ -148,5 +194,15 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 
 /** Every secret value of a configuration, for the logger to scrub from every line. */
 export function configSecrets(config: Config): string[] {
-  return [config.zopay?.apiKey, config.ziina?.apiKey, config.routerSecret].filter((secret) => typeof secret === 'string');
+  const databaseUrl = config.store.kind === 'postgres' ? config.store.databaseUrl : undefined;
+  return [config.zopay?.apiKey, config.ziina?.apiKey, config.routerSecret, config.ziinaWebhookSecret, databaseUrl, ...databasePasswords(databaseUrl)].filter(
+    (secret): secret is string => typeof secret === 'string' && secret !== '',
+  );
+}
+
+/** The password of a postgres:// URL, as written and decoded: a driver error may quote either. */
+function databasePasswords(databaseUrl: string | undefined): string[] {
+  if (databaseUrl === undefined) return [];
+  const { password } = new URL(databaseUrl);
+  return password === '' ? [] : [password, decodeURIComponent(password)];
 }

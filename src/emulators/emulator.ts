@@ -11,6 +11,12 @@ export interface EmulatorOptions {
   apiKey?: string;
   /** Clock in ms, default Date.now: drives created_at, expiry checks and the idempotency window. */
   now?: () => number;
+  /**
+   * JSON file keeping the emulator's state (key, intents, replay records, webhook) across restarts:
+   * loaded at start when it exists, rewritten atomically after every change. Default: memory only.
+   * A saved key is used unless apiKey is given. Faults and stats are never saved.
+   */
+  stateFile?: string;
 }
 
 export interface EmulatorStats {

@@ -1,11 +1,24 @@
-/** In-memory intents of one emulator, in creation order. */
+export interface IntentStoreOptions<Intent> {
+  /** How the provider represents a status change (Ziina also fills latest_error). */
+  readonly withStatus: (intent: Intent, status: string) => Intent;
+  /** Intents a state file kept from an earlier run, in creation order. */
+  readonly restored?: readonly Intent[] | undefined;
+  /** Runs after every add and status change, e.g. to save the state file. */
+  readonly onChange?: () => void;
+  /** Runs after a status change with the updated intent, e.g. to send a webhook. */
+  readonly onStatusChange?: (intent: Intent) => void;
+}
+
+/** The intents of one emulator, in creation order. */
 export class IntentStore<Intent extends { readonly id: string }> {
   readonly #intents = new Map<string, Intent>();
-  readonly #withStatus: (intent: Intent, status: string) => Intent;
+  readonly #options: IntentStoreOptions<Intent>;
 
-  /** @param withStatus how the provider represents a status change (Ziina also fills latest_error). */
-  constructor(withStatus: (intent: Intent, status: string) => Intent) {
-    this.#withStatus = withStatus;
+  constructor(options: IntentStoreOptions<Intent>) {
+    this.#options = options;
+    for (const intent of options.restored ?? []) {
+      this.#intents.set(intent.id, intent);
+    }
   }
 
   get size(): number {
@@ -14,6 +27,7 @@ export class IntentStore<Intent extends { readonly id: string }> {
 
   add(intent: Intent): void {
     this.#intents.set(intent.id, intent);
+    this.#options.onChange?.();
   }
 
   get(id: string): Intent | undefined {
@@ -30,8 +44,10 @@ export class IntentStore<Intent extends { readonly id: string }> {
     if (intent === undefined) {
       return undefined;
     }
-    const updated = this.#withStatus(intent, status);
+    const updated = this.#options.withStatus(intent, status);
     this.#intents.set(id, updated);
+    this.#options.onChange?.();
+    this.#options.onStatusChange?.(updated);
     return updated;
   }
 }

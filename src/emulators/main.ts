@@ -17,9 +17,17 @@ const settings = loaded.config;
 
 const started: StartedEmulator[] = [];
 try {
-  const zopay = await startZopayEmulator({ port: settings.ZOPAY_EMULATOR_PORT, apiKey: settings.ZOPAY_EMULATOR_API_KEY });
+  const zopay = await startZopayEmulator({
+    port: settings.ZOPAY_EMULATOR_PORT,
+    apiKey: settings.ZOPAY_EMULATOR_API_KEY,
+    stateFile: settings.ZOPAY_EMULATOR_STATE_FILE,
+  });
   started.push(zopay);
-  const ziina = await startZiinaEmulator({ port: settings.ZIINA_EMULATOR_PORT, apiKey: settings.ZIINA_EMULATOR_API_KEY });
+  const ziina = await startZiinaEmulator({
+    port: settings.ZIINA_EMULATOR_PORT,
+    apiKey: settings.ZIINA_EMULATOR_API_KEY,
+    stateFile: settings.ZIINA_EMULATOR_STATE_FILE,
+  });
   started.push(ziina);
   console.log(JSON.stringify({ emulator: 'zopay', baseUrl: zopay.baseUrl, apiKey: zopay.apiKey }));
   console.log(JSON.stringify({ emulator: 'ziina', baseUrl: ziina.baseUrl, apiKey: ziina.apiKey }));

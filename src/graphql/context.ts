@@ -1,10 +1,12 @@
 import type { Logger } from '../logging/logger.ts';
 import type { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
+import type { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import type { PaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 
 /** What every resolver receives. Built once per request by the HTTP layer. */
 export interface GraphQLContext {
   readonly createPaymentIntent: CreatePaymentIntent;
+  readonly listPaymentIntents: ListPaymentIntents;
   /** Per request: batches and de-duplicates reads by id. */
   readonly paymentIntents: PaymentIntentLoader;
   readonly logger: Logger;

@@ -8,15 +8,22 @@ import { isFromRouter } from './router-authentication.ts';
 export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>;
   readonly context: ContextThunk<TContext>;
-  /** False while starting or draining, so a load balancer or router stops sending traffic. */
-  readonly isReady: () => boolean;
+  /**
+   * False while starting or draining, or when the store does not answer, so a load balancer or
+   * router stops sending traffic. A provider outage does not count (ARCHITECTURE.md, "health").
+   */
+  readonly isReady: () => Promise<boolean>;
+  /** GET /metrics: Prometheus text format. */
+  readonly metrics: { readonly contentType: string; render(): Promise<string> };
+  /** POST /webhooks/ziina; null when no webhook secret is configured (404). */
+  readonly ziinaWebhook: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   /** When set, /graphql serves only requests that carry it (the router's); health stays open. */
   readonly routerSecret: string | null;
 }
 
-/** Routes of the subgraph's HTTP server: GraphQL and the health probes of ARCHITECTURE.md. */
+/** Routes of the subgraph's HTTP server: GraphQL, the probes and metrics of ARCHITECTURE.md, webhooks. */
 export function createRequestRouter<TContext extends BaseContext>(options: RequestRouterOptions<TContext>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -36,9 +43,18 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
           writeJson(response, 200, { status: 'live' });
           return;
         case '/health/ready':
-          // A provider outage does not make us unready (ARCHITECTURE.md, "health").
-          if (options.isReady()) writeJson(response, 200, { status: 'ready' });
+          if (await options.isReady()) writeJson(response, 200, { status: 'ready' });
           else writeJson(response, 503, { status: 'not ready' });
+          return;
+        case '/metrics': {
+          const text = await options.metrics.render();
+          response.writeHead(200, { 'content-type': options.metrics.contentType });
+          response.end(text);
+          return;
+        }
+        case '/webhooks/ziina':
+          if (options.ziinaWebhook === null) writeJson(response, 404, { error: 'not found' });
+          else await options.ziinaWebhook(request, response);
           return;
         default:
           writeJson(response, 404, { error: 'not found' });

@@ -8,23 +8,42 @@ export interface IdempotencyKey {
 }
 
 export type IdempotencyRecord =
-  | { readonly state: 'in_flight'; readonly fingerprint: string; readonly claimedAt: number }
-  | { readonly state: 'completed'; readonly fingerprint: string; readonly claimedAt: number; readonly outcome: CreateOutcome };
+  | { readonly state: 'in_flight'; readonly fingerprint: string }
+  | { readonly state: 'completed'; readonly fingerprint: string; readonly outcome: CreateOutcome };
 
-export type ClaimResult = { readonly claimed: true } | { readonly claimed: false; readonly record: IdempotencyRecord };
+/** The right to perform the create of a key, until the lease runs out. */
+export interface Claim {
+  /** Proves the claim on complete/release: a holder whose lease was taken over has lost it. */
+  readonly token: string;
+  /**
+   * True when this claim was taken over from a holder that stopped (its lease ran out) after
+   * the create may have reached the provider: resending is safe only where the provider
+   * deduplicates creates itself.
+   */
+  readonly requestMayHaveBeenSent: boolean;
+}
+
+export type ClaimResult = { readonly claimed: true; readonly claim: Claim } | { readonly claimed: false; readonly record: IdempotencyRecord };
 
 /**
- * Where idempotency records live. The in-process store serves one replica; a shared durable
- * store serves many. Implementations must make `claim` atomic: of any number of concurrent
- * claims of one key, across processes, exactly one gets `claimed: true`.
+ * Where idempotency records live: shared by every replica (PostgreSQL) or by one process
+ * (PGlite). `claim` is atomic: of any number of concurrent claims of one key, across
+ * processes, exactly one succeeds.
  */
 export interface IdempotencyStore {
   /** Claims the key for a request with this fingerprint, or returns the record already there. */
   claim(key: IdempotencyKey, fingerprint: string): Promise<ClaimResult>;
-  /** Stores the final outcome of the claimed request, to be replayed to identical retries. */
-  complete(key: IdempotencyKey, fingerprint: string, outcome: CreateOutcome): Promise<void>;
+  /** Records that the create is about to leave for the provider (see Claim.requestMayHaveBeenSent). */
+  markRequestSent(key: IdempotencyKey, claim: Claim): Promise<void>;
+  /** Stores the final outcome, to be replayed to identical retries. False when the claim was lost. */
+  complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<boolean>;
   /** Drops the claim of a request whose outcome a retry could change (5xx, timeout, 429). */
-  release(key: IdempotencyKey, fingerprint: string): Promise<void>;
+  release(key: IdempotencyKey, claim: Claim): Promise<void>;
+  /**
+   * Gives up a claim whose create may have reached the provider: the record stays, and the next
+   * identical request takes it over at once, told that the request may have been sent.
+   */
+  abandon(key: IdempotencyKey, claim: Claim): Promise<void>;
   find(key: IdempotencyKey): Promise<IdempotencyRecord | null>;
   /** Deletes records older than the retention period; returns how many. */
   purgeExpired(): Promise<number>;

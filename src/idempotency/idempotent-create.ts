@@ -1,20 +1,33 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rejected, type CreateOutcome } from '../payments/create-payment-intent-result.ts';
+import type { Logger } from '../logging/logger.ts';
+import type { PaymentIntent } from '../payments/payment-intent.ts';
 import type { PaymentIntentUserError } from '../payments/payment-intent-user-error.ts';
-import type { IdempotencyKey, IdempotencyRecord, IdempotencyStore } from './idempotency-store.ts';
+import type { Claim, IdempotencyKey, IdempotencyStore } from './idempotency-store.ts';
 
 export interface IdempotentCreateOptions {
   readonly store: IdempotencyStore;
   /** How long a duplicate waits for the first request's outcome before IDEMPOTENCY_KEY_IN_USE. */
   readonly waitForInFlightMs: number;
-  /** How often a duplicate re-reads a record held by another process. */
+  /** How often a duplicate tries again to claim a key held by another process. */
   readonly pollIntervalMs: number;
+  readonly logger: Logger;
 }
 
 export interface IdempotentResult {
   readonly outcome: CreateOutcome;
   /** True when the outcome is another request's: nothing was sent to the provider for this one. */
   readonly replayed: boolean;
+}
+
+/** One create, as the idempotency runner needs to see it. */
+export interface CreateAttempt {
+  /** Sends the create to the provider; called only by the holder of the claim. */
+  perform(): Promise<CreateOutcome>;
+  /** True when the provider deduplicates a resent create itself (Zopay's Idempotency-Key). */
+  readonly resendIsSafe: boolean;
+  /** The intent an earlier attempt of unknown outcome created, once it is known (webhook, store). */
+  findCreated(): Promise<PaymentIntent | null>;
 }
 
 interface Execution {
@@ -29,7 +42,11 @@ interface Execution {
  * - concurrent duplicates share the first request's call (in this process) or wait for its
  *   record (another process), for a bounded time, then get IDEMPOTENCY_KEY_IN_USE;
  * - an outcome a retry could change (the provider failed or did not answer) is not stored, so
- *   the next retry calls the provider again, with the same key.
+ *   the next retry calls the provider again, with the same key;
+ * - a claim whose holder stopped mid-create (its lease ran out) is taken over by the next retry:
+ *   resent where the provider deduplicates creates; otherwise, once the create may have left
+ *   (the holder stopped, or no answer came back), never resent: the retry answers with the
+ *   created intent when it has become known, else "outcome unknown" (retryable).
  */
 export class IdempotentCreate {
   readonly #options: IdempotentCreateOptions;
@@ -39,14 +56,14 @@ export class IdempotentCreate {
     this.#options = options;
   }
 
-  async run(key: IdempotencyKey, fingerprint: string, perform: () => Promise<CreateOutcome>): Promise<IdempotentResult> {
+  async run(key: IdempotencyKey, fingerprint: string, attempt: CreateAttempt): Promise<IdempotentResult> {
     const id = `${key.provider}\u0000${key.clientMutationId}`;
     const running = this.#executions.get(id);
     if (running) {
       if (running.fingerprint !== fingerprint) return { outcome: rejected(conflict(key)), replayed: false };
       return this.#share(key, running.result);
     }
-    const result = this.#execute(key, fingerprint, perform);
+    const result = this.#execute(key, fingerprint, attempt);
     this.#executions.set(id, { fingerprint, result });
     try {
       return await result;
@@ -68,42 +85,77 @@ export class IdempotentCreate {
     }
   }
 
-  async #execute(key: IdempotencyKey, fingerprint: string, perform: () => Promise<CreateOutcome>): Promise<IdempotentResult> {
+  async #execute(key: IdempotencyKey, fingerprint: string, attempt: CreateAttempt): Promise<IdempotentResult> {
     const { store } = this.#options;
     const giveUpAt = performance.now() + this.#options.waitForInFlightMs;
     for (;;) {
       const claim = await store.claim(key, fingerprint);
-      if (claim.claimed) return { outcome: await this.#performClaimed(key, fingerprint, perform), replayed: false };
+      if (claim.claimed) return this.#performClaimed(key, claim.claim, attempt);
       const { record } = claim;
       if (record.fingerprint !== fingerprint) return { outcome: rejected(conflict(key)), replayed: false };
       if (record.state === 'completed') return { outcome: record.outcome, replayed: true };
-      // Another process holds the key: wait until it completes (then replay) or releases
-      // (then claim it here), within the bounded wait.
-      if (!(await this.#awaitSettled(key, giveUpAt))) return { outcome: rejected(keyInUse(key)), replayed: false };
+      // Another process holds the key: claim again shortly, which replays its outcome once it
+      // completes, or takes the claim over if it releases it or its lease runs out.
+      if (performance.now() >= giveUpAt) return { outcome: rejected(keyInUse(key)), replayed: false };
+      await sleep(this.#options.pollIntervalMs);
     }
   }
 
-  async #performClaimed(key: IdempotencyKey, fingerprint: string, perform: () => Promise<CreateOutcome>): Promise<CreateOutcome> {
+  async #performClaimed(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<IdempotentResult> {
     const { store } = this.#options;
+    if (claim.requestMayHaveBeenSent && !attempt.resendIsSafe) return this.#recover(key, claim, attempt);
     let outcome: CreateOutcome;
     try {
-      outcome = await perform();
+      if (!attempt.resendIsSafe) await store.markRequestSent(key, claim);
+      outcome = await attempt.perform();
     } catch (error) {
-      await store.release(key, fingerprint);
+      await this.#giveUp(key, claim, attempt, true);
       throw error;
     }
-    if (isFinal(outcome)) await store.complete(key, fingerprint, outcome);
-    else await store.release(key, fingerprint);
-    return outcome;
+    if (isFinal(outcome)) await this.#complete(key, claim, outcome);
+    else await this.#giveUp(key, claim, attempt, outcome.kind === 'rejected' && outcome.mayHaveCreated === true);
+    return { outcome, replayed: false };
   }
 
-  async #awaitSettled(key: IdempotencyKey, giveUpAt: number): Promise<boolean> {
-    while (performance.now() < giveUpAt) {
-      await sleep(this.#options.pollIntervalMs);
-      const record: IdempotencyRecord | null = await this.#options.store.find(key);
-      if (record?.state !== 'in_flight') return true;
+  /**
+   * Lets the next identical request go ahead. It sends the create again, unless the provider
+   * may have acted on this one and does not deduplicate: then the next request recovers instead.
+   */
+  async #giveUp(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt, mayHaveCreated: boolean): Promise<void> {
+    if (mayHaveCreated && !attempt.resendIsSafe) await this.#options.store.abandon(key, claim);
+    else await this.#options.store.release(key, claim);
+  }
+
+  async #complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<void> {
+    // Lost only when this request outlived its lease (IDEMPOTENCY_LEASE_MS exceeds the provider
+    // deadline, so it should not): the request that took over answers its own retries.
+    if (!(await this.#options.store.complete(key, claim, outcome))) {
+      this.#options.logger.warn({ provider: key.provider, clientMutationId: key.clientMutationId }, 'idempotency claim was lost before its outcome was stored');
     }
-    return false;
+  }
+
+  /**
+   * An earlier holder stopped, or got no answer, after its create may have reached a provider
+   * that does not deduplicate: sending again could make a second intent. Answer with the
+   * intent if it has become known (a webhook or a read stored it); otherwise say the outcome is
+   * unknown, and leave the record for the next retry to look again, never to resend.
+   */
+  async #recover(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<IdempotentResult> {
+    let known: PaymentIntent | null;
+    try {
+      known = await attempt.findCreated();
+    } catch (error) {
+      // Leave the record for the next retry to look again, at once rather than after a lease.
+      await this.#options.store.abandon(key, claim);
+      throw error;
+    }
+    if (known === null) {
+      await this.#options.store.abandon(key, claim);
+      return { outcome: rejected(outcomeUnknown(key)), replayed: false };
+    }
+    const outcome: CreateOutcome = { kind: 'created', paymentIntent: known };
+    await this.#complete(key, claim, outcome);
+    return { outcome, replayed: true };
   }
 }
 
@@ -121,6 +173,19 @@ function conflict(key: IdempotencyKey): PaymentIntentUserError {
     providerStatus: null,
     providerCode: null,
     retryable: false,
+  };
+}
+
+function outcomeUnknown(key: IdempotencyKey): PaymentIntentUserError {
+  return {
+    code: 'PROVIDER_UNAVAILABLE',
+    message:
+      'an earlier attempt with this clientMutationId may have reached the provider and its outcome is not known yet; it is not sent again. Retry later with the same clientMutationId',
+    field: null,
+    provider: key.provider,
+    providerStatus: null,
+    providerCode: null,
+    retryable: true,
   };
 }
 

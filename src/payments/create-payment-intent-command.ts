@@ -23,6 +23,8 @@ export interface ZiinaCreateRequest {
   /** Unix milliseconds. */
   readonly expiresAtMs: number | null;
   readonly allowTips: boolean | null;
+  /** Stored by this service only: Ziina has no such field. */
+  readonly externalRef: string | null;
 }
 
 export type ProviderCreateRequest = ZopayCreateRequest | ZiinaCreateRequest;

@@ -2,13 +2,17 @@ import type { CreatePaymentIntentInput } from '../graphql/generated/resolvers-ty
 import type { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import { requestFingerprint } from '../idempotency/request-fingerprint.ts';
 import type { Logger } from '../logging/logger.ts';
-import { rejected, type CreatePaymentIntentResult } from './create-payment-intent-result.ts';
-import { createAtProvider, type ProviderRegistry } from './provider-registry.ts';
+import type { CreateAttempt } from '../idempotency/idempotent-create.ts';
+import type { ProviderCreateRequest } from './create-payment-intent-command.ts';
+import { rejected, type CreateOutcome, type CreatePaymentIntentResult } from './create-payment-intent-result.ts';
+import type { PaymentIntentRepository } from './payment-intent-repository.ts';
+import { createAtProvider, providerPort, type ProviderRegistry } from './provider-registry.ts';
 import { validateCreateInput } from './validation/validate-create-input.ts';
 
 export interface CreatePaymentIntentDependencies {
   readonly providers: ProviderRegistry;
   readonly idempotentCreate: IdempotentCreate;
+  readonly intents: PaymentIntentRepository;
   readonly logger: Logger;
   readonly now?: () => number;
 }
@@ -16,7 +20,8 @@ export interface CreatePaymentIntentDependencies {
 /**
  * The createPaymentIntent use case: validate everything first (a bad input changes nothing
  * and reaches no provider), then create at the chosen provider at most once per
- * (provider, clientMutationId).
+ * (provider, clientMutationId). A created intent is stored before the idempotency record
+ * completes, so that a replay and a read of the intent agree.
  */
 export class CreatePaymentIntent {
   readonly #deps: CreatePaymentIntentDependencies;
@@ -34,9 +39,7 @@ export class CreatePaymentIntent {
 
     const { request } = validation.value;
     const key = { provider: request.provider, clientMutationId };
-    const { outcome, replayed } = await this.#deps.idempotentCreate.run(key, requestFingerprint(request), () =>
-      createAtProvider(this.#deps.providers, request, clientMutationId),
-    );
+    const { outcome, replayed } = await this.#deps.idempotentCreate.run(key, requestFingerprint(request), this.#attempt(request, clientMutationId));
     this.#deps.logger.info(
       {
         provider: request.provider,
@@ -49,5 +52,22 @@ export class CreatePaymentIntent {
       outcome.kind === 'created' ? 'payment intent created' : 'payment intent not created',
     );
     return { clientMutationId, outcome, replayed };
+  }
+
+  #attempt(request: ProviderCreateRequest, clientMutationId: string): CreateAttempt {
+    const { providers, intents } = this.#deps;
+    const port = providerPort(providers, request.provider);
+    return {
+      resendIsSafe: port.resendsCreatesSafely,
+      perform: async (): Promise<CreateOutcome> => {
+        const outcome = await createAtProvider(providers, request, clientMutationId);
+        if (outcome.kind === 'rejected') return outcome;
+        return { kind: 'created', paymentIntent: await intents.saveCreated(outcome.paymentIntent, clientMutationId) };
+      },
+      findCreated: async () => {
+        const marker = port.creationMarker(clientMutationId);
+        return marker === null ? null : intents.findByCreationMarker(request.provider, marker);
+      },
+    };
   }
 }

@@ -1,22 +1,84 @@
-import type { PaymentIntent } from './payment-intent.ts';
-import { parsePaymentIntentId } from './payment-intent-id.ts';
+import pLimit from 'p-limit';
+import type { Logger } from '../logging/logger.ts';
+import { isTerminalStatus, type PaymentIntent } from './payment-intent.ts';
+import { parsePaymentIntentId, type PaymentIntentReference } from './payment-intent-id.ts';
+import type { PaymentIntentRepository, StoredPaymentIntent } from './payment-intent-repository.ts';
 import { providerPort, type ProviderRegistry } from './provider-registry.ts';
 
+export interface PaymentIntentReaderOptions {
+  readonly providers: ProviderRegistry;
+  readonly intents: PaymentIntentRepository;
+  /** How long a stored intent in a non-terminal status is served without asking its provider. */
+  readonly freshnessMs: number;
+  /** Provider GETs in flight at once for one batch. */
+  readonly fetchConcurrency: number;
+  readonly logger: Logger;
+}
+
+/** Per id: the intent, null when it does not exist, or the error that kept it from being read. */
+export type ReadResult = PaymentIntent | null | Error;
+
 /**
- * Reads intents from their provider; the id's prefix says which. An id this service did not
- * issue, or one the provider does not know, is null. Throws ProviderUnavailableError when the
- * provider cannot answer.
+ * Reads intents by id, store first (ARCHITECTURE.md, "freshness"): one query for the whole
+ * batch; only ids that are missing, or stored in a non-terminal status for longer than the
+ * freshness window, are fetched from their provider (bounded concurrency), and what the
+ * providers answered is written back in one statement. When a provider cannot answer, the
+ * stored copy is served; an id this service did not issue is null.
  */
 export class PaymentIntentReader {
-  readonly #providers: ProviderRegistry;
+  readonly #options: PaymentIntentReaderOptions;
 
-  constructor(providers: ProviderRegistry) {
-    this.#providers = providers;
+  constructor(options: PaymentIntentReaderOptions) {
+    this.#options = options;
   }
 
-  async get(id: string): Promise<PaymentIntent | null> {
-    const reference = parsePaymentIntentId(id);
-    if (reference === null) return null;
-    return providerPort(this.#providers, reference.provider).get(reference.providerId);
+  async getMany(ids: readonly string[]): Promise<ReadResult[]> {
+    const references = new Map<string, PaymentIntentReference>();
+    for (const id of ids) {
+      const reference = parsePaymentIntentId(id);
+      if (reference !== null) references.set(id, reference);
+    }
+    const stored = await this.#options.intents.getMany([...references.keys()]);
+    const stale = [...references].filter(([id]) => this.#needsRefresh(stored.get(id)));
+    const fetched = await this.#fetch(stale);
+    const saved = await this.#options.intents.saveReported([...fetched.values()].filter(isIntent));
+    const savedById = new Map(saved.map((intent) => [intent.id, intent]));
+
+    return ids.map((id) => {
+      if (!references.has(id)) return null;
+      const kept = stored.get(id)?.intent ?? null;
+      const answer = fetched.get(id);
+      if (answer === undefined) return kept;
+      if (isIntent(answer)) return savedById.get(id) ?? answer;
+      if (kept === null) return answer;
+      if (answer === null) this.#options.logger.warn({ paymentIntentId: id }, 'provider does not know a stored intent: serving the stored copy');
+      else this.#options.logger.warn({ err: answer, paymentIntentId: id }, 'provider read failed: serving the stored copy');
+      return kept;
+    });
   }
+
+  #needsRefresh(stored: StoredPaymentIntent | undefined): boolean {
+    if (stored === undefined) return true;
+    return !isTerminalStatus(stored.intent.status) && stored.ageMs >= this.#options.freshnessMs;
+  }
+
+  async #fetch(references: readonly (readonly [string, PaymentIntentReference])[]): Promise<Map<string, ReadResult>> {
+    const limit = pLimit(this.#options.fetchConcurrency);
+    const answers = await Promise.all(
+      references.map(([id, { provider, providerId }]) =>
+        limit(async (): Promise<[string, ReadResult]> => {
+          try {
+            return [id, await providerPort(this.#options.providers, provider).get(providerId)];
+          } catch (error) {
+            return [id, error instanceof Error ? error : new Error(String(error))];
+          }
+        }),
+      ),
+    );
+    return new Map(answers);
+  }
+}
+
+function isIntent(result: ReadResult | undefined): result is PaymentIntent {
+  return result !== null && result !== undefined && !(result instanceof Error);
 }

@@ -68,5 +68,7 @@ export interface PaymentIntent {
   readonly checkoutUrl: string | null;
   /** RFC 3339. */
   readonly createdAt: string | null;
+  /** The caller's attribution reference: Zopay keeps it; for Ziina only our store does. */
+  readonly externalRef: string | null;
   readonly details: ZopayIntentDetails | ZiinaIntentDetails;
 }

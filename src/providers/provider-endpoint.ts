@@ -1,5 +1,5 @@
 import type { PaymentProvider } from '../payments/payment-intent.ts';
-import type { PaymentIntentUserError } from '../payments/payment-intent-user-error.ts';
+import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import type { ProviderHttpClient, ProviderResponse, RetryPolicy } from './http/provider-http-client.ts';
 import { ProviderTransportError } from './http/provider-transport-error.ts';
 import { providerUnavailableMessage } from './provider-answer-classification.ts';
@@ -58,17 +58,26 @@ export class ProviderEndpoint {
     }
   }
 
-  /** The user error of a create that got no answer: the outcome is unknown, so retry with the same key. */
-  unavailable(error: ProviderTransportError): PaymentIntentUserError {
+  /**
+   * The outcome of a create that got no answer. Retrying with the same key may succeed; and
+   * unless the connection never opened, the provider may have created the intent.
+   */
+  unanswered(error: ProviderTransportError): CreateOutcome {
     const what = error.reason === 'timeout' ? 'did not answer in time' : 'could not be reached';
     return {
-      code: 'PROVIDER_UNAVAILABLE',
-      message: providerUnavailableMessage(this.provider, what),
-      field: null,
-      provider: this.provider,
-      providerStatus: null,
-      providerCode: null,
-      retryable: true,
+      kind: 'rejected',
+      userErrors: [
+        {
+          code: 'PROVIDER_UNAVAILABLE',
+          message: providerUnavailableMessage(this.provider, what),
+          field: null,
+          provider: this.provider,
+          providerStatus: null,
+          providerCode: null,
+          retryable: true,
+        },
+      ],
+      mayHaveCreated: error.requestSent,
     };
   }
 

@@ -2,6 +2,7 @@ import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { PAYMENTS, startFederationHarness, type FederationHarness, type HttpAnswer } from '../support/gateway.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, PAYMENT_INTENT_FIELDS, type CreatePayload, type UserError } from '../support/operations.ts';
+import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 
 // Through a real @apollo/gateway composed from the running subgraph's own SDL, with the
 // router secret set on the subgraph (so every answer here also proves the router path carries it).
@@ -181,7 +182,8 @@ describe('an order list referencing intents (_entities)', () => {
 
 describe('failure isolation inside one _entities batch', () => {
   it('nulls only the intent whose provider failed, with a typed PROVIDER_UNAVAILABLE error through the gateway', async () => {
-    const failing = await createThroughGateway(zopayInput(newClientMutationId('iso-failing'), '3.00'));
+    // Not stored by the subgraph, so its read must reach Zopay (a stored one would be served).
+    const failing = await createBehindTheSubgraph('ZOPAY', federation.stack.zopay);
     const healthyZiina = await createThroughGateway(ziinaInput(newClientMutationId('iso-ziina'), 400));
     const healthyZopay = await createThroughGateway(zopayInput(newClientMutationId('iso-zopay'), '5.00'));
     federation.orders.push(

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config/environment.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { GET_PAYMENT_INTENT } from '../support/operations.ts';
+import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 
 // router.yaml cannot be run here (no router binary); these checks keep it consistent with the
 // subgraph it fronts, so a change on one side that breaks the other fails the build.
@@ -43,11 +44,9 @@ describe('router.yaml', () => {
     const payments = router.include_subgraph_errors.subgraphs.payments;
     expect(payments.redact_message).toBe(false);
 
-    const created = await stack.graphql(
-      'mutation { createPaymentIntent(input: { clientMutationId: "router-keys", provider: { ziina: { amountMinor: 500, currencyCode: "AED" } } }) { paymentIntent { id } } }',
-    );
+    const id = await createBehindTheSubgraph('ZIINA', stack.ziina);
     stack.ziina.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.data!.createPaymentIntent.paymentIntent.id });
+    const read = await stack.graphql(GET_PAYMENT_INTENT, { id });
     const emitted = Object.keys(read.errors?.[0]?.extensions ?? {});
     expect(emitted).toContain('code');
     for (const key of emitted) expect(payments.allow_extensions_keys).toContain(key);

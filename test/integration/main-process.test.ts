@@ -1,3 +1,6 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
@@ -9,6 +12,9 @@ afterEach(async () => {
   running = undefined;
 });
 
+/** Each process its own embedded store: DATA_DIR is locked by the process that uses it. */
+const freshDataDir = () => mkdtemp(join(tmpdir(), 'payments-main-'));
+
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
 async function post(url: string, query: string, variables: Record<string, unknown>) {
@@ -18,7 +24,7 @@ async function post(url: string, query: string, variables: Record<string, unknow
 
 describe('npm start on a fresh setup, without any provider key', () => {
   it('starts both emulators, says so, and serves creates and reads on /graphql', async () => {
-    running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1' });
+    running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
     const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
     const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
     expect(announcements.map((entry) => entry.provider)).toEqual(['Zopay', 'Ziina']);
@@ -40,7 +46,7 @@ describe('npm start on a fresh setup, without any provider key', () => {
 
 describe('graceful shutdown on SIGTERM', () => {
   it('stops accepting, finishes the in-flight create, and exits 0', async () => {
-    running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1' });
+    running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
     const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
     const zopayEmulator = running.logs.find((entry) => entry.provider === 'Zopay')!.baseUrl as string;
     // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.

@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 
 let stack: TestStack;
 let sequence = 0;
@@ -254,10 +255,10 @@ describe('paymentIntent for Zopay ids', () => {
     },
   );
 
-  it('answers a typed PROVIDER_UNAVAILABLE error when Zopay keeps failing a read', async () => {
-    const created = (await create(zopayInput())).paymentIntent!;
+  it('answers a typed PROVIDER_UNAVAILABLE error when Zopay keeps failing a read of an intent not stored here', async () => {
+    const id = await createBehindTheSubgraph('ZOPAY', stack.zopay);
     stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.id });
+    const read = await stack.graphql(GET_PAYMENT_INTENT, { id });
 
     expect(read.status).toBe(200);
     expect(read.data!.paymentIntent).toBeNull();
@@ -267,6 +268,17 @@ describe('paymentIntent for Zopay ids', () => {
         extensions: { code: 'PROVIDER_UNAVAILABLE', provider: 'ZOPAY', providerStatus: 503, retryable: true },
       }),
     ]);
+  });
+
+  it('serves the stored copy, without an error, when Zopay fails a read of an intent stored here', async () => {
+    const created = (await create(zopayInput())).paymentIntent!;
+    stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
+    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.id });
+
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.paymentIntent).toMatchObject({ id: created.id, status: created.status, amount: created.amount });
+    expect(stack.zopay.faults.pending).toBe(0);
+    expect(stack.log.entries().some((entry) => entry.msg === 'provider read failed: serving the stored copy')).toBe(true);
   });
 });
 

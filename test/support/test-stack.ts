@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { startPaymentsApp, type PaymentsApp } from '../../src/app/payments-app.ts';
 import { configSecrets, loadConfig } from '../../src/config/environment.ts';
 import type { EmulatorOptions, StartedEmulator } from '../../src/emulators/emulator.ts';
@@ -5,6 +8,7 @@ import { createLogger } from '../../src/logging/logger.ts';
 import { startZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
 import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
 import { MemoryLog } from './memory-log.ts';
+import { createTestSchema, type StoreEngine } from './test-database.ts';
 
 export interface GraphQLAnswer<TData = Record<string, any>> {
   readonly status: number;
@@ -30,6 +34,25 @@ export interface TestStackOptions {
   readonly emulator?: EmulatorOptions;
   /** Give the subgraph this Zopay key instead of the emulator's (to provoke a 401). */
   readonly zopayApiKey?: string;
+  /**
+   * The store: a fresh schema on the PostgreSQL server, or PGlite in a fresh folder. Default:
+   * TEST_STORE, else postgres (PGlite takes seconds to start; store tests cover both).
+   */
+  readonly store?: StoreEngine;
+}
+
+interface TestStore {
+  readonly env: Record<string, string>;
+  dispose(): Promise<void>;
+}
+
+async function createTestStore(engine: StoreEngine): Promise<TestStore> {
+  if (engine === 'postgres') {
+    const schema = await createTestSchema();
+    return { env: { DATABASE_URL: schema.databaseUrl }, dispose: () => schema.drop() };
+  }
+  const dataDir = await mkdtemp(join(tmpdir(), 'payments-store-'));
+  return { env: { DATA_DIR: dataDir }, dispose: () => rm(dataDir, { recursive: true, force: true }) };
 }
 
 /**
@@ -39,6 +62,7 @@ export interface TestStackOptions {
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const zopay = await startZopayEmulator(options.emulator);
   const ziina = await startZiinaEmulator(options.emulator);
+  const store = await createTestStore(options.store ?? (process.env.TEST_STORE === 'pglite' ? 'pglite' : 'postgres'));
   const loaded = loadConfig({
     HOST: '127.0.0.1',
     PORT: '0',
@@ -48,6 +72,9 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     ZIINA_API_KEY: ziina.apiKey,
     ZIINA_BASE_URL: ziina.baseUrl,
     PROVIDER_RETRY_BASE_DELAY_MS: '20',
+    // Every read asks the provider, unless a test is about freshness.
+    INTENT_FRESHNESS_MS: '0',
+    ...store.env,
     ...options.env,
   });
   if (!loaded.ok) throw new Error(`test configuration is invalid: ${loaded.problems.join(', ')}`);
@@ -80,6 +107,7 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     async stop() {
       await app.stop();
       await Promise.all([zopay.close(), ziina.close()]);
+      await store.dispose();
     },
   };
 }

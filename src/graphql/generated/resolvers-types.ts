@@ -4,6 +4,7 @@ import type { GraphQLResolveInfo, GraphQLScalarType, GraphQLScalarTypeConfig } f
 import type { PaymentIntent as PaymentIntentModel, ZopayIntentDetails as ZopayIntentDetailsModel, ZiinaIntentDetails as ZiinaIntentDetailsModel } from '../../payments/payment-intent.ts';
 import type { CreatePaymentIntentResult as CreatePaymentIntentResultModel } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntentUserError as PaymentIntentUserErrorModel } from '../../payments/payment-intent-user-error.ts';
+import type { ListingPage as ListingPageModel, ListingEdge as ListingEdgeModel } from '../../payments/list-payment-intents.ts';
 import type { GraphQLContext } from '../context.ts';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -74,6 +75,14 @@ export type MutationCreatePaymentIntentArgs = {
   input: CreatePaymentIntentInput;
 };
 
+export type PageInfo = {
+  __typename?: 'PageInfo';
+  endCursor?: Maybe<Scalars['String']['output']>;
+  hasNextPage: Scalars['Boolean']['output'];
+  hasPreviousPage: Scalars['Boolean']['output'];
+  startCursor?: Maybe<Scalars['String']['output']>;
+};
+
 export type PaymentIntent = {
   __typename?: 'PaymentIntent';
   /** Provider-agnostic amount in the primary currency. */
@@ -82,6 +91,11 @@ export type PaymentIntent = {
   checkoutUrl?: Maybe<Scalars['URL']['output']>;
   createdAt?: Maybe<Scalars['DateTime']['output']>;
   details: PaymentIntentDetails;
+  /**
+   * The caller's reference for attribution (e.g. an order id), as given at create. Zopay keeps it
+   * itself; for Ziina, which has no such field, this service stores it.
+   */
+  externalRef?: Maybe<Scalars['String']['output']>;
   /** Global id: '<provider>:<provider id>' with the provider in lower case, e.g. 'ziina:3f2a...'. Opaque to clients. */
   id: Scalars['ID']['output'];
   provider: PaymentProvider;
@@ -92,7 +106,21 @@ export type PaymentIntent = {
   status: PaymentIntentStatus;
 };
 
+/** Relay cursor connection (https://relay.dev/graphql/connections.htm). */
+export type PaymentIntentConnection = {
+  __typename?: 'PaymentIntentConnection';
+  edges: Array<PaymentIntentEdge>;
+  pageInfo: PageInfo;
+};
+
 export type PaymentIntentDetails = ZiinaPaymentIntentDetails | ZopayPaymentIntentDetails;
+
+export type PaymentIntentEdge = {
+  __typename?: 'PaymentIntentEdge';
+  /** Opaque and stable: pass it as `after` to read on from this edge. */
+  cursor: Scalars['String']['output'];
+  node: PaymentIntent;
+};
 
 export type PaymentIntentErrorCode =
   /** The clientMutationId was already used with a different input (Zopay 409 idempotency_conflict). */
@@ -107,6 +135,13 @@ export type PaymentIntentErrorCode =
   | 'PROVIDER_VALIDATION_FAILED'
   /** The provider asked us to slow down (429). */
   | 'RATE_LIMITED';
+
+/** Every field is optional; the given ones must all match. */
+export type PaymentIntentFilter = {
+  externalRef?: InputMaybe<Scalars['String']['input']>;
+  provider?: InputMaybe<PaymentProvider>;
+  status?: InputMaybe<PaymentIntentStatus>;
+};
 
 export type PaymentIntentProviderInput =
   { ziina: ZiinaPaymentIntentInput; zopay?: never; }
@@ -155,11 +190,23 @@ export type Query = {
   __typename?: 'Query';
   /** Null when no such intent exists at its provider, or the id is not one this service issued. */
   paymentIntent?: Maybe<PaymentIntent>;
+  /**
+   * Intents created through this service (neither provider can list them), newest first.
+   * Statuses are as last seen: on create, on read, and from provider webhooks.
+   */
+  paymentIntents: PaymentIntentConnection;
 };
 
 
 export type QueryPaymentIntentArgs = {
   id: Scalars['ID']['input'];
+};
+
+
+export type QueryPaymentIntentsArgs = {
+  after?: InputMaybe<Scalars['String']['input']>;
+  filter?: InputMaybe<PaymentIntentFilter>;
+  first?: InputMaybe<Scalars['Int']['input']>;
 };
 
 export type ZiinaPaymentError = {
@@ -194,6 +241,11 @@ export type ZiinaPaymentIntentInput = {
   currencyCode: Scalars['Currency']['input'];
   /** Must be in the future; sent to Ziina as unix milliseconds. */
   expiresAt?: InputMaybe<Scalars['DateTime']['input']>;
+  /**
+   * The caller's reference for attribution and listing (at most 255 characters). Ziina has no
+   * such field: this service stores it and never sends it to Ziina.
+   */
+  externalRef?: InputMaybe<Scalars['String']['input']>;
   failureUrl?: InputMaybe<Scalars['URL']['input']>;
   /** Shown to the payer on the hosted page. At most 500 characters. */
   message?: InputMaybe<Scalars['String']['input']>;
@@ -342,10 +394,14 @@ export type ResolversTypes = ResolversObject<{
   JSONObject: ResolverTypeWrapper<Scalars['JSONObject']['output']>;
   Money: ResolverTypeWrapper<Money>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  PageInfo: ResolverTypeWrapper<PageInfo>;
   PaymentIntent: ResolverTypeWrapper<PaymentIntentModel>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
+  PaymentIntentConnection: ResolverTypeWrapper<ListingPageModel>;
   PaymentIntentDetails: ResolverTypeWrapper<ResolversUnionTypes<ResolversTypes>['PaymentIntentDetails']>;
+  PaymentIntentEdge: ResolverTypeWrapper<ListingEdgeModel>;
   PaymentIntentErrorCode: PaymentIntentErrorCode;
+  PaymentIntentFilter: PaymentIntentFilter;
   PaymentIntentProviderInput: PaymentIntentProviderInput;
   PaymentIntentStatus: PaymentIntentStatus;
   PaymentIntentUserError: ResolverTypeWrapper<PaymentIntentUserErrorModel>;
@@ -372,9 +428,13 @@ export type ResolversParentTypes = ResolversObject<{
   JSONObject: Scalars['JSONObject']['output'];
   Money: Money;
   Mutation: Record<PropertyKey, never>;
+  PageInfo: PageInfo;
   PaymentIntent: PaymentIntentModel;
   ID: Scalars['ID']['output'];
+  PaymentIntentConnection: ListingPageModel;
   PaymentIntentDetails: ResolversUnionTypes<ResolversParentTypes>['PaymentIntentDetails'];
+  PaymentIntentEdge: ListingEdgeModel;
+  PaymentIntentFilter: PaymentIntentFilter;
   PaymentIntentProviderInput: PaymentIntentProviderInput;
   PaymentIntentUserError: PaymentIntentUserErrorModel;
   Int: Scalars['Int']['output'];
@@ -419,12 +479,20 @@ export type MutationResolvers<ContextType = GraphQLContext, ParentType extends R
   createPaymentIntent?: Resolver<ResolversTypes['CreatePaymentIntentPayload'], ParentType, ContextType, RequireFields<MutationCreatePaymentIntentArgs, 'input'>>;
 }>;
 
+export type PageInfoResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
+  endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  hasPreviousPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  startCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+}>;
+
 export type PaymentIntentResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentIntent'] = ResolversParentTypes['PaymentIntent'], FederationReferenceType extends FederationReferenceTypes['PaymentIntent'] = FederationReferenceTypes['PaymentIntent']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['PaymentIntent']> | FederationReferenceType, FederationReferenceType, ContextType>;
   amount?: Resolver<ResolversTypes['Money'], ParentType, ContextType>;
   checkoutUrl?: Resolver<Maybe<ResolversTypes['URL']>, ParentType, ContextType>;
   createdAt?: Resolver<Maybe<ResolversTypes['DateTime']>, ParentType, ContextType>;
   details?: Resolver<ResolversTypes['PaymentIntentDetails'], ParentType, ContextType>;
+  externalRef?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['PaymentProvider'], ParentType, ContextType>;
   providerId?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -432,8 +500,18 @@ export type PaymentIntentResolvers<ContextType = GraphQLContext, ParentType exte
   status?: Resolver<ResolversTypes['PaymentIntentStatus'], ParentType, ContextType>;
 }>;
 
+export type PaymentIntentConnectionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentIntentConnection'] = ResolversParentTypes['PaymentIntentConnection']> = ResolversObject<{
+  edges?: Resolver<Array<ResolversTypes['PaymentIntentEdge']>, ParentType, ContextType>;
+  pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
+}>;
+
 export type PaymentIntentDetailsResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentIntentDetails'] = ResolversParentTypes['PaymentIntentDetails']> = ResolversObject<{
   __resolveType: TypeResolveFn<'ZiinaPaymentIntentDetails' | 'ZopayPaymentIntentDetails', ParentType, ContextType>;
+}>;
+
+export type PaymentIntentEdgeResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentIntentEdge'] = ResolversParentTypes['PaymentIntentEdge']> = ResolversObject<{
+  cursor?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  node?: Resolver<ResolversTypes['PaymentIntent'], ParentType, ContextType>;
 }>;
 
 export type PaymentIntentUserErrorResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['PaymentIntentUserError'] = ResolversParentTypes['PaymentIntentUserError']> = ResolversObject<{
@@ -448,6 +526,7 @@ export type PaymentIntentUserErrorResolvers<ContextType = GraphQLContext, Parent
 
 export type QueryResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
   paymentIntent?: Resolver<Maybe<ResolversTypes['PaymentIntent']>, ParentType, ContextType, RequireFields<QueryPaymentIntentArgs, 'id'>>;
+  paymentIntents?: Resolver<ResolversTypes['PaymentIntentConnection'], ParentType, ContextType, RequireFields<QueryPaymentIntentsArgs, 'first'>>;
 }>;
 
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
@@ -494,8 +573,11 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   JSONObject?: GraphQLScalarType;
   Money?: MoneyResolvers<ContextType>;
   Mutation?: MutationResolvers<ContextType>;
+  PageInfo?: PageInfoResolvers<ContextType>;
   PaymentIntent?: PaymentIntentResolvers<ContextType>;
+  PaymentIntentConnection?: PaymentIntentConnectionResolvers<ContextType>;
   PaymentIntentDetails?: PaymentIntentDetailsResolvers<ContextType>;
+  PaymentIntentEdge?: PaymentIntentEdgeResolvers<ContextType>;
   PaymentIntentUserError?: PaymentIntentUserErrorResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   URL?: GraphQLScalarType;

@@ -1,5 +1,6 @@
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { scalarResolvers } from '../scalars/index.ts';
+import { paymentIntentConnectionResolvers, paymentIntentEdgeResolvers } from './connection-resolvers.ts';
 import { createPaymentIntentPayloadResolvers, mutationResolvers } from './mutation-resolvers.ts';
 import { paymentIntentDetailsResolvers, paymentIntentResolvers } from './payment-intent-resolvers.ts';
 import { queryResolvers } from './query-resolvers.ts';
@@ -11,4 +12,6 @@ export const resolvers: Resolvers = {
   CreatePaymentIntentPayload: createPaymentIntentPayloadResolvers,
   PaymentIntent: paymentIntentResolvers,
   PaymentIntentDetails: paymentIntentDetailsResolvers,
+  PaymentIntentConnection: paymentIntentConnectionResolvers,
+  PaymentIntentEdge: paymentIntentEdgeResolvers,
 };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isStorableText } from '../../shared/storable-text.ts';
 
 /**
  * Length in Unicode code points, as the providers (Python and Node services validating JSON
@@ -10,11 +11,24 @@ export function codePointLength(text: string): number {
   return count;
 }
 
+export const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surrogate characters';
+
 /** An optional text of at most `max` characters; absent and null both read as null. */
 export function optionalText(max: number) {
   return z
     .string()
     .refine((text) => codePointLength(text) <= max, `must be at most ${max} characters`)
+    .refine(isStorableText, UNSTORABLE_TEXT_MESSAGE)
     .nullish()
     .transform((text) => text ?? null);
+}
+
+/** isStorableText over every string of a JSON value, object keys included. */
+export function isStorableJson(value: unknown): boolean {
+  if (typeof value === 'string') return isStorableText(value);
+  if (Array.isArray(value)) return value.every(isStorableJson);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).every(([key, entry]) => isStorableText(key) && isStorableJson(entry));
+  }
+  return true;
 }

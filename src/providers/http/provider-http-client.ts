@@ -5,6 +5,7 @@ import { Agent } from 'undici';
 import type { Logger } from '../../logging/logger.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { ProviderTransportError, toTransportError } from './provider-transport-error.ts';
+import { firstHeader } from '../../shared/first-header.ts';
 
 export interface ProviderHttpClientOptions {
   /** Overall budget of one call, retries and their waits included. */
@@ -20,6 +21,8 @@ export interface ProviderHttpClientOptions {
   readonly maxRetries: number;
   /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
   readonly retryBaseDelayMs: number;
+  /** Told of every attempt: outcome is the HTTP status, or "timeout" / "connection". */
+  readonly onAttempt?: (operation: string, outcome: string, seconds: number) => void;
 }
 
 /**
@@ -140,6 +143,8 @@ export class ProviderHttpClient {
   }
 
   async #sendOnce(request: ProviderRequest, signal: AbortSignal): Promise<Omit<ProviderResponse, 'attempts'>> {
+    const startedAt = performance.now();
+    const observe = (outcome: string) => this.#options.onAttempt?.(request.operation, outcome, (performance.now() - startedAt) / 1000);
     try {
       const response = await this.#agent.request({
         origin: request.url.origin,
@@ -150,9 +155,12 @@ export class ProviderHttpClient {
         signal,
       });
       const body = await response.body.text();
+      observe(String(response.statusCode));
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
-      throw toTransportError(error);
+      const failure = toTransportError(error);
+      observe(failure.reason);
+      throw failure;
     }
   }
 
@@ -160,10 +168,6 @@ export class ProviderHttpClient {
   async close(): Promise<void> {
     await this.#agent.close();
   }
-}
-
-function firstHeader(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
 }
 
 function describeFailure(error: Error): Record<string, unknown> {

@@ -21,10 +21,16 @@ import { PAYMENT_INTENT_NOT_FOUND, readZiinaError, toPaymentIntent, toZiinaCreat
  */
 export class ZiinaAdapter implements PaymentProviderPort<ZiinaCreateRequest> {
   readonly provider = 'ZIINA' as const;
+  readonly resendsCreatesSafely = false;
   readonly #endpoint: ProviderEndpoint;
 
   constructor(endpoint: ProviderEndpoint) {
     this.#endpoint = endpoint;
+  }
+
+  /** Ziina echoes operation_id on the intent, webhooks included. */
+  creationMarker(clientMutationId: string): string {
+    return ziinaOperationId(clientMutationId);
   }
 
   async create(request: ZiinaCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
@@ -33,10 +39,10 @@ export class ZiinaAdapter implements PaymentProviderPort<ZiinaCreateRequest> {
     try {
       response = await this.#endpoint.post('/payment_intent', JSON.stringify(body), 'unsafe');
     } catch (error) {
-      if (error instanceof ProviderTransportError) return rejected(this.#endpoint.unavailable(error));
+      if (error instanceof ProviderTransportError) return this.#endpoint.unanswered(error);
       throw error;
     }
-    if (response.status === 200 || response.status === 201) return { kind: 'created', paymentIntent: readSuccessAnswer('ZIINA', response, toPaymentIntent) };
+    if (response.status === 200 || response.status === 201) return { kind: 'created', paymentIntent: readSuccessAnswer('ZIINA', response, (answer) => toPaymentIntent(answer, request)) };
     return rejected(classifyFailedCreate('ZIINA', response.status, readZiinaError(parseJsonBody(response.body))));
   }
 
@@ -44,7 +50,7 @@ export class ZiinaAdapter implements PaymentProviderPort<ZiinaCreateRequest> {
     // Ziina's ids are UUIDs: anything else cannot exist there, and is not sent.
     if (!isUuidShaped(providerId)) return null;
     const response = await this.#endpoint.get(`/payment_intent/${encodeURIComponent(providerId)}`);
-    if (response.status === 200) return readSuccessAnswer('ZIINA', response, toPaymentIntent);
+    if (response.status === 200) return readSuccessAnswer('ZIINA', response, (answer) => toPaymentIntent(answer));
     const details = readZiinaError(parseJsonBody(response.body));
     // Ziina answers an unknown id with 400 PAYMENT_INTENT_NOT_FOUND, not 404 (providers.md).
     if ((response.status === 400 && details.code === PAYMENT_INTENT_NOT_FOUND) || response.status === 404) return null;

@@ -10,6 +10,8 @@ import type { ZiinaPaymentIntentInput } from '../../graphql/generated/resolvers-
 // Ziina's own business limits (minimum 2 AED, supported currencies) are left to Ziina, whose
 // answer comes back as PROVIDER_VALIDATION_FAILED with its code.
 const MAX_MESSAGE_LENGTH = 500;
+// The same limit as Zopay's external_ref, so one reference fits both providers.
+const MAX_EXTERNAL_REF_LENGTH = 255;
 
 const redirectUrl = z
   .instanceof(URL)
@@ -29,6 +31,7 @@ function ziinaInput(nowMs: number) {
       .string()
       .refine((code) => currencyExponent(code) !== undefined, 'must be an ISO-4217 currency code'),
     message: optionalText(MAX_MESSAGE_LENGTH),
+    externalRef: optionalText(MAX_EXTERNAL_REF_LENGTH),
     successUrl: redirectUrl,
     cancelUrl: redirectUrl,
     failureUrl: redirectUrl,

@@ -67,7 +67,8 @@ const ZiinaIntentWire = z.looseObject({
     .catch(null),
 });
 
-export function toPaymentIntent(body: ParsedJsonBody): PaymentIntent {
+/** `request`: the create this answers, whose externalRef Ziina does not know. */
+export function toPaymentIntent(body: ParsedJsonBody, request?: ZiinaCreateRequest): PaymentIntent {
   const parsed = ZiinaIntentWire.safeParse(body.value);
   if (!parsed.success) throw new ProviderContractError('payment intent answer lacks id, amount or currency_code');
   const wire = parsed.data;
@@ -87,6 +88,7 @@ export function toPaymentIntent(body: ParsedJsonBody): PaymentIntent {
     amount: { amount, currency: currencyCode },
     checkoutUrl: wire.redirect_url,
     createdAt: isoInstantOrNull(readUnixMs(wire.created_at ?? null)),
+    externalRef: request?.externalRef ?? null,
     details: {
       provider: 'ZIINA',
       amountMinor: wire.amount,

@@ -23,10 +23,17 @@ const PLAUSIBLE_ID = /^[A-Za-z0-9_-]{1,128}$/;
  */
 export class ZopayAdapter implements PaymentProviderPort<ZopayCreateRequest> {
   readonly provider = 'ZOPAY' as const;
+  // A repeated Idempotency-Key replays the first answer for 24 h.
+  readonly resendsCreatesSafely = true;
   readonly #endpoint: ProviderEndpoint;
 
   constructor(endpoint: ProviderEndpoint) {
     this.#endpoint = endpoint;
+  }
+
+  /** Not needed: a lost create is simply sent again with its Idempotency-Key. */
+  creationMarker(): null {
+    return null;
   }
 
   async create(request: ZopayCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
@@ -36,7 +43,7 @@ export class ZopayAdapter implements PaymentProviderPort<ZopayCreateRequest> {
         'idempotency-key': clientMutationId,
       });
     } catch (error) {
-      if (error instanceof ProviderTransportError) return rejected(this.#endpoint.unavailable(error));
+      if (error instanceof ProviderTransportError) return this.#endpoint.unanswered(error);
       throw error;
     }
     if (response.status === 200 || response.status === 201) {

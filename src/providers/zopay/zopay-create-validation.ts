@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isPositive, type Decimal } from '../../money/decimal.ts';
 import type { ZopayCreateRequest } from '../../payments/create-payment-intent-command.ts';
 import type { InputValidation } from '../../payments/validation/input-validation.ts';
-import { codePointLength, optionalText } from '../../payments/validation/text-limits.ts';
+import { codePointLength, isStorableJson, optionalText, UNSTORABLE_TEXT_MESSAGE } from '../../payments/validation/text-limits.ts';
 import { userErrorsFromZod } from '../../payments/validation/user-errors-from-zod.ts';
 import type { ZopayPaymentIntentInput } from '../../graphql/generated/resolvers-types.ts';
 
@@ -23,6 +23,7 @@ const metadata = z
     }
     for (const key of keys) {
       const value = entries[key];
+      if (!isStorableJson({ [key]: value })) context.addIssue({ code: 'custom', path: [key], message: UNSTORABLE_TEXT_MESSAGE });
       // Non-string values count by their JSON text, which is what Zopay stores.
       const text = typeof value === 'string' ? value : JSON.stringify(value);
       if (codePointLength(text ?? '') > MAX_METADATA_VALUE_LENGTH) {

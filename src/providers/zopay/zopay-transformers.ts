@@ -63,6 +63,7 @@ export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateReque
   if (amount === undefined || primaryCurrency === undefined || currencies === undefined) {
     throw new ProviderContractError('payment intent answer has no readable amount or currencies');
   }
+  const externalRef = wire.external_ref ?? request?.externalRef ?? null;
   return {
     id: formatPaymentIntentId('ZOPAY', wire.id),
     provider: 'ZOPAY',
@@ -72,11 +73,12 @@ export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateReque
     amount: { amount, currency: primaryCurrency },
     checkoutUrl: wire.payment_url,
     createdAt: isoInstantOrNull(wire.created_at),
+    externalRef,
     details: {
       provider: 'ZOPAY',
       amount,
       currencies,
-      externalRef: wire.external_ref ?? request?.externalRef ?? null,
+      externalRef,
       description: wire.description ?? request?.description ?? null,
       metadata: wire.metadata ?? (request?.metadata ? { ...request.metadata } : null),
       refCode: wire.ref_code,

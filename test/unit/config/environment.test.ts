@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig, type Config } from '../../../src/config/environment.ts';
+import { configSecrets, loadConfig, type Config } from '../../../src/config/environment.ts';
 
 function configOf(env: NodeJS.ProcessEnv): Config {
   const result = loadConfig(env);
@@ -35,7 +35,10 @@ describe('loadConfig', () => {
         maxRetries: 2,
         retryBaseDelayMs: 100,
       },
-      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000 },
+      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000, leaseMs: 30_000 },
+      store: { kind: 'embedded', dataDir: './.data' },
+      intentFreshnessMs: 5_000,
+      ziinaWebhookSecret: null,
     });
   });
 
@@ -175,5 +178,47 @@ describe('loadConfig', () => {
 
   it('ignores variables it does not know', () => {
     expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'production', SOMETHING_ELSE: 'x' }).ok).toBe(true);
+  });
+
+  it('uses the shared PostgreSQL when DATABASE_URL is set', () => {
+    expect(configOf({ DATABASE_URL: 'postgres://payments:pw@db.internal:5432/payments', DATABASE_MAX_CONNECTIONS: '20' }).store).toEqual({
+      kind: 'postgres',
+      databaseUrl: 'postgres://payments:pw@db.internal:5432/payments',
+      maxConnections: 20,
+    });
+  });
+
+  it.each(['mysql://db/x', 'not a url', '/var/lib/db'])('refuses DATABASE_URL=%j without quoting it', (url) => {
+    const problems = problemsOf({ DATABASE_URL: url });
+    expect(problems).toEqual([expect.stringMatching(/^DATABASE_URL must be a postgres/)]);
+    expect(problems.join('\n')).not.toContain(url);
+  });
+
+  it('refuses a lease that does not outlast the provider deadline', () => {
+    expect(problemsOf({ IDEMPOTENCY_LEASE_MS: '10000', PROVIDER_DEADLINE_MS: '10000' })).toEqual([
+      'IDEMPOTENCY_LEASE_MS must be longer than PROVIDER_DEADLINE_MS',
+    ]);
+    expect(configOf({ IDEMPOTENCY_LEASE_MS: '1500', PROVIDER_DEADLINE_MS: '1000' }).idempotency.leaseMs).toBe(1_500);
+  });
+
+  it('refuses a short Ziina webhook secret', () => {
+    expect(problemsOf({ ZIINA_WEBHOOK_SECRET: 'short' })).toEqual(['ZIINA_WEBHOOK_SECRET must be at least 16 characters']);
+  });
+
+  it('lists the database URL, its password (as written and decoded) and the webhook secret among the secrets to scrub', () => {
+    const config = configOf({
+      DATABASE_URL: 'postgres://payments:p%40ss%2Fword@db.internal/payments',
+      ZIINA_WEBHOOK_SECRET: 'whsec_0123456789abcdef',
+      ROUTER_SECRET: 'r'.repeat(32),
+    });
+    expect(configSecrets(config)).toEqual(
+      expect.arrayContaining([
+        'postgres://payments:p%40ss%2Fword@db.internal/payments',
+        'p%40ss%2Fword',
+        'p@ss/word',
+        'whsec_0123456789abcdef',
+        'r'.repeat(32),
+      ]),
+    );
   });
 });

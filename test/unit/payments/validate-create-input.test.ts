@@ -232,6 +232,24 @@ describe('Zopay branch', () => {
   });
 });
 
+describe('text no store can hold', () => {
+  it.each([
+    ['U+0000 in a Zopay description', zopay({ description: 'tea\u0000time' }), ['provider', 'zopay', 'description']],
+    ['a lone surrogate in a Zopay externalRef', zopay({ externalRef: 'order-\ud800' }), ['provider', 'zopay', 'externalRef']],
+    ['U+0000 in a Zopay metadata value', zopay({ metadata: { note: { deep: ['a\u0000'] } } }), ['provider', 'zopay', 'metadata', 'note']],
+    ['U+0000 in a Zopay metadata key', zopay({ metadata: { 'k\u0000': 'v' } }), ['provider', 'zopay', 'metadata', 'k\u0000']],
+    ['U+0000 in a Ziina message', ziina({ message: '\u0000' }), ['provider', 'ziina', 'message']],
+    ['a lone surrogate in a Ziina externalRef', ziina({ externalRef: '\udc00' }), ['provider', 'ziina', 'externalRef']],
+  ])('refuses %s as INVALID_INPUT on its field', (_what, input, field) => {
+    const errors = errorsOf(input);
+    expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field, message: expect.stringContaining('U+0000') })]);
+  });
+
+  it('accepts well-formed text beyond the BMP and line breaks', () => {
+    expect(expectValid(zopay({ description: 'line 1\nline 2 \u{1F4B8}' })).request).toMatchObject({ description: 'line 1\nline 2 \u{1F4B8}' });
+  });
+});
+
 describe('Ziina branch', () => {
   it('yields the normalised request', () => {
     const expiresAt = new Date(NOW + 60_000);
@@ -246,6 +264,7 @@ describe('Ziina branch', () => {
           test: true,
           allowTips: false,
           expiresAt,
+          externalRef: 'order-17',
         }),
       ),
     ).toEqual({
@@ -261,6 +280,7 @@ describe('Ziina branch', () => {
         test: true,
         allowTips: false,
         expiresAtMs: NOW + 60_000,
+        externalRef: 'order-17',
       },
     });
   });
@@ -277,7 +297,13 @@ describe('Ziina branch', () => {
       test: null,
       allowTips: null,
       expiresAtMs: null,
+      externalRef: null,
     });
+  });
+
+  it('limits externalRef to 255 characters, like Zopay', () => {
+    expect(expectValid(ziina({ externalRef: 'r'.repeat(255) })).request).toMatchObject({ externalRef: 'r'.repeat(255) });
+    expect(fields(errorsOf(ziina({ externalRef: 'r'.repeat(256) })))).toEqual([['provider', 'ziina', 'externalRef']]);
   });
 
   it.each([0, -1, 10.5])('rejects amountMinor %d', (amountMinor) => {

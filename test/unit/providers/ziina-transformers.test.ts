@@ -19,6 +19,7 @@ function request(overrides: Partial<ZiinaCreateRequest> = {}): ZiinaCreateReques
     test: null,
     expiresAtMs: null,
     allowTips: null,
+    externalRef: null,
     ...overrides,
   };
 }
@@ -58,6 +59,11 @@ const FULL_ANSWER = {
 describe('toZiinaCreateBody', () => {
   it('sends only amount, currency_code and operation_id when the optional fields are null', () => {
     const body = toZiinaCreateBody(request(), OPERATION_ID);
+    expect(body).toEqual({ amount: 1050, currency_code: 'AED', operation_id: OPERATION_ID });
+  });
+
+  it('never sends externalRef, which Ziina does not know', () => {
+    const body = toZiinaCreateBody(request({ externalRef: 'order-17' }), OPERATION_ID);
     expect(body).toEqual({ amount: 1050, currency_code: 'AED', operation_id: OPERATION_ID });
   });
 
@@ -118,6 +124,8 @@ describe('toPaymentIntent', () => {
       amount: { amount: '10.50', currency: 'AED' },
       checkoutUrl: FULL_ANSWER.redirect_url,
       createdAt: '2025-01-01T00:00:00.000Z',
+      // Ziina has no such field: only the create's request (or the store) supplies it.
+      externalRef: null,
       details: {
         provider: 'ZIINA',
         amountMinor: 1050,

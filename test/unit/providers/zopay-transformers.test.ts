@@ -86,6 +86,7 @@ describe('toPaymentIntent', () => {
       amount: { amount: '10.50', currency: 'USDT' },
       checkoutUrl: 'https://pay.zopay.cash/pi_abc',
       createdAt: '2025-01-01T00:00:00.000Z',
+      externalRef: 'order-1',
       details: {
         provider: 'ZOPAY',
         amount: '10.50',

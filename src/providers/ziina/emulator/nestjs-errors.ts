@@ -25,3 +25,12 @@ export function businessError(code: string, message: string): EmulatorResponse {
 export function routeNotFound(method: string, path: string): EmulatorResponse {
   return jsonResponse(404, { message: `Cannot ${method} ${path}`, error: 'Not Found', statusCode: 404 });
 }
+
+/** Express's JSON parser, before any validation: an empty body is {}, a broken one a single message. */
+export function parseJsonBody(body: Buffer): { readonly json: unknown } | { readonly error: EmulatorResponse } {
+  try {
+    return { json: body.length === 0 ? {} : JSON.parse(body.toString('utf8')) };
+  } catch (error) {
+    return { error: badRequest((error as SyntaxError).message) };
+  }
+}

@@ -1,4 +1,5 @@
 import { v5 as uuidV5 } from 'uuid';
+import { z } from 'zod';
 import type { ZiinaCreateRequest } from './ziina-create-request.ts';
 
 /** The payment intent as Ziina answers it on create (201) and GET (200) (providers.md, seed 003). */
@@ -23,6 +24,27 @@ export interface ZiinaPaymentIntent {
   readonly latest_error: { readonly message: string; readonly code: string } | null;
   readonly allow_tips: boolean;
 }
+
+/** For intents read back from a state file. */
+export const ziinaPaymentIntentSchema: z.ZodType<ZiinaPaymentIntent> = z.strictObject({
+  id: z.string(),
+  account_id: z.string(),
+  amount: z.number(),
+  tip_amount: z.number(),
+  fee_amount: z.number().nullable(),
+  currency_code: z.string(),
+  created_at: z.string(),
+  status: z.string(),
+  operation_id: z.string().nullable(),
+  message: z.string().nullable(),
+  redirect_url: z.string(),
+  embedded_url: z.string(),
+  success_url: z.string().nullable(),
+  cancel_url: z.string().nullable(),
+  failure_url: z.string().nullable(),
+  latest_error: z.strictObject({ message: z.string(), code: z.string() }).nullable(),
+  allow_tips: z.boolean(),
+});
 
 /** Fixed namespace of the emulator's name-based UUIDs, so ids are deterministic per key and counter. */
 const EMULATOR_UUID_NAMESPACE = '6f0d4c1e-3b9a-4e57-9c1d-2a8f5e7b3c40';

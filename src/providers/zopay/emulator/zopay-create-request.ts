@@ -1,5 +1,5 @@
 import Big from 'big.js';
-import { isExactJsonNumber } from './exact-json.ts';
+import { isExactJsonNumber } from '../../../emulators/exact-json.ts';
 import type { PydanticError } from './fastapi-errors.ts';
 
 /**

@@ -10,9 +10,11 @@ import {
 } from '../../../emulators/emulator-exchange.ts';
 import { IntentStore } from '../../../emulators/intent-store.ts';
 import { startEmulator } from '../../../emulators/start-emulator.ts';
-import { parseExactJson } from './exact-json.ts';
+import { openStateFile } from '../../../emulators/state-file.ts';
+import { parseExactJson } from '../../../emulators/exact-json.ts';
 import { coded, fastApiErrorBody, validationFailed } from './fastapi-errors.ts';
 import { validateCreateRequest } from './zopay-create-request.ts';
+import { zopayEmulatorStateSchema } from './zopay-emulator-state.ts';
 import { IdempotencyStore, readIdempotencyKey } from './zopay-idempotency.ts';
 import { mintPaymentIntent, type ZopayPaymentIntent } from './zopay-payment-intent.ts';
 
@@ -25,12 +27,19 @@ const PAYMENT_INTENTS_PATH = `${BASE_PATH}/payment-intents`;
 const UNAUTHORIZED = jsonResponse(401, { detail: 'Invalid or missing API key' });
 
 export async function startZopayEmulator(options: EmulatorOptions = {}): Promise<ZopayEmulator> {
+  const stateFile = openStateFile(options.stateFile, zopayEmulatorStateSchema);
+  const { saved } = stateFile;
   // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses (seed 000).
-  const apiKey = options.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
+  const apiKey = options.apiKey ?? saved?.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
   const now = options.now ?? Date.now;
   const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
-  const intents = new IntentStore<ZopayPaymentIntent>((intent, status) => ({ ...intent, status }));
-  const idempotency = new IdempotencyStore(now);
+  const saveState = () => stateFile.save(() => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() }));
+  const intents = new IntentStore<ZopayPaymentIntent>({
+    withStatus: (intent, status) => ({ ...intent, status }),
+    restored: saved?.intents,
+    onChange: saveState,
+  });
+  const idempotency = new IdempotencyStore(now, { restored: saved?.idempotency, onStored: saveState });
 
   const create = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
     // Order from seed 000: the Idempotency-Key header is parsed before auth.

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
+import { z } from 'zod';
 import type { EmulatorResponse } from '../../../emulators/emulator-exchange.ts';
 
 /**
@@ -44,7 +45,40 @@ export type IdempotencyClaim =
   | { readonly outcome: 'conflict' }
   | { readonly outcome: 'in_use' };
 
+/** A completed request: what a replay answers, and what the state file keeps. */
+export interface IdempotencyRecord {
+  /** The API key the Idempotency-Key belongs to. */
+  readonly scope: string;
+  readonly key: string;
+  /** SHA-256 of the raw request body, hex. */
+  readonly bodyDigest: string;
+  readonly response: EmulatorResponse;
+  /** Emulator clock (ms) when the response was stored: the replay window runs from there. */
+  readonly storedAt: number;
+}
+
+export const idempotencyRecordSchema: z.ZodType<IdempotencyRecord> = z.strictObject({
+  scope: z.string(),
+  key: z.string(),
+  bodyDigest: z.string(),
+  response: z.strictObject({
+    status: z.number().int(),
+    body: z.string(),
+    headers: z.record(z.string(), z.string()).optional(),
+  }),
+  storedAt: z.number(),
+});
+
+export interface IdempotencyStoreOptions {
+  /** Records a state file kept from an earlier run. */
+  readonly restored?: readonly IdempotencyRecord[] | undefined;
+  /** Runs after a response is stored, e.g. to save the state file. */
+  readonly onStored?: () => void;
+}
+
 interface Entry {
+  readonly scope: string;
+  readonly key: string;
   readonly bodyDigest: string;
   /** Undefined while the first request with this key is still being handled. */
   stored?: { readonly response: EmulatorResponse; readonly at: number };
@@ -53,16 +87,21 @@ interface Entry {
 export class IdempotencyStore {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
+  readonly #onStored: () => void;
 
-  constructor(now: () => number) {
+  constructor(now: () => number, { restored = [], onStored = () => undefined }: IdempotencyStoreOptions = {}) {
     this.#now = now;
+    this.#onStored = onStored;
+    for (const { scope, key, bodyDigest, response, storedAt } of restored) {
+      this.#entries.set(entryKey(scope, key), { scope, key, bodyDigest, stored: { response, at: storedAt } });
+    }
   }
 
   /** @param body the raw request bytes: a replay needs a byte-identical body. */
   claim(scope: string, key: string, body: Buffer): IdempotencyClaim {
-    const entryKey = JSON.stringify([scope, key]);
+    const id = entryKey(scope, key);
     const bodyDigest = createHash('sha256').update(body).digest('hex');
-    const existing = this.#entries.get(entryKey);
+    const existing = this.#entries.get(id);
     if (existing !== undefined) {
       if (existing.stored === undefined) {
         return { outcome: 'in_use' };
@@ -71,18 +110,30 @@ export class IdempotencyStore {
         return existing.bodyDigest === bodyDigest ? { outcome: 'replay', response: existing.stored.response } : { outcome: 'conflict' };
       }
     }
-    const entry: Entry = { bodyDigest };
-    this.#entries.set(entryKey, entry);
+    const entry: Entry = { scope, key, bodyDigest };
+    this.#entries.set(id, entry);
     return {
       outcome: 'claimed',
       complete: (response) => {
         entry.stored = { response, at: this.#now() };
+        this.#onStored();
       },
       release: () => {
-        if (entry.stored === undefined && this.#entries.get(entryKey) === entry) {
-          this.#entries.delete(entryKey);
+        if (entry.stored === undefined && this.#entries.get(id) === entry) {
+          this.#entries.delete(id);
         }
       },
     };
   }
+
+  /** The completed requests; keys still being handled are left out. */
+  records(): IdempotencyRecord[] {
+    return [...this.#entries.values()].flatMap(({ scope, key, bodyDigest, stored }) =>
+      stored === undefined ? [] : [{ scope, key, bodyDigest, response: stored.response, storedAt: stored.at }],
+    );
+  }
+}
+
+function entryKey(scope: string, key: string): string {
+  return JSON.stringify([scope, key]);
 }

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { deterministicText } from './deterministic-text.ts';
 import { sandboxDepositAddresses, type DepositAddress } from './sandbox-deposit-addresses.ts';
 import type { ZopayCreateRequest } from './zopay-create-request.ts';
@@ -21,6 +22,23 @@ export interface ZopayPaymentIntent {
   readonly payment_url: string;
   readonly deposit_addresses: readonly DepositAddress[];
 }
+
+/** For intents read back from a state file. */
+export const zopayPaymentIntentSchema: z.ZodType<ZopayPaymentIntent> = z.strictObject({
+  id: z.string(),
+  ref_code: z.string(),
+  status: z.string(),
+  amount: z.string(),
+  currencies: z.array(z.string()),
+  external_ref: z.string().nullable(),
+  description: z.string().nullable(),
+  // Numbers in it may be exact-json values (see exact-json.ts): their digits must survive the trip.
+  metadata: z.record(z.string(), z.unknown()).nullable(),
+  created_at: z.string(),
+  expires_at: z.string(),
+  payment_url: z.string(),
+  deposit_addresses: z.array(z.strictObject({ currency: z.string(), network: z.string(), address: z.string() })),
+});
 
 const INTENT_LIFETIME_MS = 60 * 60 * 1000;
 const HEX = '0123456789abcdef';

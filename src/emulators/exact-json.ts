@@ -18,8 +18,23 @@ const exactJson = JSON as JSON & {
 
 /** Throws SyntaxError like JSON.parse. */
 export function parseExactJson(text: string): unknown {
+  return parseKeepingSource(text, () => true);
+}
+
+/**
+ * Like parseExactJson, but a number JSON.stringify writes back with the same text (201, 0.1) stays a
+ * plain number, so code can read it; only the others (1.0, 12345678901234567890.01) keep their source.
+ * Re-serialising gives the same text either way: what the emulators' state files need.
+ */
+export function parseLosslessJson(text: string): unknown {
+  return parseKeepingSource(text, (value, source) => JSON.stringify(value) !== source);
+}
+
+function parseKeepingSource(text: string, keepSource: (value: number, source: string) => boolean): unknown {
   return JSON.parse(text, (_key, value: unknown, context?: { source?: string }) =>
-    typeof value === 'number' && context?.source !== undefined ? exactJson.rawJSON(context.source) : value,
+    typeof value === 'number' && context?.source !== undefined && keepSource(value, context.source)
+      ? exactJson.rawJSON(context.source)
+      : value,
   );
 }
 

@@ -1,0 +1,51 @@
+import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+
+/**
+ * The Prometheus metrics of one subgraph process (GET /metrics, ARCHITECTURE.md): the process
+ * itself, every provider HTTP attempt, every store statement, every webhook delivery. Each
+ * process has its own registry, so several apps in one test process do not mix their counts.
+ */
+export class Metrics {
+  readonly registry = new Registry();
+  readonly #providerAttempts = new Counter({
+    name: 'payments_provider_requests_total',
+    help: 'HTTP attempts to a provider, by operation and outcome (HTTP status, timeout or connection)',
+    labelNames: ['operation', 'outcome'] as const,
+    registers: [this.registry],
+  });
+  readonly #providerDuration = new Histogram({
+    name: 'payments_provider_request_duration_seconds',
+    help: 'Duration of one HTTP attempt to a provider',
+    labelNames: ['operation'] as const,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [this.registry],
+  });
+  readonly #storeQueries = new Counter({
+    name: 'payments_store_queries_total',
+    help: 'SQL statements sent to the store',
+    registers: [this.registry],
+  });
+  readonly #webhooks = new Counter({
+    name: 'payments_webhooks_total',
+    help: 'Webhook deliveries received, by provider and result',
+    labelNames: ['provider', 'result'] as const,
+    registers: [this.registry],
+  });
+
+  constructor() {
+    collectDefaultMetrics({ register: this.registry, prefix: 'payments_' });
+  }
+
+  providerAttempt(operation: string, outcome: string, seconds: number): void {
+    this.#providerAttempts.inc({ operation, outcome });
+    this.#providerDuration.observe({ operation }, seconds);
+  }
+
+  storeQuery(): void {
+    this.#storeQueries.inc();
+  }
+
+  webhook(provider: string, result: 'applied' | 'ignored' | 'unauthorized' | 'malformed'): void {
+    this.#webhooks.inc({ provider, result });
+  }
+}

@@ -1,0 +1,38 @@
+import type { PaymentIntent, PaymentIntentStatus, PaymentProvider } from './payment-intent.ts';
+
+/** An intent as stored, with how old the stored copy is. */
+export interface StoredPaymentIntent {
+  readonly intent: PaymentIntent;
+  /** Since it was last written from the provider (create, read or webhook), by the store's clock. */
+  readonly ageMs: number;
+}
+
+export interface PaymentIntentFilter {
+  readonly externalRef?: string | null;
+  readonly provider?: PaymentProvider | null;
+  readonly status?: PaymentIntentStatus | null;
+}
+
+export interface PaymentIntentPage {
+  /** Newest first, each with its position: the stable cursor of a listing. */
+  readonly items: readonly { readonly position: bigint; readonly id: string }[];
+  readonly hasNextPage: boolean;
+}
+
+/**
+ * The intents this service knows: created through it, read through it, or reported by a
+ * provider's webhook. Writes merge what the provider says with what only this service knows
+ * (the clientMutationId, Ziina's externalRef), and never move a terminal status back.
+ */
+export interface PaymentIntentRepository {
+  /** Stores an intent just created for this clientMutationId; returns it as stored. */
+  saveCreated(intent: PaymentIntent, clientMutationId: string): Promise<PaymentIntent>;
+  /** Stores intents as the provider reports them, in one statement; returns them as stored. */
+  saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]>;
+  /** The stored intents among these ids, in one query. */
+  getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>>;
+  /** The intent that carries this creation marker (see PaymentProviderPort.creationMarker). */
+  findByCreationMarker(provider: PaymentProvider, marker: string): Promise<PaymentIntent | null>;
+  /** Ids matching the filter, newest first, after the given position. */
+  list(filter: PaymentIntentFilter, first: number, after: bigint | null): Promise<PaymentIntentPage>;
+}

@@ -1,0 +1,63 @@
+import pg from 'pg';
+import { transactionClient, type SqlClient } from './sql-client.ts';
+
+export interface PostgresClientOptions {
+  readonly connectionString: string;
+  readonly maxConnections: number;
+  /** Called for every statement sent (metrics). */
+  readonly onQuery: () => void;
+  /** An idle pooled connection broke (e.g. the server restarted); the pool replaces it. */
+  readonly onIdleConnectionError?: (error: Error) => void;
+}
+
+/** The PostgreSQL server, through a pool of `pg` connections. */
+export class PostgresClient implements SqlClient {
+  readonly #pool: pg.Pool;
+  readonly #onQuery: () => void;
+
+  constructor(options: PostgresClientOptions) {
+    this.#onQuery = options.onQuery;
+    this.#pool = new pg.Pool({
+      connectionString: options.connectionString,
+      max: options.maxConnections,
+      connectionTimeoutMillis: 5_000,
+      // A statement that runs this long is a bug or a lock pile-up: fail it rather than queue behind it.
+      statement_timeout: 10_000,
+      application_name: 'payments-subgraph',
+    });
+    // Unhandled, this event would crash the process on a mere database restart.
+    this.#pool.on('error', (error) => options.onIdleConnectionError?.(error));
+  }
+
+  async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
+    this.#onQuery();
+    const result = await this.#pool.query<Row>(text, params as unknown[]);
+    return result.rows;
+  }
+
+  async exec(script: string): Promise<void> {
+    this.#onQuery();
+    await this.#pool.query(script);
+  }
+
+  async transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
+    const connection = await this.#pool.connect();
+    // Without parameters pg uses the simple protocol, which takes a script of several statements.
+    const client = transactionClient({ query: (text, params) => connection.query(text, params), exec: (script) => connection.query(script) }, this.#onQuery);
+    try {
+      await connection.query('begin');
+      const result = await work(client);
+      await connection.query('commit');
+      return result;
+    } catch (error) {
+      await connection.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      connection.release();
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+}

@@ -1,0 +1,38 @@
+/**
+ * The small interface between the store and a PostgreSQL engine: the PostgreSQL server through
+ * `pg` (DATABASE_URL) or PGlite embedded in the process (DATA_DIR). All SQL goes through it.
+ */
+export interface SqlClient {
+  query<Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Runs a script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+  /** Runs `work` in one transaction on one connection; rolls back if it throws. */
+  transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+/** How to run statements on one connection that is already inside a transaction. */
+export interface TransactionConnection {
+  query<Row extends object>(text: string, params: unknown[]): Promise<{ rows: Row[] }>;
+  exec(script: string): Promise<unknown>;
+}
+
+/**
+ * The SqlClient handed to a transaction's work: every statement on the transaction's own
+ * connection, a nested transaction joins the outer one, and closing is the owner's business.
+ */
+export function transactionClient(connection: TransactionConnection, onQuery: () => void): SqlClient {
+  const client: SqlClient = {
+    query: async <Row extends object>(text: string, params: readonly unknown[] = []) => {
+      onQuery();
+      return (await connection.query<Row>(text, [...params])).rows;
+    },
+    exec: async (script: string) => {
+      onQuery();
+      await connection.exec(script);
+    },
+    transaction: (nested) => nested(client),
+    close: async () => undefined,
+  };
+  return client;
+}

@@ -1,0 +1,126 @@
+import { creationMarkerOf } from '../payments/creation-marker.ts';
+import { isTerminalStatus, type PaymentIntent, type PaymentProvider } from '../payments/payment-intent.ts';
+import type {
+  PaymentIntentFilter,
+  PaymentIntentPage,
+  PaymentIntentRepository,
+  StoredPaymentIntent,
+} from '../payments/payment-intent-repository.ts';
+import { toJsonbParameter } from './jsonb-parameter.ts';
+import type { SqlClient } from './sql-client.ts';
+
+interface IntentRow {
+  id: string;
+  intent: PaymentIntent | string;
+}
+
+/**
+ * One upsert for any number of intents (a JSON array of rows, jsonb_to_recordset). On an
+ * existing row:
+ * - a terminal status is kept against any other status: webhooks repeat and arrive out of
+ *   order, and a read may race a webhook, with nothing to order them by but this rule;
+ * - the create's own answer ($2) never replaces what a webhook or read stored before it: that
+ *   report is necessarily newer than the create;
+ * - what only this service knows is kept: the clientMutationId, and the externalRef that
+ *   Ziina does not echo (merged into the stored intent so that it is served with it).
+ */
+const UPSERT = `
+  insert into payment_intents as stored
+    (id, provider, status, terminal, external_ref, client_mutation_id, creation_marker, intent, refreshed_at)
+  select row.id, row.provider, row.status, row.terminal, row.external_ref, row.client_mutation_id, row.creation_marker,
+         row.intent, now()
+    from jsonb_to_recordset($1::jsonb) as row(id text, provider text, status text, terminal boolean, external_ref text,
+                                              client_mutation_id text, creation_marker text, intent jsonb)
+  on conflict (id) do update set
+    status = case when $2 or (stored.terminal and stored.status <> excluded.status) then stored.status else excluded.status end,
+    terminal = stored.terminal or excluded.terminal,
+    intent = (case when $2 or (stored.terminal and stored.status <> excluded.status) then stored.intent else excluded.intent end)
+             || jsonb_build_object('externalRef', coalesce(excluded.external_ref, stored.external_ref)),
+    external_ref = coalesce(excluded.external_ref, stored.external_ref),
+    client_mutation_id = coalesce(stored.client_mutation_id, excluded.client_mutation_id),
+    creation_marker = coalesce(stored.creation_marker, excluded.creation_marker),
+    refreshed_at = now()
+  returning id, intent`;
+
+/** Intents in PostgreSQL (or PGlite); see migrations/0001_idempotency_and_intents.sql. */
+export class SqlPaymentIntentRepository implements PaymentIntentRepository {
+  readonly #sql: SqlClient;
+
+  constructor(sql: SqlClient) {
+    this.#sql = sql;
+  }
+
+  async saveCreated(intent: PaymentIntent, clientMutationId: string): Promise<PaymentIntent> {
+    const [stored] = await this.#upsert([intent], clientMutationId);
+    if (!stored) throw new Error('upsert of a created intent returned no row');
+    return stored;
+  }
+
+  saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]> {
+    if (intents.length === 0) return Promise.resolve([]);
+    // One statement cannot update a row twice: one report per id, the terminal one if any.
+    const byId = new Map<string, PaymentIntent>();
+    for (const intent of intents) {
+      const earlier = byId.get(intent.id);
+      if (earlier === undefined || !isTerminalStatus(earlier.status)) byId.set(intent.id, intent);
+    }
+    return this.#upsert([...byId.values()], null);
+  }
+
+  async getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.#sql.query<IntentRow & { age_ms: number | string }>(
+      `select id, intent, (extract(epoch from now() - refreshed_at) * 1000)::float8 as age_ms
+         from payment_intents where id = any($1::text[])`,
+      [ids],
+    );
+    return new Map(rows.map((row) => [row.id, { intent: readIntent(row), ageMs: Number(row.age_ms) }]));
+  }
+
+  async findByCreationMarker(provider: PaymentProvider, marker: string): Promise<PaymentIntent | null> {
+    const [row] = await this.#sql.query<IntentRow>(
+      'select id, intent from payment_intents where provider = $1 and creation_marker = $2 order by seq limit 1',
+      [provider, marker],
+    );
+    return row ? readIntent(row) : null;
+  }
+
+  async list(filter: PaymentIntentFilter, first: number, after: bigint | null): Promise<PaymentIntentPage> {
+    // One more row than asked for says whether there is a next page.
+    const rows = await this.#sql.query<{ id: string; position: string }>(
+      `select id, seq::text as position from payment_intents
+        where ($1::text is null or external_ref = $1)
+          and ($2::text is null or provider = $2)
+          and ($3::text is null or status = $3)
+          and ($4::bigint is null or seq < $4)
+        order by seq desc
+        limit $5`,
+      [filter.externalRef ?? null, filter.provider ?? null, filter.status ?? null, after?.toString() ?? null, first + 1],
+    );
+    return {
+      items: rows.slice(0, first).map((row) => ({ id: row.id, position: BigInt(row.position) })),
+      hasNextPage: rows.length > first,
+    };
+  }
+
+  async #upsert(intents: readonly PaymentIntent[], clientMutationId: string | null): Promise<PaymentIntent[]> {
+    const rows = intents.map((intent) => ({
+      id: intent.id,
+      provider: intent.provider,
+      status: intent.status,
+      terminal: isTerminalStatus(intent.status),
+      external_ref: intent.externalRef,
+      client_mutation_id: clientMutationId,
+      creation_marker: creationMarkerOf(intent),
+      intent,
+    }));
+    const stored = await this.#sql.query<IntentRow>(UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);
+    const byId = new Map(stored.map((row) => [row.id, readIntent(row)]));
+    return intents.map((intent) => byId.get(intent.id) ?? intent);
+  }
+}
+
+// pg parses jsonb into objects; a driver configured otherwise hands over the text.
+function readIntent(row: IntentRow): PaymentIntent {
+  return typeof row.intent === 'string' ? (JSON.parse(row.intent) as PaymentIntent) : row.intent;
+}

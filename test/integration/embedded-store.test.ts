@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
+
+// `npm start` with no setup: PGlite in DATA_DIR and the built-in emulators, whose state lives
+// in the same folder. Intents and idempotency records must survive a restart.
+
+let dataDir: string;
+let running: SubgraphProcess[] = [];
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), 'payments-embedded-'));
+});
+afterEach(async () => {
+  for (const process of running) process.kill('SIGKILL');
+  await Promise.all(running.map((process) => process.exited));
+  running = [];
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
+
+async function npmStart(): Promise<{ process: SubgraphProcess; graphql: (query: string, variables?: Record<string, unknown>) => Promise<any> }> {
+  const process = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+  running.push(process);
+  const { graphqlUrl } = (await process.waitForLog(listening, 60_000)) as { graphqlUrl: string };
+  return {
+    process,
+    async graphql(query, variables) {
+      const response = await fetch(graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return ((await response.json()) as { data: any }).data;
+    },
+  };
+}
+
+const LIST = /* GraphQL */ `
+  query List($externalRef: String) {
+    paymentIntents(filter: { externalRef: $externalRef }) { edges { node { id status externalRef } } }
+  }
+`;
+
+const INPUTS = [
+  { clientMutationId: 'restart-zopay', provider: { zopay: { amount: '7.25', currencies: ['USDC'], externalRef: 'restart' } } },
+  { clientMutationId: 'restart-ziina', provider: { ziina: { amountMinor: 725, currencyCode: 'AED', externalRef: 'restart' } } },
+];
+
+describe('npm start on the embedded store', () => {
+  it('keeps intents, listings and idempotency records across a restart', async () => {
+    const first = await npmStart();
+    const created: CreatePayload[] = [];
+    for (const input of INPUTS) created.push((await first.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent);
+    for (const payload of created) expect(payload.userErrors).toEqual([]);
+    // The whole process group, npm included, gets the signal: the subgraph's own log says it stopped cleanly.
+    first.process.kill('SIGTERM');
+    await first.process.waitForLog((entry) => entry.msg === 'stopped');
+    await first.process.exited;
+
+    const second = await npmStart();
+    for (const payload of created) {
+      const read = await second.graphql(GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
+      expect(read.paymentIntent).toEqual(payload.paymentIntent);
+    }
+    const listed = await second.graphql(LIST, { externalRef: 'restart' });
+    expect(listed.paymentIntents.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(
+      created.map((payload) => payload.paymentIntent!.id).reverse(),
+    );
+    // The same requests again: replayed from the records the first process stored.
+    for (const [index, input] of INPUTS.entries()) {
+      const replay = (await second.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent;
+      expect(replay).toEqual({ ...created[index], replayed: true });
+    }
+  });
+
+  it('refuses a second process on the same DATA_DIR with a clear message, and starts again after a crash', async () => {
+    const owner = await npmStart();
+    const intruder = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
+    running.push(intruder);
+    expect(await intruder.exited).toBe(1);
+    const fatal = intruder.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
+    expect(fatal?.err?.message).toMatch(/DATA_DIR .* is in use by another process/);
+    expect(intruder.logs.some(listening)).toBe(false);
+
+    owner.process.kill('SIGKILL');
+    await owner.process.exited;
+    const restarted = await npmStart();
+    const read = await restarted.graphql(LIST, { externalRef: 'restart' });
+    expect(read.paymentIntents.edges).toHaveLength(2);
+  });
+});

@@ -1,0 +1,167 @@
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createdId, providerIdOf } from '../support/payment-intents-client.ts';
+import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metrics.ts';
+import type { TestStack } from '../support/test-stack.ts';
+import { useTestStack } from '../support/use-test-stack.ts';
+
+// How many store statements and provider calls an `_entities` batch costs (ARCHITECTURE.md,
+// "freshness"): one store query for the batch, provider GETs only for ids missing or stale,
+// one write-back statement for what the providers answered. Measured on the subgraph's own
+// /metrics, and printed as `[figures]` lines to be quoted.
+
+const BATCH = 100;
+
+const ENTITIES = /* GraphQL */ `
+  query Entities($representations: [_Any!]!) {
+    _entities(representations: $representations) { ... on PaymentIntent { id status providerStatus } }
+  }
+`;
+
+interface Entity {
+  id: string;
+  status: string;
+  providerStatus: string | null;
+}
+
+/** Creates `count` intents, half at each provider, ten at a time. */
+async function createIntents(stack: TestStack, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += 10) {
+    const group = Array.from({ length: Math.min(10, count - start) }, (_, offset) =>
+      createdId(stack, { provider: (start + offset) % 2 === 0 ? 'ZOPAY' : 'ZIINA', clientMutationId: `entities-${randomUUID()}` }),
+    );
+    ids.push(...(await Promise.all(group)));
+  }
+  return ids;
+}
+
+/** One `_entities` request for these ids, as the router sends it; what it cost the subgraph. */
+async function lookUp(stack: TestStack, ids: readonly string[]): Promise<StoreAndProviderCost<(Entity | null)[]>> {
+  return measureCost(stack, async () => {
+    const answer = await stack.graphql<{ _entities: (Entity | null)[] }>(ENTITIES, {
+      representations: ids.map((id) => ({ __typename: 'PaymentIntent', id })),
+    });
+    expect(answer.errors, answer.text).toBeUndefined();
+    return answer.data!._entities;
+  });
+}
+
+function emulatorReads(stack: TestStack): number {
+  return stack.zopay.stats.readRequests + stack.ziina.stats.readRequests;
+}
+
+function report(what: string, { storeQueries, providerRequests, elapsedMs }: StoreAndProviderCost<unknown>): void {
+  console.log(`[figures] ${what}: store queries=${storeQueries}, provider calls=${providerRequests} (${Math.round(elapsedMs)} ms)`);
+}
+
+/** For the enclosing block: a stack with this freshness window, and BATCH intents created through it. */
+function stackWithIntents(freshnessMs: string): { readonly stack: TestStack; readonly ids: string[] } {
+  const subject = { stack: undefined as unknown as TestStack, ids: [] as string[] };
+  useTestStack({ env: { INTENT_FRESHNESS_MS: freshnessMs } }, async (started) => {
+    subject.stack = started;
+    subject.ids = await createIntents(started, BATCH);
+  });
+  return subject;
+}
+
+describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000)', () => {
+  const subject = stackWithIntents('600000');
+
+  it(`serves ${BATCH} stored intents with one store query and no provider call`, async () => {
+    const { stack, ids } = subject;
+    const reads = emulatorReads(stack);
+    const cost = await lookUp(stack, ids);
+    report(`entity lookup of ${BATCH} fresh ids`, cost);
+
+    expect(cost.result.map((entity) => entity?.id)).toEqual(ids);
+    expect(cost.result.every((entity) => entity?.status === 'REQUIRES_PAYMENT_INSTRUMENT')).toBe(true);
+    expect(cost.storeQueries).toBe(1);
+    expect(cost.providerRequests).toBe(0);
+    expect(emulatorReads(stack)).toBe(reads);
+  });
+
+  it('serves the stored copy within the window, even after a change at the provider', async () => {
+    const { stack, ids } = subject;
+    expect(stack.zopay.setStatus(providerIdOf(ids[0]!), 'paid')).toBe(true);
+    const cost = await lookUp(stack, [ids[0]!]);
+    expect(cost.result).toEqual([{ id: ids[0], status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' }]);
+    expect(cost.providerRequests).toBe(0);
+  });
+});
+
+describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () => {
+  const subject = stackWithIntents('0');
+
+  it(`asks the provider for each of ${BATCH} non-terminal ids: one read query, ${BATCH} GETs, one write-back`, async () => {
+    const { stack, ids } = subject;
+    const reads = emulatorReads(stack);
+    const cost = await lookUp(stack, ids);
+    report(`entity lookup of ${BATCH} stale non-terminal ids`, cost);
+
+    expect(cost.result.map((entity) => entity?.id)).toEqual(ids);
+    expect(cost.storeQueries).toBe(2);
+    expect(cost.providerRequests).toBe(BATCH);
+    expect(emulatorReads(stack) - reads).toBe(BATCH);
+  });
+
+  it('never asks again for an intent stored in a terminal status', async () => {
+    const { stack, ids } = subject;
+    const terminal = ids.slice(0, 20);
+    for (const id of terminal) {
+      const emulator = id.startsWith('zopay:') ? stack.zopay : stack.ziina;
+      expect(emulator.setStatus(providerIdOf(id), id.startsWith('zopay:') ? 'paid' : 'completed')).toBe(true);
+    }
+    // The read that brings the terminal status in.
+    const first = await lookUp(stack, ids);
+    report(`entity lookup of ${BATCH} ids, 20 of them just turned terminal`, first);
+    expect(first.result.slice(0, 20).every((entity) => entity?.status === 'COMPLETED')).toBe(true);
+    expect(first.result.slice(20).every((entity) => entity?.status === 'REQUIRES_PAYMENT_INSTRUMENT')).toBe(true);
+    expect(first).toMatchObject({ storeQueries: 2, providerRequests: BATCH });
+
+    const again = await lookUp(stack, ids);
+    report(`entity lookup of ${BATCH} ids, 20 stored terminal`, again);
+    expect(again.result).toEqual(first.result);
+    expect(again).toMatchObject({ storeQueries: 2, providerRequests: BATCH - terminal.length });
+
+    const onlyTerminal = await lookUp(stack, terminal);
+    report('entity lookup of 20 ids stored terminal', onlyTerminal);
+    expect(onlyTerminal.result).toEqual(first.result.slice(0, 20));
+    expect(onlyTerminal).toMatchObject({ storeQueries: 1, providerRequests: 0 });
+  });
+
+  it('reads a duplicated id once, asks the provider about unknown well-formed ids (null), and nothing about malformed ones', async () => {
+    const { stack, ids } = subject;
+    const [a, b] = [ids[40]!, ids[41]!];
+    const unknownZopay = 'zopay:pi_000000000000000000000000';
+    const unknownZiina = `ziina:${randomUUID()}`;
+    const malformed = ['ziina:not-a-uuid', 'zopay:has a space', 'stripe:pi_1', 'nonsense', 'zopay:', ':pi_1'];
+    const batch = [a, a, b, unknownZopay, ...malformed, b, unknownZiina, a];
+
+    const cost = await lookUp(stack, batch);
+    report(`entity lookup of ${batch.length} representations (2 distinct stored, 2 duplicates, 2 unknown, ${malformed.length} malformed)`, cost);
+
+    const byId = (id: string) => cost.result[batch.indexOf(id)];
+    expect(cost.result).toHaveLength(batch.length);
+    batch.forEach((id, index) => {
+      if (id === a || id === b) expect(cost.result[index]).toEqual(byId(id));
+      else expect(cost.result[index]).toBeNull();
+    });
+    expect(byId(a)).toMatchObject({ id: a, status: 'REQUIRES_PAYMENT_INSTRUMENT' });
+    // a and b (stale), and the two unknown well-formed ids: four GETs; one read, one write-back.
+    expect(cost).toMatchObject({ storeQueries: 2, providerRequests: 4 });
+
+    // Ids of no provider cost nothing at all; a provider id of the wrong shape, only its share of the batch's query.
+    const notOurs = malformed.slice(2);
+    const notOursCost = await lookUp(stack, notOurs);
+    report(`entity lookup of ${notOurs.length} ids of no provider`, notOursCost);
+    expect(notOursCost.result).toEqual(notOurs.map(() => null));
+    expect(notOursCost).toMatchObject({ storeQueries: 0, providerRequests: 0 });
+
+    const badShapes = malformed.slice(0, 2);
+    const badShapesCost = await lookUp(stack, badShapes);
+    report(`entity lookup of ${badShapes.length} provider ids of an impossible shape`, badShapesCost);
+    expect(badShapesCost.result).toEqual([null, null]);
+    expect(badShapesCost).toMatchObject({ storeQueries: 1, providerRequests: 0 });
+  });
+});

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { StartedEmulator } from '../../src/emulators/emulator.ts';
+import { startZiinaEmulator, type ZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
+import { ziinaOperationId } from '../../src/providers/ziina/ziina-operation-id.ts';
+import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
+import { CREATE_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { crash, startReplica, stop, type Replica } from '../support/replica.ts';
+import { createTestSchema } from '../support/test-database.ts';
+
+// Several replicas behind the router share one PostgreSQL: a retried create may land on any of
+// them, and the idempotency record they share is what keeps it to one payment.
+
+const WEBHOOK_SECRET = 'replicas-test-webhook-secret-0123456789';
+
+let zopay: StartedEmulator;
+let ziina: ZiinaEmulator;
+let schema: Awaited<ReturnType<typeof createTestSchema>>;
+const running: Replica[] = [];
+
+beforeAll(async () => {
+  [zopay, ziina, schema] = await Promise.all([startZopayEmulator(), startZiinaEmulator(), createTestSchema()]);
+});
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((replica) => stop(replica)));
+  zopay.faults.clear();
+  ziina.faults.clear();
+});
+afterAll(async () => {
+  await Promise.all([zopay.close(), ziina.close()]);
+  await schema.drop();
+});
+
+async function replica(env: Record<string, string> = {}): Promise<Replica> {
+  const started = await startReplica({ zopay, ziina, store: { DATABASE_URL: schema.databaseUrl }, env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env } });
+  running.push(started);
+  return started;
+}
+
+const INPUTS = {
+  zopay: (clientMutationId: string) => ({ clientMutationId, provider: { zopay: { amount: '12.34', currencies: ['USDT'], externalRef: 'replicas' } } }),
+  ziina: (clientMutationId: string) => ({ clientMutationId, provider: { ziina: { amountMinor: 1234, currencyCode: 'AED', externalRef: 'replicas' } } }),
+};
+
+async function createOn(target: Replica, input: Record<string, unknown>): Promise<CreatePayload> {
+  const answer = await target.graphql(CREATE_PAYMENT_INTENT, { input });
+  expect(answer.status).toBe(200);
+  expect(answer.body.errors).toBeUndefined();
+  return answer.body.data.createPaymentIntent as CreatePayload;
+}
+
+async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('two replicas sharing PostgreSQL', () => {
+  it.each(['zopay', 'ziina'] as const)(
+    '%s: 50 concurrent identical creates spread over both replicas make one provider intent and 50 identical answers',
+    async (provider) => {
+      const [first, second] = await Promise.all([replica(), replica()]);
+      const emulator = provider === 'zopay' ? zopay : ziina;
+      const before = emulator.stats.intentsCreated;
+      // Slow enough that the duplicates really overlap the first create.
+      emulator.faults.push({ method: 'POST', delayMs: 300 });
+      const input = INPUTS[provider](`replicas-${provider}-${randomUUID()}`);
+
+      const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => createOn(index % 2 === 0 ? first : second, input)));
+
+      expect(emulator.stats.intentsCreated - before).toBe(1);
+      const ids = new Set(answers.map((answer) => answer.paymentIntent?.id));
+      expect(ids.size).toBe(1);
+      expect([...ids][0]).toMatch(new RegExp(`^${provider}:`));
+      for (const answer of answers) {
+        expect(answer.userErrors).toEqual([]);
+        expect({ ...answer, replayed: undefined }).toEqual({ ...answers[0], replayed: undefined });
+      }
+      expect(answers.filter((answer) => !answer.replayed)).toHaveLength(1);
+    },
+  );
+});
+
+describe('a replica killed in the middle of a create', () => {
+  // The lease must outlast the provider deadline; short here so that the test takes seconds.
+  const RECOVERY_ENV = { PROVIDER_DEADLINE_MS: '4000', IDEMPOTENCY_LEASE_MS: '5000', IDEMPOTENCY_WAIT_MS: '15000' };
+
+  /** Sends the create to `victim`, lets the provider create the intent, and kills the victim before it hears back. */
+  async function crashMidCreate(victim: Replica, emulator: StartedEmulator, input: Record<string, unknown>): Promise<void> {
+    const before = emulator.stats.intentsCreated;
+    // The provider creates the intent, then holds its answer: the victim is waiting when it dies.
+    emulator.faults.push({ method: 'POST', afterHandler: true, delayMs: 3_000 });
+    const lost = victim.graphql(CREATE_PAYMENT_INTENT, { input }).catch((error: unknown) => error);
+    await until(() => emulator.stats.intentsCreated === before + 1, 'the provider to create the intent');
+    await crash(victim);
+    expect(await lost).toBeInstanceOf(Error);
+  }
+
+  it('zopay: the retry on another replica sends the create again with the same Idempotency-Key, which Zopay replays: one intent', async () => {
+    const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
+    const input = INPUTS.zopay(`crash-zopay-${randomUUID()}`);
+    const before = { ...zopay.stats };
+    await crashMidCreate(victim, zopay, input);
+
+    const retried = await createOn(survivor, input);
+
+    expect(retried.userErrors).toEqual([]);
+    expect(retried.paymentIntent?.id).toMatch(/^zopay:/);
+    // Sent twice, created once.
+    expect(zopay.stats.createRequests - before.createRequests).toBe(2);
+    expect(zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
+    const again = await createOn(survivor, input);
+    expect(again).toEqual({ ...retried, replayed: true });
+  });
+
+  it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', async () => {
+    const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
+    await registerWebhook(survivor);
+    const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
+    const before = ziina.stats.intentsCreated;
+    await crashMidCreate(victim, ziina, input);
+
+    const unknown = await createOn(survivor, input);
+    expect(unknown.paymentIntent).toBeNull();
+    expect(unknown.userErrors).toEqual([
+      expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZIINA', retryable: true, message: expect.stringMatching(/outcome is not known/) }),
+    ]);
+    expect(ziina.stats.intentsCreated - before).toBe(1);
+
+    // The payer acts at Ziina: its webhook tells the store about the intent and its operation_id.
+    const atZiina = (await (await fetch(new URL('/__emulator/payment-intents', ziina.baseUrl))).json()) as { id: string; operation_id: string }[];
+    const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(input.clientMutationId));
+    if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
+    expect(ziina.setStatus(intent.id, 'pending')).toBe(true);
+    await ziina.webhooks.settled();
+
+    const recovered = await createOn(survivor, input);
+    expect(recovered.userErrors).toEqual([]);
+    expect(recovered.replayed).toBe(true);
+    expect(recovered.paymentIntent).toMatchObject({ id: `ziina:${intent.id}`, status: 'PENDING' });
+    expect(ziina.stats.intentsCreated - before).toBe(1);
+    expect(await createOn(survivor, input)).toEqual(recovered);
+  });
+});
+
+async function registerWebhook(target: Replica): Promise<void> {
+  const response = await fetch(`${ziina.baseUrl}/webhook`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${ziina.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: `${target.origin}/webhooks/ziina`, secret: WEBHOOK_SECRET }),
+  });
+  expect(response.status).toBe(200);
+}

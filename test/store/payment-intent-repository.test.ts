@@ -1,0 +1,342 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PaymentIntent } from '../../src/payments/payment-intent.ts';
+import type { PaymentIntentFilter } from '../../src/payments/payment-intent-repository.ts';
+import { SqlPaymentIntentRepository } from '../../src/store/sql-payment-intent-repository.ts';
+import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../support/intent-builders.ts';
+import { openTestDatabase, STORE_ENGINES, type TestDatabase } from '../support/test-database.ts';
+
+/** Opening PGlite takes seconds (more on a busy machine): one database per engine for the file. */
+const OPEN_TIMEOUT_MS = 60_000;
+
+describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
+  let db: TestDatabase;
+  let repository: SqlPaymentIntentRepository;
+
+  beforeAll(async () => {
+    db = await openTestDatabase(engine);
+    repository = new SqlPaymentIntentRepository(db.sql);
+  }, OPEN_TIMEOUT_MS);
+  beforeEach(async () => {
+    // Positions start at 1 again in each test: listings cross 9 -> 10 where a test stores 10 or more.
+    await db.sql.query('truncate payment_intents restart identity');
+    db.queries.count = 0;
+  });
+  afterAll(async () => {
+    await db?.close();
+  }, OPEN_TIMEOUT_MS);
+
+  /** What `work` cost in statements sent to the store. */
+  async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+    const before = db.queries.count;
+    const result = await work();
+    return { result, statements: db.queries.count - before };
+  }
+
+  async function storedIntent(id: string): Promise<PaymentIntent | undefined> {
+    return (await repository.getMany([id])).get(id)?.intent;
+  }
+
+  async function storedColumns(id: string) {
+    const [row] = await db.sql.query<{ status: string; terminal: boolean; external_ref: string | null; client_mutation_id: string | null }>(
+      'select status, terminal, external_ref, client_mutation_id from payment_intents where id = $1',
+      [id],
+    );
+    return row;
+  }
+
+  describe('saveCreated and getMany', () => {
+    it('gives the created intent back exactly, decimal text and unicode included, with a small age', async () => {
+      const zopay = zopayIntent('pi_exact');
+      const ziina = ziinaIntent('7d1c0a52-0c2f-4a3e-9a51-2b6c1f0e9d11', { externalRef: 'order-ziina-1' });
+
+      expect(await repository.saveCreated(zopay, 'cmid-zopay')).toEqual(zopay);
+      expect(await repository.saveCreated(ziina, 'cmid-ziina')).toEqual(ziina);
+      const stored = await repository.getMany([zopay.id, ziina.id]);
+
+      expect(stored.get(zopay.id)?.intent).toEqual(zopay);
+      expect(stored.get(ziina.id)?.intent).toEqual(ziina);
+      expect(stored.get(zopay.id)!.intent.amount.amount).toBe('1234567890123456789.000000000000000001');
+      expect(stored.get(ziina.id)!.intent.amount.amount).toBe('2.500');
+      for (const { ageMs } of stored.values()) {
+        expect(ageMs).toBeGreaterThanOrEqual(0);
+        expect(ageMs).toBeLessThan(5_000);
+      }
+    });
+
+    it('reads N ids in one query and leaves out the ids it does not know', async () => {
+      const intents = Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? zopayIntent(`pi_${index}`) : ziinaIntent(`zi-${index}`)));
+      await repository.saveReported(intents);
+      const unknown = ['zopay:pi_never', 'ziina:00000000-0000-4000-8000-000000000000', 'not-an-id'];
+
+      const { result, statements } = await statementsOf(() => repository.getMany([...unknown, ...intents.map((intent) => intent.id)]));
+
+      expect(statements).toBe(1);
+      expect([...result.keys()].sort()).toEqual(intents.map((intent) => intent.id).sort());
+      for (const intent of intents) expect(result.get(intent.id)?.intent).toEqual(intent);
+    });
+
+    it('sends nothing for an empty batch', async () => {
+      const { result, statements } = await statementsOf(() => repository.getMany([]));
+      expect(result.size).toBe(0);
+      expect(statements).toBe(0);
+    });
+  });
+
+  describe('saveReported', () => {
+    it('stores N intents in one statement and returns them as stored, merged with what only the store knew', async () => {
+      const ziina = ziinaIntent('zi-merged', { externalRef: 'order-88' });
+      await repository.saveCreated(ziina, 'cmid-88');
+      const reports = [
+        reportedAs({ ...ziina, externalRef: null }, 'PENDING', 'pending'),
+        ...Array.from({ length: 19 }, (_, index) => zopayIntent(`pi_batch_${index}`)),
+      ];
+
+      const { result, statements } = await statementsOf(() => repository.saveReported(reports));
+
+      expect(statements).toBe(1);
+      expect(result).toHaveLength(20);
+      expect(result[0]).toEqual({ ...reports[0], externalRef: 'order-88' });
+      expect(result.slice(1)).toEqual(reports.slice(1));
+      expect((await repository.getMany(reports.map((intent) => intent.id))).size).toBe(20);
+    });
+
+    it('sends nothing for an empty batch', async () => {
+      const { result, statements } = await statementsOf(() => repository.saveReported([]));
+      expect(result).toEqual([]);
+      expect(statements).toBe(0);
+    });
+
+    it('never moves a terminal status back to a non-terminal one', async () => {
+      const created = ziinaIntent('zi-terminal', { externalRef: 'order-t' });
+      await repository.saveCreated(created, 'cmid-t');
+      const completed = reportedAs({ ...created, externalRef: null, details: { ...created.details, feeAmountMinor: 75 } as PaymentIntent['details'] }, 'COMPLETED', 'completed');
+      await repository.saveReported([completed]);
+
+      for (const [status, providerStatus] of [['PENDING', 'pending'], ['REQUIRES_USER_ACTION', 'requires_user_action'], ['UNKNOWN', 'on_hold']] as const) {
+        const [returned] = await repository.saveReported([reportedAs({ ...created, externalRef: null }, status, providerStatus)]);
+        expect(returned).toEqual({ ...completed, externalRef: 'order-t' });
+      }
+      expect(await storedIntent(created.id)).toEqual({ ...completed, externalRef: 'order-t' });
+      expect(await storedColumns(created.id)).toMatchObject({ status: 'COMPLETED', terminal: true });
+    });
+
+    it('keeps the first terminal status against another terminal one', async () => {
+      const intent = zopayIntent('pi_two_terminals');
+      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
+
+      for (const [status, providerStatus] of [['FAILED', 'failed'], ['CANCELED', 'canceled'], ['EXPIRED', 'expired']] as const) {
+        const [returned] = await repository.saveReported([reportedAs(intent, status, providerStatus)]);
+        expect(returned).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
+      }
+      expect(await storedColumns(intent.id)).toMatchObject({ status: 'COMPLETED', terminal: true });
+    });
+
+    it('refreshes the data of a terminal intent reported again in the same status', async () => {
+      const intent = reportedAs(ziinaIntent('zi-fee-later'), 'COMPLETED', 'completed');
+      await repository.saveReported([intent]);
+      const withFee = { ...intent, details: { ...intent.details, feeAmountMinor: 120, tipAmountMinor: 300 } as PaymentIntent['details'] };
+
+      const [returned] = await repository.saveReported([withFee]);
+
+      expect(returned).toEqual(withFee);
+      expect(await storedIntent(intent.id)).toEqual(withFee);
+    });
+
+    it('applies any non-terminal report over a non-terminal status, and a terminal one over it', async () => {
+      const intent = zopayIntent('pi_moving');
+      await repository.saveCreated(intent, 'cmid-moving');
+      const steps = [
+        reportedAs(intent, 'PENDING', 'confirming'),
+        reportedAs(intent, 'REQUIRES_USER_ACTION', 'underpaid'),
+        reportedAs(intent, 'UNKNOWN', 'on_hold'),
+        reportedAs(intent, 'EXPIRED', 'expired'),
+      ];
+      for (const step of steps) {
+        const [returned] = await repository.saveReported([step]);
+        expect(returned).toEqual(step);
+        expect(await storedIntent(intent.id)).toEqual(step);
+      }
+      expect(await storedColumns(intent.id)).toMatchObject({ status: 'EXPIRED', terminal: true });
+    });
+
+    it("keeps Ziina's externalRef stored at create against reports without one, and serves it", async () => {
+      const created = ziinaIntent('zi-ref', { externalRef: 'order-ref-1' });
+      await repository.saveCreated(created, 'cmid-ref');
+
+      const [returned] = await repository.saveReported([reportedAs({ ...created, externalRef: null }, 'PENDING', 'pending')]);
+
+      expect(returned?.externalRef).toBe('order-ref-1');
+      expect((await storedIntent(created.id))?.externalRef).toBe('order-ref-1');
+      expect(await storedColumns(created.id)).toMatchObject({ external_ref: 'order-ref-1' });
+      expect((await repository.list({ externalRef: 'order-ref-1' }, 10, null)).items.map((item) => item.id)).toEqual([created.id]);
+    });
+
+    it('keeps the clientMutationId of the create against later reports', async () => {
+      const intent = zopayIntent('pi_cmid');
+      await repository.saveCreated(intent, 'cmid-kept');
+      await repository.saveReported([reportedAs(intent, 'PENDING', 'pending')]);
+      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
+      expect(await storedColumns(intent.id)).toMatchObject({ client_mutation_id: 'cmid-kept' });
+    });
+
+    it('records the clientMutationId of a create that arrives after a webhook stored the intent', async () => {
+      const intent = ziinaIntent('zi-webhook-first', { externalRef: 'order-late' });
+      await repository.saveReported([reportedAs({ ...intent, externalRef: null }, 'COMPLETED', 'completed')]);
+
+      const returned = await repository.saveCreated(intent, 'cmid-late');
+
+      expect(returned).toMatchObject({ status: 'COMPLETED', externalRef: 'order-late' });
+      expect(await storedColumns(intent.id)).toMatchObject({ status: 'COMPLETED', client_mutation_id: 'cmid-late', external_ref: 'order-late' });
+    });
+
+    it('keeps a non-terminal status a webhook stored before the create answer was written: that report is newer', async () => {
+      const intent = ziinaIntent('zi-pending-first', { externalRef: 'order-race' });
+      await repository.saveReported([reportedAs({ ...intent, externalRef: null }, 'PENDING', 'pending')]);
+
+      const returned = await repository.saveCreated(intent, 'cmid-race');
+
+      expect(returned).toMatchObject({ status: 'PENDING', externalRef: 'order-race' });
+      expect(await storedColumns(intent.id)).toMatchObject({ status: 'PENDING', client_mutation_id: 'cmid-race' });
+    });
+
+    it('keeps the terminal report among several of one id in one call, whatever their order', async () => {
+      const intent = ziinaIntent('zi-terminal-first');
+      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'completed'), reportedAs(intent, 'PENDING', 'pending')]);
+      expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
+    });
+
+    it('takes several reports of one id in one call without failing: the last one wins', async () => {
+      const intent = ziinaIntent('zi-twice');
+      const { result, statements } = await statementsOf(() =>
+        repository.saveReported([reportedAs(intent, 'PENDING', 'pending'), zopayIntent('pi_other'), reportedAs(intent, 'COMPLETED', 'completed')]),
+      );
+
+      expect(statements).toBe(1);
+      expect(result.filter((returned) => returned.id === intent.id)).not.toHaveLength(0);
+      for (const returned of result.filter((candidate) => candidate.id === intent.id)) expect(returned.status).toBe('COMPLETED');
+      expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
+      expect((await repository.list({}, 10, null)).items).toHaveLength(2);
+    });
+  });
+
+  describe('findByCreationMarker', () => {
+    it("finds a Ziina intent by its operation id, whichever write stored it, and nothing else", async () => {
+      const created = ziinaIntent('zi-marker-created');
+      const fromWebhook = ziinaIntent('zi-marker-webhook');
+      const zopay = zopayIntent('pi_marker');
+      await repository.saveCreated(created, 'cmid-marker');
+      await repository.saveReported([fromWebhook, zopay]);
+
+      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-created'))).toEqual(created);
+      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-webhook'))).toEqual(fromWebhook);
+      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-never-stored'))).toBeNull();
+      expect(await repository.findByCreationMarker('ZOPAY', ziinaOperationIdOf('zi-marker-created'))).toBeNull();
+      expect(await repository.findByCreationMarker('ZOPAY', 'pi_marker')).toBeNull();
+    });
+  });
+
+  describe('list', () => {
+    /** Stores intents one statement each, so that their order is their insertion order. */
+    async function storeInOrder(intents: readonly PaymentIntent[]): Promise<string[]> {
+      for (const intent of intents) await repository.saveReported([intent]);
+      return intents.map((intent) => intent.id);
+    }
+
+    async function listIds(filter: PaymentIntentFilter, first = 100): Promise<string[]> {
+      return (await repository.list(filter, first, null)).items.map((item) => item.id);
+    }
+
+    const mixed = () => [
+      zopayIntent('pi_a', { externalRef: 'shared' }),
+      ziinaIntent('zi-b', { externalRef: 'shared' }),
+      reportedAs(zopayIntent('pi_c', { externalRef: 'other' }), 'COMPLETED', 'paid'),
+      reportedAs(ziinaIntent('zi-d', { externalRef: 'shared' }), 'COMPLETED', 'completed'),
+      ziinaIntent('zi-e'),
+      reportedAs(zopayIntent('pi_f', { externalRef: 'shared' }), 'PENDING', 'confirming'),
+    ];
+
+    it('lists newest first in one query, with hasNextPage only when more rows match', async () => {
+      const ids = await storeInOrder(mixed());
+      db.queries.count = 0;
+
+      const everything = await repository.list({}, 100, null);
+      expect(db.queries.count).toBe(1);
+      expect(everything.items.map((item) => item.id)).toEqual([...ids].reverse());
+      expect(everything.hasNextPage).toBe(false);
+
+      const exact = await repository.list({}, ids.length, null);
+      expect(exact.hasNextPage).toBe(false);
+      const short = await repository.list({}, ids.length - 1, null);
+      expect(short.items).toHaveLength(ids.length - 1);
+      expect(short.hasNextPage).toBe(true);
+
+      const positions = everything.items.map((item) => item.position);
+      expect([...positions].sort((a, b) => (a < b ? 1 : -1))).toEqual(positions);
+    });
+
+    it('orders by position as a number: the 10th intent stored is newer than the 9th', async () => {
+      const ids = await storeInOrder(Array.from({ length: 12 }, (_, index) => zopayIntent(`pi_order_${index + 1}`)));
+      const page = await repository.list({}, 100, null);
+
+      expect(page.items.map((item) => item.position)).toEqual(Array.from({ length: 12 }, (_, index) => BigInt(12 - index)));
+      expect(page.items.map((item) => item.id)).toEqual([...ids].reverse());
+      // What a client sees: the first page holds the newest intents, and paging loses none.
+      expect((await repository.list({}, 3, null)).items.map((item) => item.id)).toEqual(['zopay:pi_order_12', 'zopay:pi_order_11', 'zopay:pi_order_10']);
+      expect((await repository.list({}, 100, 10n)).items.map((item) => item.id)).toEqual(ids.slice(0, 9).reverse());
+    });
+
+    it('filters by externalRef, provider and status, alone and combined', async () => {
+      await storeInOrder(mixed());
+
+      expect(await listIds({ externalRef: 'shared' })).toEqual(['zopay:pi_f', 'ziina:zi-d', 'ziina:zi-b', 'zopay:pi_a']);
+      expect(await listIds({ externalRef: 'nobody' })).toEqual([]);
+      expect(await listIds({ provider: 'ZIINA' })).toEqual(['ziina:zi-e', 'ziina:zi-d', 'ziina:zi-b']);
+      expect(await listIds({ status: 'COMPLETED' })).toEqual(['ziina:zi-d', 'zopay:pi_c']);
+      expect(await listIds({ externalRef: 'shared', provider: 'ZOPAY' })).toEqual(['zopay:pi_f', 'zopay:pi_a']);
+      expect(await listIds({ externalRef: 'shared', status: 'COMPLETED' })).toEqual(['ziina:zi-d']);
+      expect(await listIds({ provider: 'ZOPAY', status: 'REQUIRES_PAYMENT_INSTRUMENT' })).toEqual(['zopay:pi_a']);
+      expect(await listIds({ externalRef: 'shared', provider: 'ZIINA', status: 'REQUIRES_PAYMENT_INSTRUMENT' })).toEqual(['ziina:zi-b']);
+      expect(await listIds({ externalRef: null, provider: null, status: null })).toHaveLength(6);
+    });
+
+    it('filters on the status as last stored, and keeps the position of an updated intent', async () => {
+      const ids = await storeInOrder(mixed());
+      await repository.saveReported([reportedAs(zopayIntent('pi_a', { externalRef: 'shared' }), 'COMPLETED', 'paid')]);
+
+      expect(await listIds({ status: 'COMPLETED' })).toEqual(['ziina:zi-d', 'zopay:pi_c', 'zopay:pi_a']);
+      expect(await listIds({})).toEqual([...ids].reverse());
+    });
+
+    it('walks every row exactly once page by page, even when rows arrive between pages', async () => {
+      const initial = await storeInOrder(Array.from({ length: 11 }, (_, index) => (index % 3 === 0 ? ziinaIntent(`zi-walk-${index}`) : zopayIntent(`pi_walk_${index}`))));
+      const seen: string[] = [];
+      let after: bigint | null = null;
+      let pages = 0;
+      for (;;) {
+        const page = await repository.list({}, 3, after);
+        pages += 1;
+        seen.push(...page.items.map((item) => item.id));
+        // Newcomers are newer than every cursor: they belong before the first page, never after.
+        await storeInOrder([zopayIntent(`pi_newcomer_${pages}`)]);
+        if (!page.hasNextPage) break;
+        after = page.items.at(-1)!.position;
+        expect(pages).toBeLessThan(10);
+      }
+
+      expect(seen).toEqual([...initial].reverse());
+      expect(new Set(seen).size).toBe(seen.length);
+      expect(pages).toBe(4);
+    });
+
+    it('answers an empty page after the last row, and from a cursor whose row was deleted', async () => {
+      await storeInOrder(mixed());
+      const all = await repository.list({}, 100, null);
+      const oldest = all.items.at(-1)!;
+
+      expect(await repository.list({}, 5, oldest.position)).toEqual({ items: [], hasNextPage: false });
+      await db.sql.query('delete from payment_intents where id = $1', [all.items[2]!.id]);
+      const afterDeleted = await repository.list({}, 100, all.items[2]!.position);
+      expect(afterDeleted.items.map((item) => item.id)).toEqual(all.items.slice(3).map((item) => item.id));
+    });
+  });
+});

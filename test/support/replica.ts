@@ -1,0 +1,64 @@
+import type { StartedEmulator } from '../../src/emulators/emulator.ts';
+import { spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
+
+export interface Replica {
+  readonly process: SubgraphProcess;
+  readonly graphqlUrl: string;
+  /** Origin of the replica, e.g. http://127.0.0.1:43210, for its other routes. */
+  readonly origin: string;
+  graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: any; errors?: any[] } }>;
+}
+
+export interface ReplicaOptions {
+  readonly zopay: StartedEmulator;
+  readonly ziina: StartedEmulator;
+  /** The store: DATABASE_URL (shared PostgreSQL) or DATA_DIR (PGlite). */
+  readonly store: { readonly DATABASE_URL: string } | { readonly DATA_DIR: string };
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * One subgraph replica as production runs it: its own process (`node src/main.ts`), the
+ * providers configured by key and URL (here the emulators of the test process, shared by every
+ * replica as the real providers would be), and a store.
+ */
+export async function startReplica(options: ReplicaOptions): Promise<Replica> {
+  const process = spawnSubgraph(globalThis.process.execPath, ['src/main.ts'], {
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ZOPAY_API_KEY: options.zopay.apiKey,
+    ZOPAY_BASE_URL: options.zopay.baseUrl,
+    ZIINA_API_KEY: options.ziina.apiKey,
+    ZIINA_BASE_URL: options.ziina.baseUrl,
+    ...options.store,
+    ...options.env,
+  });
+  const listening = await process.waitForLog((entry) => entry.msg === 'payments subgraph listening' || entry.level === 60, 60_000);
+  if (listening.level === 60) throw new Error(`replica failed to start: ${JSON.stringify(listening)}`);
+  const graphqlUrl = String(listening.graphqlUrl);
+  return {
+    process,
+    graphqlUrl,
+    origin: new URL(graphqlUrl).origin,
+    async graphql(query, variables) {
+      const response = await fetch(graphqlUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
+    },
+  };
+}
+
+/** Kills the replica like a crash (SIGKILL: no draining, no cleanup) and waits for it to be gone. */
+export async function crash(replica: Replica): Promise<void> {
+  replica.process.kill('SIGKILL');
+  await replica.process.exited;
+}
+
+/** Stops the replica gracefully (SIGTERM) and waits for its exit code. */
+export async function stop(replica: Replica): Promise<number | null> {
+  replica.process.kill('SIGTERM');
+  return replica.process.exited;
+}

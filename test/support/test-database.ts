@@ -1,0 +1,83 @@
+import { randomBytes } from 'node:crypto';
+import { migrate } from '../../src/store/migrate.ts';
+import { PGliteClient } from '../../src/store/pglite-client.ts';
+import { PostgresClient } from '../../src/store/postgres-client.ts';
+import type { SqlClient } from '../../src/store/sql-client.ts';
+
+/** The two engines the store runs on; store tests run on both. */
+export const STORE_ENGINES = ['pglite', 'postgres'] as const;
+export type StoreEngine = (typeof STORE_ENGINES)[number];
+
+/**
+ * The PostgreSQL server the tests use: the one on this machine (and CI's) unless
+ * TEST_DATABASE_URL says otherwise. Each test database is a fresh schema in it, dropped after.
+ */
+const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface TestDatabase {
+  readonly engine: StoreEngine;
+  /** Migrated, empty. */
+  readonly sql: SqlClient;
+  /** For a subgraph process on the same database (postgres only; PGlite is in this process). */
+  readonly databaseUrl: string | null;
+  /** Counts the statements sent through `sql`. */
+  readonly queries: { count: number };
+  close(): Promise<void>;
+}
+
+/** A fresh, migrated database on the engine: PGlite in memory, or a new schema on the server. */
+export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabase> {
+  const queries = { count: 0 };
+  const onQuery = () => void queries.count++;
+  if (engine === 'pglite') {
+    const sql = await PGliteClient.open(undefined, onQuery);
+    await migrate(sql);
+    queries.count = 0;
+    return { engine, sql, databaseUrl: null, queries, close: () => sql.close() };
+  }
+  const schema = await createTestSchema();
+  const databaseUrl = schemaUrl(schema.name);
+  const sql = new PostgresClient({ connectionString: databaseUrl, maxConnections: 10, onQuery });
+  await migrate(sql);
+  queries.count = 0;
+  return {
+    engine,
+    sql,
+    databaseUrl,
+    queries,
+    async close() {
+      await sql.close();
+      await schema.drop();
+    },
+  };
+}
+
+/** A new empty schema on the server, for a subgraph process to migrate itself. */
+export async function createTestSchema(): Promise<{ readonly name: string; readonly databaseUrl: string; drop(): Promise<void> }> {
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new PostgresClient({ connectionString: SERVER_URL, maxConnections: 1, onQuery: () => undefined });
+  try {
+    await admin.query(`create schema ${name}`);
+  } finally {
+    await admin.close();
+  }
+  return {
+    name,
+    databaseUrl: schemaUrl(name),
+    async drop() {
+      const dropper = new PostgresClient({ connectionString: SERVER_URL, maxConnections: 1, onQuery: () => undefined });
+      try {
+        await dropper.query(`drop schema if exists ${name} cascade`);
+      } finally {
+        await dropper.close();
+      }
+    },
+  };
+}
+
+/** The server URL with every connection's search_path set to the schema (libpq `options`). */
+function schemaUrl(schema: string): string {
+  const url = new URL(SERVER_URL);
+  url.searchParams.set('options', `-c search_path=${schema}`);
+  return url.toString();
+}
