@@ -1,7 +1,7 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 
@@ -13,7 +13,15 @@ afterEach(async () => {
 });
 
 /** Each process its own embedded store: DATA_DIR is locked by the process that uses it. */
-const freshDataDir = () => mkdtemp(join(tmpdir(), 'payments-main-'));
+const dataDirs: string[] = [];
+async function freshDataDir(): Promise<string> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'payments-main-'));
+  dataDirs.push(dataDir);
+  return dataDir;
+}
+afterAll(async () => {
+  await Promise.all(dataDirs.map((dataDir) => rm(dataDir, { recursive: true, force: true })));
+});
 
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
