@@ -51,8 +51,9 @@ function emulatorReads(stack: TestStack): number {
   return stack.zopay.stats.readRequests + stack.ziina.stats.readRequests;
 }
 
-function report(what: string, { storeQueries, providerRequests, elapsedMs }: StoreAndProviderCost<unknown>): void {
-  console.log(`[figures] ${what}: store queries=${storeQueries}, provider calls=${providerRequests} (${Math.round(elapsedMs)} ms)`);
+// Counts, not timings: speed is for a benchmark, not for a test.
+function report(what: string, { storeQueries, providerRequests }: StoreAndProviderCost<unknown>): void {
+  console.log(`[figures] ${what}: store queries=${storeQueries}, provider calls=${providerRequests}`);
 }
 
 /** For the enclosing block: a stack with this freshness window, and BATCH intents created through it. */

@@ -28,8 +28,6 @@ export interface StoreAndProviderCost<T> {
   readonly storeQueries: number;
   /** payments_provider_requests_total during the work, every operation and outcome. */
   readonly providerRequests: number;
-  /** Wall-clock time of the work, metrics scrapes excluded. */
-  readonly elapsedMs: number;
 }
 
 /** What `work` cost the subgraph, read from its own metrics before and after. */
@@ -39,9 +37,7 @@ export async function measureCost<T>(stack: TestStack, work: () => Promise<T>): 
     provider: counterValue(text, 'payments_provider_requests_total'),
   });
   const before = read(await scrapeMetrics(stack));
-  const started = performance.now();
   const result = await work();
-  const elapsedMs = performance.now() - started;
   const after = read(await scrapeMetrics(stack));
-  return { result, storeQueries: after.store - before.store, providerRequests: after.provider - before.provider, elapsedMs };
+  return { result, storeQueries: after.store - before.store, providerRequests: after.provider - before.provider };
 }
