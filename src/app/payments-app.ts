@@ -58,7 +58,11 @@ export async function startPaymentsApp(config: Config, logger: Logger): Promise<
 
 async function startServing(config: Config, logger: Logger, metrics: Metrics, store: OpenedStore, credentials: ResolvedProviders): Promise<PaymentsApp> {
   const providerHttp = new ProviderHttpClient(
-    { ...config.providerHttp, onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds) },
+    {
+      ...config.providerHttp,
+      onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds),
+      onCircuitChange: (provider, open) => metrics.providerCircuit(provider, open),
+    },
     logger.child({ component: 'provider-http' }),
   );
   const endpoint = (provider: PaymentProvider, { apiKey, baseUrl }: ProviderCredentials) =>

@@ -49,6 +49,10 @@ const ProviderHttpEnv = z.object({
   PROVIDER_MAX_CONNECTIONS: integer(1, 1_024).default(64),
   PROVIDER_MAX_RETRIES: integer(0, 2).default(2),
   PROVIDER_RETRY_BASE_DELAY_MS: integer(0, 5_000).default(100),
+  /** Consecutive failed calls to one provider that open its circuit. */
+  PROVIDER_BREAKER_FAILURES: integer(1, 1_000).default(5),
+  /** How long an open circuit fails calls fast before a probe call is let through. */
+  PROVIDER_BREAKER_COOLDOWN_MS: integer(100, 600_000).default(10_000),
 });
 
 const IdempotencyEnv = z.object({
@@ -120,6 +124,7 @@ export interface Config {
     readonly maxConnectionsPerOrigin: number;
     readonly maxRetries: number;
     readonly retryBaseDelayMs: number;
+    readonly circuitBreaker: { readonly failureThreshold: number; readonly halfOpenAfterMs: number };
   };
   readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number; readonly leaseMs: number };
   readonly store: StoreConfig;
@@ -174,6 +179,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         maxConnectionsPerOrigin: providerHttp.PROVIDER_MAX_CONNECTIONS,
         maxRetries: providerHttp.PROVIDER_MAX_RETRIES,
         retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
+        circuitBreaker: {
+          failureThreshold: providerHttp.PROVIDER_BREAKER_FAILURES,
+          halfOpenAfterMs: providerHttp.PROVIDER_BREAKER_COOLDOWN_MS,
+        },
       },
       idempotency: {
         waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS,

@@ -1,4 +1,4 @@
-import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
  * The Prometheus metrics of one subgraph process (GET /metrics, ARCHITECTURE.md): the process
@@ -20,6 +20,12 @@ export class Metrics {
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [this.registry],
   });
+  readonly #circuitOpen = new Gauge({
+    name: 'payments_provider_circuit_open',
+    help: '1 while the circuit breaker of a provider is open (calls fail fast), else 0',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
   readonly #storeQueries = new Counter({
     name: 'payments_store_queries_total',
     help: 'SQL statements sent to the store',
@@ -39,6 +45,10 @@ export class Metrics {
   providerAttempt(operation: string, outcome: string, seconds: number): void {
     this.#providerAttempts.inc({ operation, outcome });
     this.#providerDuration.observe({ operation }, seconds);
+  }
+
+  providerCircuit(provider: string, open: boolean): void {
+    this.#circuitOpen.set({ provider }, open ? 1 : 0);
   }
 
   storeQuery(): void {

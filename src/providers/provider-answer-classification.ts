@@ -51,6 +51,11 @@ export function providerUnavailableMessage(provider: PaymentProvider, what: stri
   return `${DISPLAY_NAME[provider]} ${what}; the outcome is unknown. Retry with the same clientMutationId.`;
 }
 
+/** For a request that provably never left: nothing can have happened at the provider. */
+export function providerNotReachedMessage(provider: PaymentProvider, what: string): string {
+  return `${DISPLAY_NAME[provider]} ${what}; nothing was sent. Retry with the same clientMutationId.`;
+}
+
 /** 401/403 (our credentials) or a status the provider never documents: our fault, not the client's. */
 export function unexpectedAnswer(provider: PaymentProvider, status: number, details: ProviderErrorDetails): ProviderIntegrationError {
   const what = status === 401 || status === 403 ? 'rejected our credentials' : 'answered with an unexpected status';

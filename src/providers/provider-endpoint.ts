@@ -2,7 +2,7 @@ import type { PaymentProvider } from '../payments/payment-intent.ts';
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import type { ProviderHttpClient, ProviderResponse, RetryPolicy } from './http/provider-http-client.ts';
 import { ProviderTransportError } from './http/provider-transport-error.ts';
-import { providerUnavailableMessage } from './provider-answer-classification.ts';
+import { providerNotReachedMessage, providerUnavailableMessage } from './provider-answer-classification.ts';
 import { ProviderUnavailableError } from './provider-errors.ts';
 
 export interface ProviderEndpointOptions {
@@ -12,6 +12,12 @@ export interface ProviderEndpointOptions {
   readonly apiKey: string;
   readonly http: ProviderHttpClient;
 }
+
+const UNANSWERED = {
+  timeout: 'did not answer in time',
+  connection: 'could not be reached',
+  circuit_open: 'is failing repeatedly; calls are paused for a few seconds',
+} as const;
 
 /**
  * A provider's base URL and credentials bound to the shared HTTP client: the plumbing both
@@ -33,6 +39,7 @@ export class ProviderEndpoint {
   /** Throws ProviderTransportError when no answer came back. */
   post(path: string, body: string, retryPolicy: RetryPolicy, headers: Record<string, string> = {}): Promise<ProviderResponse> {
     return this.#http.send({
+      provider: this.provider,
       operation: `${this.provider.toLowerCase()}.create`,
       method: 'POST',
       url: this.#url(path),
@@ -46,7 +53,8 @@ export class ProviderEndpoint {
   async get(path: string): Promise<ProviderResponse> {
     try {
       return await this.#http.send({
-        operation: `${this.provider.toLowerCase()}.get`,
+        provider: this.provider,
+      operation: `${this.provider.toLowerCase()}.get`,
         method: 'GET',
         url: this.#url(path),
         headers: this.#headers(),
@@ -63,13 +71,13 @@ export class ProviderEndpoint {
    * unless the connection never opened, the provider may have created the intent.
    */
   unanswered(error: ProviderTransportError): CreateOutcome {
-    const what = error.reason === 'timeout' ? 'did not answer in time' : 'could not be reached';
+    const what = UNANSWERED[error.reason];
     return {
       kind: 'rejected',
       userErrors: [
         {
           code: 'PROVIDER_UNAVAILABLE',
-          message: providerUnavailableMessage(this.provider, what),
+          message: (error.requestSent ? providerUnavailableMessage : providerNotReachedMessage)(this.provider, what),
           field: null,
           provider: this.provider,
           providerStatus: null,

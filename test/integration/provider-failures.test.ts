@@ -85,7 +85,7 @@ describe('deadlines and unreachable providers', () => {
     expect(answer.data!.createPaymentIntent.userErrors).toEqual([
       expect.objectContaining({
         code: 'PROVIDER_UNAVAILABLE',
-        message: 'Ziina could not be reached; the outcome is unknown. Retry with the same clientMutationId.',
+        message: 'Ziina could not be reached; nothing was sent. Retry with the same clientMutationId.',
         retryable: true,
       }),
     ]);

@@ -4,6 +4,7 @@ import pRetry from 'p-retry';
 import { Agent } from 'undici';
 import type { Logger } from '../../logging/logger.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
+import { ProviderCircuitBreakers, type CircuitBreakerOptions } from './provider-circuit-breakers.ts';
 import { ProviderTransportError, toTransportError } from './provider-transport-error.ts';
 import { firstHeader } from '../../shared/first-header.ts';
 
@@ -21,8 +22,11 @@ export interface ProviderHttpClientOptions {
   readonly maxRetries: number;
   /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
   readonly retryBaseDelayMs: number;
+  readonly circuitBreaker: CircuitBreakerOptions;
   /** Told of every attempt: outcome is the HTTP status, or "timeout" / "connection". */
   readonly onAttempt?: (operation: string, outcome: string, seconds: number) => void;
+  /** Told when a provider's circuit opens (true) or closes again (false). */
+  readonly onCircuitChange?: (provider: string, open: boolean) => void;
 }
 
 /**
@@ -34,6 +38,8 @@ export interface ProviderHttpClientOptions {
 export type RetryPolicy = 'idempotent' | 'unsafe';
 
 export interface ProviderRequest {
+  /** Whose circuit breaker the call goes through, e.g. "ZOPAY". */
+  readonly provider: string;
   /** For logs, e.g. "zopay.create". Never a URL: log lines stay free of hosts and keys. */
   readonly operation: string;
   readonly method: 'GET' | 'POST';
@@ -68,13 +74,14 @@ function isRetryableStatus(status: number): boolean {
  * The one place that talks HTTP to providers (after stripe-node's RequestSender): pooled
  * keep-alive connections per origin, timeouts at every stage, one deadline per call, and
  * retries with exponential backoff and jitter that honour Retry-After and never outlive the
- * deadline. A provider's answer is returned whatever its status; only the absence of an
- * answer is thrown (ProviderTransportError).
+ * deadline, behind one circuit breaker per provider. A provider's answer is returned whatever
+ * its status; only the absence of an answer is thrown (ProviderTransportError, CircuitOpenError).
  */
 export class ProviderHttpClient {
   readonly #options: ProviderHttpClientOptions;
   readonly #logger: Logger;
   readonly #agent: Agent;
+  readonly #breakers: ProviderCircuitBreakers;
 
   constructor(options: ProviderHttpClientOptions, logger: Logger) {
     this.#options = options;
@@ -88,9 +95,14 @@ export class ProviderHttpClient {
       // Provider answers are small JSON documents; anything bigger is an attack or a bug.
       maxResponseSize: 1024 * 1024,
     });
+    this.#breakers = new ProviderCircuitBreakers(options.circuitBreaker, logger, options.onCircuitChange);
   }
 
-  async send(request: ProviderRequest): Promise<ProviderResponse> {
+  send(request: ProviderRequest): Promise<ProviderResponse> {
+    return this.#breakers.call(request.provider, () => this.#sendWithRetries(request));
+  }
+
+  async #sendWithRetries(request: ProviderRequest): Promise<ProviderResponse> {
     const deadline = AbortSignal.timeout(this.#options.deadlineMs);
     const startedAt = performance.now();
     let attempts = 0;

@@ -1,19 +1,26 @@
 /**
- * No usable answer came back: connection refused or reset, a timeout, the call's deadline.
- * `requestSent` is false only when the connection never opened, i.e. the provider cannot have
+ * No usable answer came back: connection refused or reset, a timeout, the call's deadline, or
+ * the provider's open circuit. `requestSent` is false only when nothing left this process (the
+ * connection never opened, or the circuit kept the call back), i.e. the provider cannot have
  * acted on the request, which makes even a non-idempotent create safe to send again.
  */
 export class ProviderTransportError extends Error {
-  override readonly name = 'ProviderTransportError';
-  readonly reason: 'timeout' | 'connection';
+  override readonly name: string = 'ProviderTransportError';
+  readonly reason: 'timeout' | 'connection' | 'circuit_open';
   readonly requestSent: boolean;
 
-  constructor(reason: 'timeout' | 'connection', requestSent: boolean, options?: ErrorOptions) {
-    super(reason === 'timeout' ? 'provider call timed out' : 'provider connection failed', options);
+  constructor(reason: 'timeout' | 'connection' | 'circuit_open', requestSent: boolean, options?: ErrorOptions) {
+    super(MESSAGES[reason], options);
     this.reason = reason;
     this.requestSent = requestSent;
   }
 }
+
+const MESSAGES = {
+  timeout: 'provider call timed out',
+  connection: 'provider connection failed',
+  circuit_open: 'provider circuit is open after repeated failures',
+} as const;
 
 // undici and Node error codes raised before a single byte of the request left this process.
 const CONNECT_FAILURE_CODES = new Set([

@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         maxConnectionsPerOrigin: 64,
         maxRetries: 2,
         retryBaseDelayMs: 100,
+        circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
       idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000, leaseMs: 30_000 },
       store: { kind: 'embedded', dataDir: './.data' },
