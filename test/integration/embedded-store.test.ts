@@ -23,6 +23,9 @@ afterAll(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
+// Processes start PGlite (seconds), and the lock of a killed one takes seconds to go stale.
+const PROCESS_TEST_TIMEOUT_MS = 90_000;
+
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
 async function npmStart(): Promise<{ process: SubgraphProcess; graphql: (query: string, variables?: Record<string, unknown>) => Promise<any> }> {
@@ -50,7 +53,7 @@ const INPUTS = [
 ];
 
 describe('npm start on the embedded store', () => {
-  it('keeps intents, listings and idempotency records across a restart', async () => {
+  it('keeps intents, listings and idempotency records across a restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     const first = await npmStart();
     const created: CreatePayload[] = [];
     for (const input of INPUTS) created.push((await first.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent);
@@ -76,7 +79,7 @@ describe('npm start on the embedded store', () => {
     }
   });
 
-  it('refuses a second process on the same DATA_DIR with a clear message, and starts again after a crash', async () => {
+  it('refuses a second process on the same DATA_DIR with a clear message, and starts again after a crash', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     const owner = await npmStart();
     const intruder = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
     running.push(intruder);

@@ -23,6 +23,9 @@ afterAll(async () => {
   await Promise.all(dataDirs.map((dataDir) => rm(dataDir, { recursive: true, force: true })));
 });
 
+// npm start opens PGlite (seconds on a busy machine) before it listens.
+const PROCESS_TEST_TIMEOUT_MS = 60_000;
+
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
 async function post(url: string, query: string, variables: Record<string, unknown>) {
@@ -31,9 +34,9 @@ async function post(url: string, query: string, variables: Record<string, unknow
 }
 
 describe('npm start on a fresh setup, without any provider key', () => {
-  it('starts both emulators, says so, and serves creates and reads on /graphql', async () => {
+  it('starts both emulators, says so, and serves creates and reads on /graphql', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
-    const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
+    const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
     const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
     expect(announcements.map((entry) => entry.provider)).toEqual(['Zopay', 'Ziina']);
 
@@ -53,9 +56,9 @@ describe('npm start on a fresh setup, without any provider key', () => {
 });
 
 describe('graceful shutdown on SIGTERM', () => {
-  it('stops accepting, finishes the in-flight create, and exits 0', async () => {
+  it('stops accepting, finishes the in-flight create, and exits 0', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
-    const { graphqlUrl } = (await running.waitForLog(listening)) as { graphqlUrl: string };
+    const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
     const zopayEmulator = running.logs.find((entry) => entry.provider === 'Zopay')!.baseUrl as string;
     // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.
     await fetch(new URL('/__emulator/faults', zopayEmulator), {

@@ -11,6 +11,9 @@ import { createTestSchema } from '../support/test-database.ts';
 // Several replicas behind the router share one PostgreSQL: a retried create may land on any of
 // them, and the idempotency record they share is what keeps it to one payment.
 
+// Each test starts two subgraph processes and, for crashes, waits out a lease.
+const REPLICA_TEST_TIMEOUT_MS = 60_000;
+
 const WEBHOOK_SECRET = 'replicas-test-webhook-secret-0123456789';
 
 let zopay: StartedEmulator;
@@ -60,6 +63,7 @@ async function until(condition: () => boolean, what: string, timeoutMs = 10_000)
 describe('two replicas sharing PostgreSQL', () => {
   it.each(['zopay', 'ziina'] as const)(
     '%s: 50 concurrent identical creates spread over both replicas make one provider intent and 50 identical answers',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
     async (provider) => {
       const [first, second] = await Promise.all([replica(), replica()]);
       const emulator = provider === 'zopay' ? zopay : ziina;
@@ -98,7 +102,7 @@ describe('a replica killed in the middle of a create', () => {
     expect(await lost).toBeInstanceOf(Error);
   }
 
-  it('zopay: the retry on another replica sends the create again with the same Idempotency-Key, which Zopay replays: one intent', async () => {
+  it('zopay: the retry on another replica sends the create again with the same Idempotency-Key, which Zopay replays: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
     const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
     const input = INPUTS.zopay(`crash-zopay-${randomUUID()}`);
     const before = { ...zopay.stats };
@@ -115,7 +119,7 @@ describe('a replica killed in the middle of a create', () => {
     expect(again).toEqual({ ...retried, replayed: true });
   });
 
-  it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', async () => {
+  it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
     const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
     await registerWebhook(survivor);
     const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
