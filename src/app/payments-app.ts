@@ -26,7 +26,7 @@ import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
 import { createZiinaWebhookHandler } from '../webhooks/ziina-webhook-handler.ts';
-import { registerWithEmbeddedZiina } from './embedded-ziina-webhook.ts';
+import { registerZiinaWebhook } from './ziina-webhook-registration.ts';
 import { resolveProviders, type ResolvedProviders } from './provider-credentials.ts';
 
 export interface PaymentsApp {
@@ -152,7 +152,7 @@ async function startServing(config: Config, logger: Logger, metrics: Metrics, st
     });
     const { port } = httpServer.address() as AddressInfo;
     if (credentials.ziinaIsEmulated && ziinaWebhookSecret !== null) {
-      await registerWithEmbeddedZiina(credentials.ziina, `http://${loopbackHost(config.host)}:${port}/webhooks/ziina`, ziinaWebhookSecret);
+      await registerZiinaWebhook(credentials.ziina, `http://${loopbackHost(config.host)}:${port}/webhooks/ziina`, ziinaWebhookSecret);
     }
     accepting = true;
     const graphqlUrl = `http://${config.host ?? 'localhost'}:${port}/graphql`;

@@ -1,8 +1,7 @@
 import type { CreatePaymentIntentInput } from '../graphql/generated/resolvers-types.ts';
-import type { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import { requestFingerprint } from '../idempotency/request-fingerprint.ts';
 import type { Logger } from '../logging/logger.ts';
-import type { CreateAttempt } from '../idempotency/idempotent-create.ts';
+import type { CreateAttempt, IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { ProviderCreateRequest } from './create-payment-intent-command.ts';
 import { rejected, type CreateOutcome, type CreatePaymentIntentResult } from './create-payment-intent-result.ts';
 import type { PaymentIntentRepository } from './payment-intent-repository.ts';

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { postGraphQL } from '../support/graphql-post.ts';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 
@@ -28,11 +29,6 @@ const PROCESS_TEST_TIMEOUT_MS = 60_000;
 
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
-async function post(url: string, query: string, variables: Record<string, unknown>) {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
-  return { status: response.status, body: (await response.json()) as { data: any; errors?: unknown[] } };
-}
-
 describe('npm start on a fresh setup, without any provider key', () => {
   it('starts both emulators, says so, and serves creates and reads on /graphql', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
@@ -40,16 +36,16 @@ describe('npm start on a fresh setup, without any provider key', () => {
     const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
     expect(announcements.map((entry) => entry.provider)).toEqual(['Zopay', 'Ziina']);
 
-    const zopay = await post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+    const zopay = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
     });
-    const ziina = await post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+    const ziina = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
     });
     for (const answer of [zopay, ziina]) {
       const payload = answer.body.data.createPaymentIntent as CreatePayload;
       expect(payload.userErrors).toEqual([]);
-      const read = await post(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
+      const read = await postGraphQL(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
       expect(read.body.data.paymentIntent.amount).toEqual({ amount: '25.00', currency: payload.paymentIntent!.amount.currency });
     }
   });
@@ -67,7 +63,7 @@ describe('graceful shutdown on SIGTERM', () => {
       body: JSON.stringify({ method: 'POST', delayMs: 1_500 }),
     });
 
-    const inFlight = post(graphqlUrl, CREATE_PAYMENT_INTENT, {
+    const inFlight = postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'drain-1', provider: { zopay: { amount: '1', currencies: ['USDT'] } } },
     });
     await new Promise((resolve) => setTimeout(resolve, 300));

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { registerZiinaWebhook } from '../../src/app/ziina-webhook-registration.ts';
 import type { StartedEmulator } from '../../src/emulators/emulator.ts';
 import { startZiinaEmulator, type ZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
 import { ziinaOperationId } from '../../src/providers/ziina/ziina-operation-id.ts';
@@ -121,7 +122,7 @@ describe('a replica killed in the middle of a create', () => {
 
   it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
     const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
-    await registerWebhook(survivor);
+    await registerZiinaWebhook(ziina, `${survivor.origin}/webhooks/ziina`, WEBHOOK_SECRET);
     const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
     const before = ziina.stats.intentsCreated;
     await crashMidCreate(victim, ziina, input);
@@ -148,12 +149,3 @@ describe('a replica killed in the middle of a create', () => {
     expect(await createOn(survivor, input)).toEqual(recovered);
   });
 });
-
-async function registerWebhook(target: Replica): Promise<void> {
-  const response = await fetch(`${ziina.baseUrl}/webhook`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${ziina.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: `${target.origin}/webhooks/ziina`, secret: WEBHOOK_SECRET }),
-  });
-  expect(response.status).toBe(200);
-}

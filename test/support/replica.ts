@@ -1,4 +1,5 @@
 import type { StartedEmulator } from '../../src/emulators/emulator.ts';
+import { postGraphQL } from './graphql-post.ts';
 import { spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
 
 export interface Replica {
@@ -40,14 +41,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     process,
     graphqlUrl,
     origin: new URL(graphqlUrl).origin,
-    async graphql(query, variables) {
-      const response = await fetch(graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: response.status, body: (await response.json()) as { data?: any; errors?: any[] } };
-    },
+    graphql: (query, variables) => postGraphQL(graphqlUrl, query, variables),
   };
 }
 

@@ -1,3 +1,4 @@
+import { registerZiinaWebhook } from '../../src/app/ziina-webhook-registration.ts';
 import type { WebhookDeliveries } from '../../src/emulators/webhook-sender.ts';
 import type { ZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
 import { signZiinaWebhook, ZIINA_SIGNATURE_HEADER } from '../../src/providers/ziina/ziina-webhook-signature.ts';
@@ -15,14 +16,8 @@ export function subgraphWebhookUrl(stack: TestStack): string {
  * the real Ziina (POST /webhook {url, secret}): the test stack gives the subgraph the emulator as
  * if it were the real Ziina, so the subgraph does not register itself.
  */
-export async function registerSubgraphWebhook(stack: TestStack, secret: string): Promise<void> {
-  const response = await fetch(`${stack.ziina.baseUrl}/webhook`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${stack.ziina.apiKey}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ url: subgraphWebhookUrl(stack), secret }),
-  });
-  await response.body?.cancel();
-  if (response.status !== 200) throw new Error(`the Ziina emulator refused the webhook registration (HTTP ${response.status})`);
+export function registerSubgraphWebhook(stack: TestStack, secret: string): Promise<void> {
+  return registerZiinaWebhook(stack.ziina, subgraphWebhookUrl(stack), secret);
 }
 
 /** The deliveries of the stack's Ziina emulator (startTestStack starts a ZiinaEmulator). */

@@ -29,14 +29,15 @@ export class ProviderCircuitBreakers {
   }
 
   /**
-   * Runs one provider call through its provider's breaker. Throws CircuitOpenError, without
-   * sending anything, while the circuit is open or while its one probe call is in flight.
+   * Runs one provider call through its provider's breaker. Throws a ProviderTransportError
+   * 'circuit_open', without sending anything, while the circuit is open or while its one probe
+   * call is in flight.
    */
   async call<T extends { readonly status: number }>(provider: string, send: () => Promise<T>): Promise<T> {
     try {
       return await this.#breakerOf(provider).execute(send);
     } catch (error) {
-      if (isBrokenCircuitError(error)) throw new CircuitOpenError(provider, { cause: error });
+      if (isBrokenCircuitError(error)) throw new ProviderTransportError('circuit_open', false, { cause: error });
       throw error;
     }
   }
@@ -59,15 +60,5 @@ export class ProviderCircuitBreakers {
       this.#breakers.set(provider, breaker);
     }
     return breaker;
-  }
-}
-
-/** The provider's circuit is open: the call was not sent. */
-export class CircuitOpenError extends ProviderTransportError {
-  readonly provider: string;
-
-  constructor(provider: string, options?: ErrorOptions) {
-    super('circuit_open', false, options);
-    this.provider = provider;
   }
 }

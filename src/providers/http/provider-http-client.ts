@@ -3,10 +3,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { Agent } from 'undici';
 import type { Logger } from '../../logging/logger.ts';
+import { firstHeader } from '../../shared/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { ProviderCircuitBreakers, type CircuitBreakerOptions } from './provider-circuit-breakers.ts';
 import { ProviderTransportError, toTransportError } from './provider-transport-error.ts';
-import { firstHeader } from '../../shared/first-header.ts';
 
 export interface ProviderHttpClientOptions {
   /** Overall budget of one call, retries and their waits included. */
@@ -75,7 +75,7 @@ function isRetryableStatus(status: number): boolean {
  * keep-alive connections per origin, timeouts at every stage, one deadline per call, and
  * retries with exponential backoff and jitter that honour Retry-After and never outlive the
  * deadline, behind one circuit breaker per provider. A provider's answer is returned whatever
- * its status; only the absence of an answer is thrown (ProviderTransportError, CircuitOpenError).
+ * its status; only the absence of an answer is thrown (ProviderTransportError).
  */
 export class ProviderHttpClient {
   readonly #options: ProviderHttpClientOptions;

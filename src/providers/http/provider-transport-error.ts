@@ -5,7 +5,7 @@
  * acted on the request, which makes even a non-idempotent create safe to send again.
  */
 export class ProviderTransportError extends Error {
-  override readonly name: string = 'ProviderTransportError';
+  override readonly name = 'ProviderTransportError';
   readonly reason: 'timeout' | 'connection' | 'circuit_open';
   readonly requestSent: boolean;
 
