@@ -1,27 +1,30 @@
 import { startPaymentsApp } from './app/payments-app.ts';
 import { configSecrets, loadConfig } from './config/environment.ts';
 import { createLogger } from './logging/logger.ts';
+import { registeredProviders } from './providers/registered-providers.ts';
 
 // Entry point of `npm start`. A bad configuration is reported whole and exits before listening.
-const loaded = loadConfig(process.env);
+const loaded = loadConfig(process.env, registeredProviders);
 if (!loaded.ok) {
   process.stderr.write(`Invalid configuration:\n${loaded.problems.map((problem) => `  - ${problem}`).join('\n')}\n`);
   process.exit(1);
 }
 const { config } = loaded;
-const logger = createLogger({
-  level: config.logLevel,
-  secrets: configSecrets(config),
-});
+const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
-const app = await startPaymentsApp(config, logger).catch((error: unknown) => {
+const app = await startPaymentsApp(config, logger, { providers: registeredProviders }).catch((error: unknown) => {
   logger.fatal({ err: error }, 'payments subgraph failed to start');
   process.exit(1);
 });
 
+// This process is the one owner of its signals: the first drains and stops in order, a second one
+// (an impatient operator, or an orchestrator's escalation) exits at once.
 let stopping = false;
-async function shutdown(signal: string): Promise<void> {
-  if (stopping) return;
+async function shutdown(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) {
+    logger.warn({ signal }, 'second signal while stopping: exiting now');
+    process.exit(1);
+  }
   stopping = true;
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   try {
@@ -33,5 +36,5 @@ async function shutdown(signal: string): Promise<void> {
     process.exit(1);
   }
 }
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', (signal) => void shutdown(signal));
+process.on('SIGINT', (signal) => void shutdown(signal));

@@ -1,13 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
-import type { Config, ProviderCredentials } from '../config/environment.ts';
+import type { DocumentNode } from 'graphql';
+import type { Config } from '../config/environment.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { createErrorFormatter } from '../graphql/error-masking.ts';
-import { buildSchema } from '../graphql/schema.ts';
+import { buildPaymentsSchema } from '../graphql/schema.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -16,47 +13,61 @@ import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
-import type { PaymentProvider } from '../payments/payment-intent.ts';
-import type { ProviderRegistry } from '../payments/provider-registry.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
-import { ProviderEndpoint } from '../providers/provider-endpoint.ts';
-import { ZiinaAdapter } from '../providers/ziina/ziina-adapter.ts';
-import { ZopayAdapter } from '../providers/zopay/zopay-adapter.ts';
+import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
-import { createZiinaWebhookHandler } from '../webhooks/ziina-webhook-handler.ts';
-import { registerZiinaWebhook } from './ziina-webhook-registration.ts';
-import { resolveProviders, type ResolvedProviders } from './provider-credentials.ts';
+import { createWebhookEndpoint } from '../webhooks/webhook-endpoint.ts';
+import { HttpServer, type RequestHandler } from './http-server.ts';
+import { connectProviders, type ProviderConnection, type ProviderConnections } from './provider-connections.ts';
+import { providerPorts } from './provider-ports.ts';
 
 export interface PaymentsApp {
   /** e.g. http://127.0.0.1:4001/graphql */
   readonly graphqlUrl: string;
   readonly port: number;
-  /** Graceful: stop accepting, finish in-flight requests (up to the grace period), close pools. */
+  /** Graceful: stop accepting, finish in-flight requests (up to the grace period), close everything. */
   stop(): Promise<void>;
 }
 
-const MAX_REQUEST_BODY_BYTES = 1024 * 1024;
-const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
-const PURGE_INTERVAL_MS = 60 * 60 * 1000;
+export interface PaymentsAppParts {
+  /** The providers served (src/providers/registered-providers.ts in production). */
+  readonly providers: ProviderRegistry;
+  /** SDL of providers whose GraphQL types are not in schema/payments.graphql (a test's). */
+  readonly schemaExtensions?: readonly DocumentNode[];
+}
 
-/** Wires the subgraph together and starts listening. */
-export async function startPaymentsApp(config: Config, logger: Logger): Promise<PaymentsApp> {
+/** How often a duplicate create looks again for the first request's record held by another replica. */
+const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
+
+/**
+ * The composition root (docs/architecture.md): opens the store, reaches every registered provider
+ * (or its emulator), wires the use cases, the GraphQL server and the HTTP routes, and starts
+ * listening. Everything it opened is closed again if any step fails.
+ */
+export async function startPaymentsApp(config: Config, logger: Logger, parts: PaymentsAppParts): Promise<PaymentsApp> {
   const metrics = new Metrics();
   const store = await openStore(config.store, () => metrics.storeQuery(), logger);
   logger.info({ store: config.store.kind, migrationsApplied: store.migrations.applied }, 'store ready');
-  let credentials: ResolvedProviders;
+  let providers: ProviderConnections;
   try {
-    credentials = await resolveProviders(config, logger, store.emulatorStateDir);
+    providers = await connectProviders(config, parts.providers, logger, store.emulatorStateDir);
   } catch (error) {
     await store.close();
     throw error;
   }
-  return startServing(config, logger, metrics, store, credentials);
+  return startServing(config, logger, metrics, store, providers, parts);
 }
 
-async function startServing(config: Config, logger: Logger, metrics: Metrics, store: OpenedStore, credentials: ResolvedProviders): Promise<PaymentsApp> {
+async function startServing(
+  config: Config,
+  logger: Logger,
+  metrics: Metrics,
+  store: OpenedStore,
+  providers: ProviderConnections,
+  parts: PaymentsAppParts,
+): Promise<PaymentsApp> {
   const providerHttp = new ProviderHttpClient(
     {
       ...config.providerHttp,
@@ -65,12 +76,7 @@ async function startServing(config: Config, logger: Logger, metrics: Metrics, st
     },
     logger.child({ component: 'provider-http' }),
   );
-  const endpoint = (provider: PaymentProvider, { apiKey, baseUrl }: ProviderCredentials) =>
-    new ProviderEndpoint({ provider, apiKey, baseUrl, http: providerHttp });
-  const providers: ProviderRegistry = {
-    ZOPAY: new ZopayAdapter(endpoint('ZOPAY', credentials.zopay)),
-    ZIINA: new ZiinaAdapter(endpoint('ZIINA', credentials.ziina)),
-  };
+  const ports = providerPorts(providers.connections, providerHttp);
 
   const intents = new SqlPaymentIntentRepository(store.sql);
   const idempotencyStore = new SqlIdempotencyStore(store.sql, { retentionMs: config.idempotency.retentionMs, leaseMs: config.idempotency.leaseMs });
@@ -80,10 +86,10 @@ async function startServing(config: Config, logger: Logger, metrics: Metrics, st
     pollIntervalMs: IDEMPOTENCY_POLL_INTERVAL_MS,
     logger,
   });
-  const createPaymentIntent = new CreatePaymentIntent({ providers, idempotentCreate, intents, logger });
+  const createPaymentIntent = new CreatePaymentIntent({ providers: ports, idempotentCreate, intents, logger });
   const listPaymentIntents = new ListPaymentIntents(intents);
   const reader = new PaymentIntentReader({
-    providers,
+    providers: ports,
     intents,
     freshnessMs: config.intentFreshnessMs,
     fetchConcurrency: config.entityFetchConcurrency,
@@ -96,75 +102,79 @@ async function startServing(config: Config, logger: Logger, metrics: Metrics, st
     logger,
   });
 
-  // The embedded Ziina emulator gets a secret of ours; a real Ziina, the configured one.
-  const ziinaWebhookSecret = config.ziinaWebhookSecret ?? (credentials.ziinaIsEmulated ? randomBytes(32).toString('hex') : null);
-  if (ziinaWebhookSecret === null) logger.warn('ZIINA_WEBHOOK_SECRET is not set: POST /webhooks/ziina is off, Ziina status changes arrive only on reads');
-
-  const httpServer: Server = createServer();
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildSchema(),
+    schema: buildPaymentsSchema(parts.providers, parts.schemaExtensions),
     logger,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
     // Explicit, although it is Apollo's default: a browser must not run mutations cross-site.
     csrfPrevention: true,
-    plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
-      ApolloServerPluginUsageReportingDisabled(),
-    ],
+    // The app owns SIGTERM and SIGINT (src/main.ts): Apollo's own handler would re-send the signal
+    // once it stopped, killing the process before the pools and the store are closed.
+    stopOnTerminationSignals: false,
+    plugins: [ApolloServerPluginUsageReportingDisabled()],
   });
   await apollo.start();
 
-  let accepting = false;
-  httpServer.on(
-    'request',
-    createRequestRouter({
+  const webhooks = new Map<string, RequestHandler>();
+  for (const { module, webhookSecret } of providers.connections) {
+    if (module.webhook === null || webhookSecret === null) continue;
+    const endpoint = { provider: { id: module.id, displayName: module.displayName }, webhook: module.webhook, secret: webhookSecret, intents, logger, metrics, maxBodyBytes: config.maxBodyBytes };
+    webhooks.set(module.webhook.path, createWebhookEndpoint(endpoint));
+  }
+  const server: HttpServer = new HttpServer({
+    shutdownGraceMs: config.shutdownGraceMs,
+    handler: createRequestRouter({
       apollo,
       context,
-      isReady: async () => accepting && (await store.isReachable()),
+      isReady: async () => server.ready && (await store.isReachable()),
       metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
-      ziinaWebhook:
-        ziinaWebhookSecret === null
-          ? null
-          : createZiinaWebhookHandler({ secret: ziinaWebhookSecret, intents, logger, metrics, maxBodyBytes: MAX_REQUEST_BODY_BYTES }),
+      webhooks,
       logger,
-      maxBodyBytes: MAX_REQUEST_BODY_BYTES,
+      maxBodyBytes: config.maxBodyBytes,
       routerSecret: config.routerSecret,
     }),
-  );
-  const stopAll = async () => {
-    accepting = false;
-    clearInterval(purge);
-    await apollo.stop();
-    await providerHttp.close();
-    await credentials.close();
-    await store.close();
-  };
+  });
+
   const purge = setInterval(() => {
     idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
-  }, PURGE_INTERVAL_MS);
+  }, config.idempotency.purgeIntervalMs);
   purge.unref();
+  const stop = async () => {
+    clearInterval(purge);
+    await server.drain();
+    await apollo.stop();
+    await providerHttp.close();
+    await providers.close();
+    await store.close();
+  };
 
   try {
-    await new Promise<void>((resolve, reject) => {
-      httpServer.once('error', reject);
-      httpServer.listen(config.port, config.host, () => resolve());
-    });
-    const { port } = httpServer.address() as AddressInfo;
-    if (credentials.ziinaIsEmulated && ziinaWebhookSecret !== null) {
-      await registerZiinaWebhook(credentials.ziina, `http://${loopbackHost(config.host)}:${port}/webhooks/ziina`, ziinaWebhookSecret);
-    }
-    accepting = true;
+    const port = await server.listen(config.port, config.host);
+    await registerEmulatedWebhooks(providers.connections, `http://${loopbackHost(config.host)}:${port}`);
+    server.markReady();
     const graphqlUrl = `http://${config.host ?? 'localhost'}:${port}/graphql`;
     logger.info({ graphqlUrl }, 'payments subgraph listening');
-    return { graphqlUrl, port, stop: stopAll };
+    return { graphqlUrl, port, stop };
   } catch (error) {
-    await stopAll();
+    await stop();
     throw error;
   }
 }
 
-/** How the emulator, on 127.0.0.1, reaches this server. */
+/**
+ * The built-in emulators deliver webhooks to this process, registered here with the generated
+ * secret; with a real provider, registration is an operator's one-time step (README, "Deploying").
+ */
+async function registerEmulatedWebhooks(connections: readonly ProviderConnection[], origin: string): Promise<void> {
+  for (const { module, credentials, emulated, webhookSecret } of connections) {
+    if (emulated && module.webhook !== null && webhookSecret !== null) {
+      await module.webhook.register(credentials, `${origin}${module.webhook.path}`, webhookSecret);
+    }
+  }
+}
+
+/** How the emulators, on 127.0.0.1, reach this server. */
 function loopbackHost(host: string | undefined): string {
   if (host === undefined || host === '0.0.0.0' || host === '::') return '127.0.0.1';
   return host.includes(':') ? `[${host}]` : host;

@@ -1,44 +1,25 @@
 import { z } from 'zod';
-import { describeProblems, httpUrl, integer, unsetIfBlank } from './environment-values.ts';
+import type { ProviderId } from '../payments/payment-intent.ts';
+import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import { describeProblems, integer, unsetIfBlank } from './environment-values.ts';
+import type { ProviderSettings } from './provider-environment.ts';
 
-// The one view of process.env (after the Hive console's environment.ts): a zod model per
-// concern, every problem reported at once with the variable's name, never its value.
+// The one view of process.env (after the Hive console's environment.ts): a zod model per concern,
+// and one per registered provider; every problem is reported at once, with the variable's name and
+// never its value.
 
 const ServerEnv = z.object({
   PORT: integer(0, 65_535).default(4001),
   /** Unset: all interfaces. */
   HOST: z.string().min(1).optional(),
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
+  /** Largest request body accepted (GraphQL documents, webhook deliveries). */
+  HTTP_MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
 });
 
 const LoggingEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
-
-function providerEnv(keyVariable: string, urlVariable: string, key: z.ZodType<string>, defaultBaseUrl: string) {
-  const shape: Record<string, z.ZodOptional<z.ZodType<string>>> = { [keyVariable]: key.optional(), [urlVariable]: httpUrl.optional() };
-  return z
-    .object(shape)
-    .superRefine((values, context) => {
-      // A base URL without a key would silently talk to the emulator instead: refuse it.
-      if (values[urlVariable] !== undefined && values[keyVariable] === undefined) {
-        context.addIssue({ code: 'custom', path: [keyVariable], message: `must be set when ${urlVariable} is set` });
-      }
-    })
-    .transform((values): ProviderCredentials | null => {
-      const apiKey = values[keyVariable];
-      return apiKey === undefined ? null : { apiKey, baseUrl: values[urlVariable] ?? defaultBaseUrl };
-    });
-}
-
-const ZopayEnv = providerEnv(
-  'ZOPAY_API_KEY',
-  'ZOPAY_BASE_URL',
-  z.string().regex(/^sk_(live|test)_\S+$/, 'must be a Zopay Connect key (sk_live_... or sk_test_...)'),
-  'https://api.zopay.cash/connect/v1',
-);
-
-const ZiinaEnv = providerEnv('ZIINA_API_KEY', 'ZIINA_BASE_URL', z.string().regex(/^\S+$/, 'must not contain spaces'), 'https://api-v2.ziina.com/api');
 
 const ProviderHttpEnv = z.object({
   /** Whole budget of one provider call, retries included; well under a router's 30 s. */
@@ -63,21 +44,22 @@ const IdempotencyEnv = z.object({
    * dead). Must outlast the provider deadline, or a slow live create could be taken over.
    */
   IDEMPOTENCY_LEASE_MS: integer(100, 600_000).default(30_000),
+  /** How often expired idempotency records are deleted. */
+  IDEMPOTENCY_PURGE_INTERVAL_MS: integer(1_000, 86_400_000).default(3_600_000),
 });
 
 const StoreEnv = z.object({
   /** The shared PostgreSQL of all replicas; unset = PGlite embedded in the process, in DATA_DIR. */
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
   DATABASE_MAX_CONNECTIONS: integer(1, 1_000).default(10),
+  /** Longest wait for a pooled connection before a statement fails. */
+  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(5_000),
+  /** A statement that runs longer is a bug or a lock pile-up: it fails rather than queue others behind it. */
+  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(10_000),
   /** The embedded store's folder (and the embedded emulators' state), for one process only. */
   DATA_DIR: z.string().min(1).default('./.data'),
   /** How long a stored non-terminal intent is served before its provider is asked again. */
   INTENT_FRESHNESS_MS: integer(0, 86_400_000).default(5_000),
-});
-
-const WebhooksEnv = z.object({
-  /** Ziina signs webhooks with it (POST /webhook {url, secret}); unset with a real key = endpoint off. */
-  ZIINA_WEBHOOK_SECRET: z.string().min(16, 'must be at least 16 characters').optional(),
 });
 
 const FederationEnv = z.object({
@@ -87,35 +69,29 @@ const FederationEnv = z.object({
   ENTITY_FETCH_CONCURRENCY: integer(1, 64).default(8),
 });
 
-const Environment = z.object({
-  server: ServerEnv,
-  logging: LoggingEnv,
-  zopay: ZopayEnv,
-  ziina: ZiinaEnv,
-  providerHttp: ProviderHttpEnv,
-  idempotency: IdempotencyEnv,
-  store: StoreEnv,
-  webhooks: WebhooksEnv,
-  federation: FederationEnv,
-}).superRefine(({ idempotency, providerHttp }, context) => {
-  if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
-    context.addIssue({ code: 'custom', path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'], message: 'must be longer than PROVIDER_DEADLINE_MS' });
-  }
-});
-
-export interface ProviderCredentials {
-  readonly apiKey: string;
-  readonly baseUrl: string;
-}
+const CoreEnvironment = z
+  .object({
+    server: ServerEnv,
+    logging: LoggingEnv,
+    providerHttp: ProviderHttpEnv,
+    idempotency: IdempotencyEnv,
+    store: StoreEnv,
+    federation: FederationEnv,
+  })
+  .superRefine(({ idempotency, providerHttp }, context) => {
+    if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
+      context.addIssue({ code: 'custom', path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'], message: 'must be longer than PROVIDER_DEADLINE_MS' });
+    }
+  });
 
 export interface Config {
   readonly port: number;
   readonly host: string | undefined;
   readonly shutdownGraceMs: number;
+  readonly maxBodyBytes: number;
   readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
-  /** Null: the provider's key is unset, so its built-in emulator is used. */
-  readonly zopay: ProviderCredentials | null;
-  readonly ziina: ProviderCredentials | null;
+  /** Each registered provider's settings, by provider id. */
+  readonly providers: Readonly<Record<ProviderId, ProviderSettings>>;
   readonly providerHttp: {
     readonly deadlineMs: number;
     readonly connectTimeoutMs: number;
@@ -126,18 +102,27 @@ export interface Config {
     readonly retryBaseDelayMs: number;
     readonly circuitBreaker: { readonly failureThreshold: number; readonly halfOpenAfterMs: number };
   };
-  readonly idempotency: { readonly waitForInFlightMs: number; readonly retentionMs: number; readonly leaseMs: number };
+  readonly idempotency: {
+    readonly waitForInFlightMs: number;
+    readonly retentionMs: number;
+    readonly leaseMs: number;
+    readonly purgeIntervalMs: number;
+  };
   readonly store: StoreConfig;
   readonly intentFreshnessMs: number;
-  /** Null: Ziina's webhooks are not accepted (unless the embedded emulator, which gets a generated one). */
-  readonly ziinaWebhookSecret: string | null;
   readonly entityFetchConcurrency: number;
   /** Null: any caller may query (local development, tests). */
   readonly routerSecret: string | null;
 }
 
 export type StoreConfig =
-  | { readonly kind: 'postgres'; readonly databaseUrl: string; readonly maxConnections: number }
+  | {
+      readonly kind: 'postgres';
+      readonly databaseUrl: string;
+      readonly maxConnections: number;
+      readonly connectTimeoutMs: number;
+      readonly statementTimeoutMs: number;
+    }
   | { readonly kind: 'embedded'; readonly dataDir: string };
 
 export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
@@ -145,32 +130,36 @@ export type ConfigResult = { readonly ok: true; readonly config: Config } | { re
 /** Zopay replays an Idempotency-Key for 24 h; our own record lasts as long. */
 const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
-export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
+/** Reads the environment for these providers; every problem is named, none stops the others being found. */
+export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry): ConfigResult {
   const values = unsetIfBlank(env);
-  const parsed = Environment.safeParse({
+  const core = CoreEnvironment.safeParse({
     server: values,
     logging: values,
-    zopay: values,
-    ziina: values,
     providerHttp: values,
     idempotency: values,
     store: values,
-    webhooks: values,
     federation: values,
   });
-  if (!parsed.success) {
-    return { ok: false, problems: describeProblems(parsed.error) };
+  const problems = core.success ? [] : describeProblems(core.error);
+  const settings: Record<ProviderId, ProviderSettings> = {};
+  for (const module of providers.modules) {
+    const parsed = module.environment.schema.safeParse(values);
+    if (parsed.success) settings[module.id] = parsed.data;
+    else problems.push(...describeProblems(parsed.error));
   }
-  const { server, logging, zopay, ziina, providerHttp, idempotency, store, webhooks, federation } = parsed.data;
+  if (!core.success || problems.length > 0) return { ok: false, problems };
+
+  const { server, logging, providerHttp, idempotency, store, federation } = core.data;
   return {
     ok: true,
     config: {
       port: server.PORT,
       host: server.HOST,
       shutdownGraceMs: server.SHUTDOWN_GRACE_MS,
+      maxBodyBytes: server.HTTP_MAX_BODY_BYTES,
       logLevel: logging.LOG_LEVEL,
-      zopay,
-      ziina,
+      providers: settings,
       providerHttp: {
         deadlineMs: providerHttp.PROVIDER_DEADLINE_MS,
         connectTimeoutMs: providerHttp.PROVIDER_CONNECT_TIMEOUT_MS,
@@ -188,13 +177,19 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
         waitForInFlightMs: idempotency.IDEMPOTENCY_WAIT_MS,
         retentionMs: IDEMPOTENCY_RETENTION_MS,
         leaseMs: idempotency.IDEMPOTENCY_LEASE_MS,
+        purgeIntervalMs: idempotency.IDEMPOTENCY_PURGE_INTERVAL_MS,
       },
       store:
         store.DATABASE_URL === undefined
           ? { kind: 'embedded', dataDir: store.DATA_DIR }
-          : { kind: 'postgres', databaseUrl: store.DATABASE_URL, maxConnections: store.DATABASE_MAX_CONNECTIONS },
+          : {
+              kind: 'postgres',
+              databaseUrl: store.DATABASE_URL,
+              maxConnections: store.DATABASE_MAX_CONNECTIONS,
+              connectTimeoutMs: store.DATABASE_CONNECT_TIMEOUT_MS,
+              statementTimeoutMs: store.DATABASE_STATEMENT_TIMEOUT_MS,
+            },
       intentFreshnessMs: store.INTENT_FRESHNESS_MS,
-      ziinaWebhookSecret: webhooks.ZIINA_WEBHOOK_SECRET ?? null,
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
       routerSecret: federation.ROUTER_SECRET ?? null,
     },
@@ -204,7 +199,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): ConfigResult {
 /** Every secret value of a configuration, for the logger to scrub from every line. */
 export function configSecrets(config: Config): string[] {
   const databaseUrl = config.store.kind === 'postgres' ? config.store.databaseUrl : undefined;
-  return [config.zopay?.apiKey, config.ziina?.apiKey, config.routerSecret, config.ziinaWebhookSecret, databaseUrl, ...databasePasswords(databaseUrl)].filter(
+  const providerSecrets = Object.values(config.providers).flatMap((settings) => [settings.credentials?.apiKey, settings.webhookSecret]);
+  return [...providerSecrets, config.routerSecret, databaseUrl, ...databasePasswords(databaseUrl)].filter(
     (secret): secret is string => typeof secret === 'string' && secret !== '',
   );
 }

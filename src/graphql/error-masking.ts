@@ -48,7 +48,7 @@ function isClientRequestError(error: unknown, formatted: GraphQLFormattedError):
 function logMasked(logger: Logger, error: unknown, formatted: GraphQLFormattedError): void {
   if (error instanceof ProviderIntegrationError) {
     // Loud: this is our configuration or integration at fault, and every call will fail alike.
-    logger.error({ provider: error.provider, ...error.detail, path: formatted.path }, `provider integration failure: ${error.message}`);
+    logger.error({ provider: error.provider.id, ...error.detail, path: formatted.path }, `provider integration failure: ${error.message}`);
     return;
   }
   logger.error({ err: error, path: formatted.path }, 'unexpected error while executing an operation');

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
-import { readRequestBody } from './request-body.ts';
+import { writeJson } from '../shared/http/json-response.ts';
+import { readRequestBody } from '../shared/http/request-body.ts';
 
 /**
  * Apollo Server on plain node:http (executeHTTPGraphQLRequest): no web framework between the
@@ -43,17 +44,11 @@ const INVALID_JSON = Symbol('invalid JSON');
 
 /** Only a JSON body is parsed; for any other content type Apollo answers 400 itself. */
 async function readJsonBody(request: IncomingMessage, headers: HeaderMap, maxBodyBytes: number): Promise<unknown> {
-  const text = await readRequestBody(request, maxBodyBytes);
+  const text = (await readRequestBody(request, maxBodyBytes)).toString('utf8');
   if (!headers.get('content-type')?.toLowerCase().includes('application/json')) return undefined;
   try {
     return JSON.parse(text);
   } catch {
     return INVALID_JSON;
   }
-}
-
-export function writeJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  response.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text) });
-  response.end(text);
 }

@@ -1,8 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
 import type { Logger } from '../logging/logger.ts';
-import { handleGraphQLRequest, writeJson } from './graphql-http-handler.ts';
-import { RequestBodyTooLargeError } from './request-body.ts';
+import { writeJson } from '../shared/http/json-response.ts';
+import { RequestBodyTooLargeError } from '../shared/http/request-body.ts';
+import { handleGraphQLRequest } from './graphql-http-handler.ts';
 import { isFromRouter } from './router-authentication.ts';
 
 export interface RequestRouterOptions<TContext extends BaseContext> {
@@ -10,20 +11,20 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly context: ContextThunk<TContext>;
   /**
    * False while starting or draining, or when the store does not answer, so a load balancer or
-   * router stops sending traffic. A provider outage does not count (ARCHITECTURE.md, "health").
+   * router stops sending traffic. A provider outage does not count (docs/decisions/provider-http.md).
    */
   readonly isReady: () => Promise<boolean>;
   /** GET /metrics: Prometheus text format. */
   readonly metrics: { readonly contentType: string; render(): Promise<string> };
-  /** POST /webhooks/ziina; null when no webhook secret is configured (404). */
-  readonly ziinaWebhook: ((request: IncomingMessage, response: ServerResponse) => Promise<void>) | null;
+  /** Each provider's webhook endpoint by path; a provider whose webhook secret is unset has none (404). */
+  readonly webhooks: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
   /** When set, /graphql serves only requests that carry it (the router's); health stays open. */
   readonly routerSecret: string | null;
 }
 
-/** Routes of the subgraph's HTTP server: GraphQL, the probes and metrics of ARCHITECTURE.md, webhooks. */
+/** Routes of the subgraph's HTTP server: GraphQL, the health probes, metrics, the providers' webhooks. */
 export function createRequestRouter<TContext extends BaseContext>(options: RequestRouterOptions<TContext>) {
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -52,12 +53,11 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
           response.end(text);
           return;
         }
-        case '/webhooks/ziina':
-          if (options.ziinaWebhook === null) writeJson(response, 404, { error: 'not found' });
-          else await options.ziinaWebhook(request, response);
-          return;
-        default:
-          writeJson(response, 404, { error: 'not found' });
+        default: {
+          const webhook = options.webhooks.get(url.pathname);
+          if (webhook === undefined) writeJson(response, 404, { error: 'not found' });
+          else await webhook(request, response);
+        }
       }
     } catch (error) {
       if (error instanceof RequestBodyTooLargeError) {

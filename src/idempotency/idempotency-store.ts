@@ -1,9 +1,9 @@
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
-import type { PaymentProvider } from '../payments/payment-intent.ts';
+import type { ProviderId } from '../payments/payment-intent.ts';
 
-/** A create is idempotent per provider and clientMutationId (ARCHITECTURE.md, "Idempotency"). */
+/** A create is idempotent per provider and clientMutationId (docs/decisions/idempotency.md). */
 export interface IdempotencyKey {
-  readonly provider: PaymentProvider;
+  readonly provider: ProviderId;
   readonly clientMutationId: string;
 }
 

@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { CLIENT_MUTATION_ID_FIELD } from '../payments/create-payment-intent-command.ts';
 import { rejected, type CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import type { Logger } from '../logging/logger.ts';
 import type { PaymentIntent } from '../payments/payment-intent.ts';
@@ -168,7 +169,7 @@ function conflict(key: IdempotencyKey): PaymentIntentUserError {
   return {
     code: 'IDEMPOTENCY_CONFLICT',
     message: 'clientMutationId was already used with a different input; use a new clientMutationId for a new payment',
-    field: ['clientMutationId'],
+    field: CLIENT_MUTATION_ID_FIELD,
     provider: key.provider,
     providerStatus: null,
     providerCode: null,
@@ -193,7 +194,7 @@ function keyInUse(key: IdempotencyKey): PaymentIntentUserError {
   return {
     code: 'IDEMPOTENCY_KEY_IN_USE',
     message: 'a request with this clientMutationId is still being processed; retry shortly with the same clientMutationId',
-    field: ['clientMutationId'],
+    field: CLIENT_MUTATION_ID_FIELD,
     provider: key.provider,
     providerStatus: null,
     providerCode: null,

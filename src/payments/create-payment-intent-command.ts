@@ -1,35 +1,22 @@
-import type { Decimal } from '../money/decimal.ts';
+import type { ProviderId } from './payment-intent.ts';
 
-/** A validated Zopay create, in domain terms (see providers/zopay/zopay-create-validation.ts). */
-export interface ZopayCreateRequest {
-  readonly provider: 'ZOPAY';
-  readonly amount: Decimal;
-  readonly currencies: readonly string[];
-  readonly externalRef: string | null;
-  readonly description: string | null;
-  readonly metadata: Readonly<Record<string, unknown>> | null;
-}
-
-/** A validated Ziina create, in domain terms (see providers/ziina/ziina-create-validation.ts). */
-export interface ZiinaCreateRequest {
-  readonly provider: 'ZIINA';
-  readonly amountMinor: number;
-  readonly currencyCode: string;
-  readonly message: string | null;
-  readonly successUrl: string | null;
-  readonly cancelUrl: string | null;
-  readonly failureUrl: string | null;
-  readonly test: boolean | null;
-  /** Unix milliseconds. */
-  readonly expiresAtMs: number | null;
-  readonly allowTips: boolean | null;
-  /** Stored by this service only: Ziina has no such field. */
-  readonly externalRef: string | null;
-}
-
-export type ProviderCreateRequest = ZopayCreateRequest | ZiinaCreateRequest;
-
+/** A request to create a payment intent at one provider, before validation. */
 export interface CreatePaymentIntentCommand {
+  /** The client's id of this logical payment: the idempotency key. */
   readonly clientMutationId: string;
-  readonly request: ProviderCreateRequest;
+  readonly provider: ProviderId;
+  /** The provider's part of the input as the client gave it; the provider's module validates it. */
+  readonly providerInput: Readonly<Record<string, unknown>>;
+}
+
+/** Paths into the command, which errors carry and the GraphQL edge maps to input paths. */
+export const CLIENT_MUTATION_ID_FIELD: readonly string[] = ['clientMutationId'];
+export const PROVIDER_INPUT_FIELD: readonly string[] = ['providerInput'];
+
+/**
+ * A create validated by its provider, in that provider's terms. Its canonical JSON is the
+ * idempotency fingerprint, so every field counts: two requests with equal fields send the same thing.
+ */
+export interface ProviderCreateRequest {
+  readonly provider: ProviderId;
 }

@@ -1,7 +1,7 @@
 import { decodeListingCursor, encodeListingCursor } from './listing-cursor.ts';
 import type { PaymentIntentFilter, PaymentIntentRepository } from './payment-intent-repository.ts';
 
-/** Largest page: a listing is a store query plus a read of each node (ARCHITECTURE.md, "freshness"). */
+/** Largest page: a listing is a store query plus a read of each node (docs/decisions/freshness-window.md). */
 export const MAX_PAGE_SIZE = 100;
 
 export interface ListingRequest {

@@ -3,10 +3,10 @@ import type { Logger } from '../logging/logger.ts';
 import { isTerminalStatus, type PaymentIntent } from './payment-intent.ts';
 import { parsePaymentIntentId, type PaymentIntentReference } from './payment-intent-id.ts';
 import type { PaymentIntentRepository, StoredPaymentIntent } from './payment-intent-repository.ts';
-import { providerPort, type ProviderRegistry } from './provider-registry.ts';
+import type { ProviderPorts } from './provider-port.ts';
 
 export interface PaymentIntentReaderOptions {
-  readonly providers: ProviderRegistry;
+  readonly providers: ProviderPorts;
   readonly intents: PaymentIntentRepository;
   /** How long a stored intent in a non-terminal status is served without asking its provider. */
   readonly freshnessMs: number;
@@ -19,7 +19,7 @@ export interface PaymentIntentReaderOptions {
 export type ReadResult = PaymentIntent | null | Error;
 
 /**
- * Reads intents by id, store first (ARCHITECTURE.md, "freshness"): one query for the whole
+ * Reads intents by id, store first (docs/decisions/freshness-window.md): one query for the whole
  * batch; only ids that are missing, or stored in a non-terminal status for longer than the
  * freshness window, are fetched from their provider (bounded concurrency), and what the
  * providers answered is written back in one statement. When a provider cannot answer, the
@@ -35,7 +35,7 @@ export class PaymentIntentReader {
   async getMany(ids: readonly string[]): Promise<ReadResult[]> {
     const references = new Map<string, PaymentIntentReference>();
     for (const id of ids) {
-      const reference = parsePaymentIntentId(id);
+      const reference = parsePaymentIntentId(id, this.#options.providers.ids);
       if (reference !== null) references.set(id, reference);
     }
     const stored = await this.#options.intents.getMany([...references.keys()]);
@@ -68,7 +68,7 @@ export class PaymentIntentReader {
       references.map(([id, { provider, providerId }]) =>
         limit(async (): Promise<[string, ReadResult]> => {
           try {
-            return [id, await providerPort(this.#options.providers, provider).get(providerId)];
+            return [id, await this.#options.providers.port(provider).get(providerId)];
           } catch (error) {
             return [id, error instanceof Error ? error : new Error(String(error))];
           }

@@ -1,4 +1,4 @@
-import type { PaymentIntent, PaymentIntentStatus, PaymentProvider } from './payment-intent.ts';
+import type { PaymentIntent, PaymentIntentStatus, ProviderId } from './payment-intent.ts';
 
 /** An intent as stored, with how old the stored copy is. */
 export interface StoredPaymentIntent {
@@ -9,7 +9,7 @@ export interface StoredPaymentIntent {
 
 export interface PaymentIntentFilter {
   readonly externalRef?: string | null;
-  readonly provider?: PaymentProvider | null;
+  readonly provider?: ProviderId | null;
   readonly status?: PaymentIntentStatus | null;
 }
 
@@ -31,8 +31,8 @@ export interface PaymentIntentRepository {
   saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]>;
   /** The stored intents among these ids, in one query. */
   getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>>;
-  /** The intent that carries this creation marker (see PaymentProviderPort.creationMarker). */
-  findByCreationMarker(provider: PaymentProvider, marker: string): Promise<PaymentIntent | null>;
+  /** The intent that carries this creation marker (see ProviderIdPort.creationMarker). */
+  findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null>;
   /** Ids matching the filter, newest first, after the given position. */
   list(filter: PaymentIntentFilter, first: number, after: bigint | null): Promise<PaymentIntentPage>;
 }

@@ -1,4 +1,4 @@
-import type { PaymentProvider } from './payment-intent.ts';
+import type { ProviderId } from './payment-intent.ts';
 
 export type PaymentIntentErrorCode =
   | 'INVALID_INPUT'
@@ -12,13 +12,10 @@ export type PaymentIntentErrorCode =
 export interface PaymentIntentUserError {
   readonly code: PaymentIntentErrorCode;
   readonly message: string;
+  /** Path into the create command (see create-payment-intent-command.ts) when one field is at fault. */
   readonly field: readonly string[] | null;
-  readonly provider: PaymentProvider | null;
+  readonly provider: ProviderId | null;
   readonly providerStatus: number | null;
   readonly providerCode: string | null;
   readonly retryable: boolean;
-}
-
-export function invalidInput(field: readonly string[], message: string, provider: PaymentProvider | null = null): PaymentIntentUserError {
-  return { code: 'INVALID_INPUT', message, field, provider, providerStatus: null, providerCode: null, retryable: false };
 }

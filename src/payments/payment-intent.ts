@@ -1,11 +1,15 @@
 import type { Decimal } from '../money/decimal.ts';
 
 /**
- * The provider-agnostic payment intent. Plain JSON data (dates and URLs as strings) so that it
- * can be stored and replayed verbatim by the idempotency record.
+ * The provider-agnostic payment intent. Plain JSON data (dates and URLs as strings) so that it can
+ * be stored and replayed verbatim by the idempotency record.
  */
-export const PAYMENT_PROVIDERS = ['ZOPAY', 'ZIINA'] as const;
-export type PaymentProvider = (typeof PAYMENT_PROVIDERS)[number];
+
+/**
+ * A provider's identifier, e.g. "ZOPAY": the value of the GraphQL PaymentProvider enum and, in lower
+ * case, the prefix of global ids. The registered providers are listed in src/providers/registry.ts.
+ */
+export type ProviderId = string;
 
 export type PaymentIntentStatus =
   | 'REQUIRES_PAYMENT_INSTRUMENT'
@@ -29,38 +33,15 @@ export interface Money {
   readonly currency: string;
 }
 
-export interface ZopayIntentDetails {
-  readonly provider: 'ZOPAY';
-  readonly amount: Decimal;
-  readonly currencies: readonly string[];
-  readonly externalRef: string | null;
-  readonly description: string | null;
-  readonly metadata: Record<string, unknown> | null;
-  readonly refCode: string | null;
-  /** RFC 3339. */
-  readonly expiresAt: string | null;
+/** What only the provider's own terms can say; each provider module defines its fields. */
+export interface ProviderIntentDetails {
+  readonly provider: ProviderId;
 }
 
-export interface ZiinaIntentDetails {
-  readonly provider: 'ZIINA';
-  readonly amountMinor: number;
-  readonly tipAmountMinor: number | null;
-  readonly feeAmountMinor: number | null;
-  readonly currencyCode: string;
-  readonly message: string | null;
-  readonly redirectUrl: string | null;
-  readonly successUrl: string | null;
-  readonly cancelUrl: string | null;
-  readonly failureUrl: string | null;
-  readonly allowTips: boolean;
-  readonly operationId: string | null;
-  readonly latestError: { readonly message: string | null; readonly code: string | null } | null;
-}
-
-export interface PaymentIntent {
+export interface PaymentIntent<Details extends ProviderIntentDetails = ProviderIntentDetails> {
   /** `<provider in lower case>:<provider id>`, see payment-intent-id.ts. */
   readonly id: string;
-  readonly provider: PaymentProvider;
+  readonly provider: ProviderId;
   readonly providerId: string;
   readonly status: PaymentIntentStatus;
   readonly providerStatus: string | null;
@@ -68,7 +49,13 @@ export interface PaymentIntent {
   readonly checkoutUrl: string | null;
   /** RFC 3339. */
   readonly createdAt: string | null;
-  /** The caller's attribution reference: Zopay keeps it; for Ziina only our store does. */
+  /** The caller's attribution reference: kept by the provider, or only by this service's store. */
   readonly externalRef: string | null;
-  readonly details: ZopayIntentDetails | ZiinaIntentDetails;
+  /**
+   * What the provider echoes of the create that made this intent (in its answers and webhooks), as
+   * ProviderPort.creationMarker predicts it from the clientMutationId; null when it echoes nothing.
+   * How an intent whose create answer was lost is recognised once it surfaces.
+   */
+  readonly creationMarker: string | null;
+  readonly details: Details;
 }

@@ -26,6 +26,8 @@ export async function openStore(config: StoreConfig, onQuery: () => void, logger
     const sql = new PostgresClient({
       connectionString: config.databaseUrl,
       maxConnections: config.maxConnections,
+      connectTimeoutMs: config.connectTimeoutMs,
+      statementTimeoutMs: config.statementTimeoutMs,
       onQuery,
       onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed'),
     });

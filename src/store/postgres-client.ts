@@ -4,6 +4,10 @@ import { transactionClient, type SqlClient } from './sql-client.ts';
 export interface PostgresClientOptions {
   readonly connectionString: string;
   readonly maxConnections: number;
+  /** Longest wait for a connection from the pool. */
+  readonly connectTimeoutMs: number;
+  /** A statement that runs longer is a bug or a lock pile-up: it fails rather than queue others behind it. */
+  readonly statementTimeoutMs: number;
   /** Called for every statement sent (metrics). */
   readonly onQuery: () => void;
   /** An idle pooled connection broke (e.g. the server restarted); the pool replaces it. */
@@ -20,9 +24,8 @@ export class PostgresClient implements SqlClient {
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections,
-      connectionTimeoutMillis: 5_000,
-      // A statement that runs this long is a bug or a lock pile-up: fail it rather than queue behind it.
-      statement_timeout: 10_000,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      statement_timeout: options.statementTimeoutMs,
       application_name: 'payments-subgraph',
     });
     // Unhandled, this event would crash the process on a mere database restart.

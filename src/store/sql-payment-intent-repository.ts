@@ -1,5 +1,4 @@
-import { creationMarkerOf } from '../payments/creation-marker.ts';
-import { isTerminalStatus, type PaymentIntent, type PaymentProvider } from '../payments/payment-intent.ts';
+import { isTerminalStatus, type PaymentIntent, type ProviderId } from '../payments/payment-intent.ts';
 import type {
   PaymentIntentFilter,
   PaymentIntentPage,
@@ -77,7 +76,7 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
     return new Map(rows.map((row) => [row.id, { intent: readIntent(row), ageMs: Number(row.age_ms) }]));
   }
 
-  async findByCreationMarker(provider: PaymentProvider, marker: string): Promise<PaymentIntent | null> {
+  async findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null> {
     const [row] = await this.#sql.query<IntentRow>(
       'select id, intent from payment_intents where provider = $1 and creation_marker = $2 order by seq limit 1',
       [provider, marker],
@@ -111,7 +110,7 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
       terminal: isTerminalStatus(intent.status),
       external_ref: intent.externalRef,
       client_mutation_id: clientMutationId,
-      creation_marker: creationMarkerOf(intent),
+      creation_marker: intent.creationMarker,
       intent,
     }));
     const stored = await this.#sql.query<IntentRow>(UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);

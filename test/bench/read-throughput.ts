@@ -84,7 +84,7 @@ async function load(target: Target): Promise<void> {
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 try {
-  const emulators = start(['src/emulators/main.ts'], { ZOPAY_EMULATOR_PORT: String(await freePort()), ZIINA_EMULATOR_PORT: String(await freePort()) });
+  const emulators = start(['src/app/emulators-cli.ts'], { ZOPAY_EMULATOR_PORT: String(await freePort()), ZIINA_EMULATOR_PORT: String(await freePort()) });
   const zopay = (await emulators.waitForLog((entry) => entry.emulator === 'zopay')) as unknown as { baseUrl: string; apiKey: string };
   const created = await fetch(`${zopay.baseUrl}/payment-intents`, {
     method: 'POST',

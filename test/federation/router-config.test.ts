@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/environment.ts';
+import { registeredProviders } from '../../src/providers/registered-providers.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import { GET_PAYMENT_INTENT } from '../support/operations.ts';
@@ -27,7 +28,7 @@ afterAll(async () => {
 
 describe('router.yaml', () => {
   it("gives the payments subgraph more time than the subgraph's own longest waits", () => {
-    const defaults = loadConfig({});
+    const defaults = loadConfig({}, registeredProviders);
     if (!defaults.ok) throw new Error(defaults.problems.join());
     const timeout = seconds(router.traffic_shaping.subgraphs.payments.timeout);
     expect(timeout).toBeGreaterThan(defaults.config.providerHttp.deadlineMs / 1000);

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
-import { postGraphQL } from '../support/graphql-post.ts';
+import { postGraphQL } from '../support/http.ts';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 
 // `npm start` with no setup: PGlite in DATA_DIR and the built-in emulators, whose state lives
@@ -35,7 +35,7 @@ async function npmStart(): Promise<{ process: SubgraphProcess; graphql: (query: 
   const { graphqlUrl } = (await process.waitForLog(listening, 60_000)) as { graphqlUrl: string };
   return {
     process,
-    graphql: async (query, variables) => (await postGraphQL(graphqlUrl, query, variables)).body.data,
+    graphql: async (query, variables) => (await postGraphQL(graphqlUrl, query, variables)).json.data,
   };
 }
 

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createdId, providerIdOf } from '../support/payment-intents-client.ts';
 import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metrics.ts';
 import type { TestStack } from '../support/test-stack.ts';
-import { useTestStack } from '../support/use-test-stack.ts';
+import { useTestStack } from '../support/test-stack.ts';
 
 // How many store statements and provider calls an `_entities` batch costs (ARCHITECTURE.md,
 // "freshness"): one store query for the batch, provider GETs only for ids missing or stale,

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { postGraphQL } from '../support/graphql-post.ts';
+import { postGraphQL } from '../support/http.ts';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 
@@ -34,7 +34,7 @@ describe('npm start on a fresh setup, without any provider key', () => {
     running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
     const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
     const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
-    expect(announcements.map((entry) => entry.provider)).toEqual(['Zopay', 'Ziina']);
+    expect(announcements.map((entry) => entry.provider)).toEqual(['ZOPAY', 'ZIINA']);
 
     const zopay = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
@@ -43,10 +43,10 @@ describe('npm start on a fresh setup, without any provider key', () => {
       input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
     });
     for (const answer of [zopay, ziina]) {
-      const payload = answer.body.data.createPaymentIntent as CreatePayload;
+      const payload = answer.json.data.createPaymentIntent as CreatePayload;
       expect(payload.userErrors).toEqual([]);
       const read = await postGraphQL(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
-      expect(read.body.data.paymentIntent.amount).toEqual({ amount: '25.00', currency: payload.paymentIntent!.amount.currency });
+      expect(read.json.data.paymentIntent.amount).toEqual({ amount: '25.00', currency: payload.paymentIntent!.amount.currency });
     }
   });
 });
@@ -55,7 +55,7 @@ describe('graceful shutdown on SIGTERM', () => {
   it('stops accepting, finishes the in-flight create, and exits 0', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
     running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
     const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
-    const zopayEmulator = running.logs.find((entry) => entry.provider === 'Zopay')!.baseUrl as string;
+    const zopayEmulator = running.logs.find((entry) => entry.provider === 'ZOPAY' && entry.baseUrl !== undefined)!.baseUrl as string;
     // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.
     await fetch(new URL('/__emulator/faults', zopayEmulator), {
       method: 'POST',
@@ -73,7 +73,7 @@ describe('graceful shutdown on SIGTERM', () => {
     await expect(fetch(graphqlUrl.replace('/graphql', '/health/live'))).rejects.toThrow();
     const answer = await inFlight;
     expect(answer.status).toBe(200);
-    expect((answer.body.data.createPaymentIntent as CreatePayload).paymentIntent?.id).toMatch(/^zopay:/);
+    expect((answer.json.data.createPaymentIntent as CreatePayload).paymentIntent?.id).toMatch(/^zopay:/);
     expect(await running.exited).toBe(0);
     expect(running.logs.at(-1)?.msg).toBe('stopped');
   });

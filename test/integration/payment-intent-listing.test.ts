@@ -12,7 +12,7 @@ import {
   type ListingPage,
 } from '../support/payment-intents-client.ts';
 import type { GraphQLAnswer, TestStack } from '../support/test-stack.ts';
-import { useTestStack } from '../support/use-test-stack.ts';
+import { useTestStack } from '../support/test-stack.ts';
 
 let stack: TestStack;
 let sequence = 0;

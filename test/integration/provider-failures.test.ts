@@ -36,7 +36,7 @@ describe('credentials a provider rejects (our configuration fault)', () => {
     expect(answer.text).not.toContain(wrongKey);
     expect(answer.text).not.toContain(stack.zopay.baseUrl);
 
-    const failure = stack.log.entries().find((entry) => entry.msg === 'provider integration failure: ZOPAY: rejected our credentials (HTTP 401)');
+    const failure = stack.log.entries().find((entry) => entry.msg === 'provider integration failure: Zopay: rejected our credentials (HTTP 401)');
     expect(failure).toMatchObject({ level: 50, provider: 'ZOPAY', providerStatus: 401 });
     expect(stack.log.text).not.toContain(wrongKey);
   });

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { registerZiinaWebhook } from '../../src/app/ziina-webhook-registration.ts';
-import type { StartedEmulator } from '../../src/emulators/emulator.ts';
-import { startZiinaEmulator, type ZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
+import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
+import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
+import { startZiinaEmulator, type ZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
 import { ziinaOperationId } from '../../src/providers/ziina/ziina-operation-id.ts';
-import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
+import { startZopayEmulator } from '../../emulators/zopay/zopay-emulator.ts';
 import { CREATE_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 import { crash, startReplica, stop, type Replica } from '../support/replica.ts';
 import { createTestSchema } from '../support/test-database.ts';
@@ -49,8 +49,8 @@ const INPUTS = {
 async function createOn(target: Replica, input: Record<string, unknown>): Promise<CreatePayload> {
   const answer = await target.graphql(CREATE_PAYMENT_INTENT, { input });
   expect(answer.status).toBe(200);
-  expect(answer.body.errors).toBeUndefined();
-  return answer.body.data.createPaymentIntent as CreatePayload;
+  expect(answer.json.errors).toBeUndefined();
+  return answer.json.data.createPaymentIntent as CreatePayload;
 }
 
 async function until(condition: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
@@ -122,7 +122,7 @@ describe('a replica killed in the middle of a create', () => {
 
   it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
     const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
-    await registerZiinaWebhook(ziina, `${survivor.origin}/webhooks/ziina`, WEBHOOK_SECRET);
+    await ziinaWebhook.register(ziina, `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
     const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
     const before = ziina.stats.intentsCreated;
     await crashMidCreate(victim, ziina, input);

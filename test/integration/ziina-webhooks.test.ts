@@ -4,15 +4,15 @@ import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 import { createdId, emulatorWireIntent, listPage, providerIdOf, readStatus, type ListedNode } from '../support/payment-intents-client.ts';
 import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
 import type { TestStack } from '../support/test-stack.ts';
-import { useTestStack } from '../support/use-test-stack.ts';
+import { useTestStack } from '../support/test-stack.ts';
 import {
   postToSubgraphWebhook,
   registerSubgraphWebhook,
   signedBy,
   STATUS_UPDATED,
   ziinaDeliveries,
-  type WebhookAnswer,
 } from '../support/ziina-webhook-client.ts';
+import type { HttpAnswer } from '../support/http.ts';
 
 const SECRET = `whsec_${randomBytes(24).toString('hex')}`;
 const OTHER_SECRET = `whsec_${randomBytes(24).toString('hex')}`;
@@ -20,7 +20,7 @@ const OTHER_SECRET = `whsec_${randomBytes(24).toString('hex')}`;
 let stack: TestStack;
 let sequence = 0;
 /** Every answer of the webhook endpoint, for the leak check. */
-const answers: WebhookAnswer[] = [];
+const answers: HttpAnswer[] = [];
 
 // Stored copies stay fresh for 10 minutes: a read shows what the store holds, without asking Ziina.
 useTestStack({ env: { ZIINA_WEBHOOK_SECRET: SECRET, INTENT_FRESHNESS_MS: '600000' } }, async (started) => {
@@ -30,7 +30,7 @@ useTestStack({ env: { ZIINA_WEBHOOK_SECRET: SECRET, INTENT_FRESHNESS_MS: '600000
 afterEach(async () => {
   await ziinaDeliveries(stack).settled();
 });
-async function post(body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<WebhookAnswer> {
+async function post(body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<HttpAnswer> {
   const answer = await postToSubgraphWebhook(stack, body, headers, method);
   answers.push(answer);
   return answer;

@@ -4,11 +4,10 @@ import type { IdempotencyKey } from '../../src/idempotency/idempotency-store.ts'
 import type { CreateAttempt } from '../../src/idempotency/idempotent-create.ts';
 import { SqlIdempotencyStore, type SqlIdempotencyStoreOptions } from '../../src/store/sql-idempotency-store.ts';
 import { rejected, type CreateOutcome } from '../../src/payments/create-payment-intent-result.ts';
-import type { PaymentIntent, PaymentProvider } from '../../src/payments/payment-intent.ts';
+import type { PaymentIntent, ProviderId } from '../../src/payments/payment-intent.ts';
 import type { PaymentIntentErrorCode, PaymentIntentUserError } from '../../src/payments/payment-intent-user-error.ts';
-import { PostgresClient } from '../../src/store/postgres-client.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
-import { openTestDatabase, type StoreEngine, type TestDatabase } from '../support/test-database.ts';
+import { openTestDatabase, testPostgresClient, type StoreEngine, type TestDatabase } from '../support/test-database.ts';
 
 export { sleep };
 export { ziinaIntent, zopayIntent } from '../support/intent-builders.ts';
@@ -34,7 +33,7 @@ export function useTestDatabase(engine: StoreEngine): { readonly db: TestDatabas
   let second: SqlClient | undefined;
   beforeAll(async () => {
     db = await openTestDatabase(engine);
-    second = db.databaseUrl === null ? db.sql : new PostgresClient({ connectionString: db.databaseUrl, maxConnections: 10, onQuery: () => undefined });
+    second = db.databaseUrl === null ? db.sql : testPostgresClient(db.databaseUrl);
   }, OPEN_TIMEOUT_MS);
   beforeEach(async () => {
     await db?.sql.query('truncate idempotency_records, payment_intents');
@@ -63,13 +62,13 @@ export function created(paymentIntent: PaymentIntent): CreateOutcome {
   return { kind: 'created', paymentIntent };
 }
 
-export function userError(code: PaymentIntentErrorCode, retryable: boolean, provider: PaymentProvider = 'ZOPAY'): PaymentIntentUserError {
+export function userError(code: PaymentIntentErrorCode, retryable: boolean, provider: ProviderId = 'ZOPAY'): PaymentIntentUserError {
   const providerStatus = code === 'RATE_LIMITED' ? 429 : code === 'PROVIDER_UNAVAILABLE' ? 503 : code === 'PROVIDER_VALIDATION_FAILED' ? 422 : null;
-  return { code, retryable, message: `${code.toLowerCase()}: provider said so`, field: code === 'PROVIDER_VALIDATION_FAILED' ? ['amount'] : null, provider, providerStatus, providerCode: providerStatus === null ? null : `E${providerStatus}` };
+  return { code, retryable, message: `${code.toLowerCase()}: provider said so`, field: code === 'PROVIDER_VALIDATION_FAILED' ? ['providerInput', 'amount'] : null, provider, providerStatus, providerCode: providerStatus === null ? null : `E${providerStatus}` };
 }
 
 /** A create that got no answer (timeout, reset): retryable, and it may have made an intent. */
-export function unanswered(provider: PaymentProvider, mayHaveCreated: boolean): CreateOutcome {
+export function unanswered(provider: ProviderId, mayHaveCreated: boolean): CreateOutcome {
   const noAnswer = { ...userError('PROVIDER_UNAVAILABLE', true, provider), providerStatus: null, providerCode: null };
   return { kind: 'rejected', userErrors: [noAnswer], mayHaveCreated };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { StartedEmulator } from '../../src/emulators/emulator.ts';
+import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
 
 /**
  * Creates an intent at an emulator directly, behind the subgraph's back: an intent that exists

@@ -1,11 +1,13 @@
 import { v5 as uuidV5 } from 'uuid';
 import { parseDecimal } from '../../src/money/decimal.ts';
 import type { PaymentIntent, PaymentIntentStatus } from '../../src/payments/payment-intent.ts';
+import type { ZiinaIntentDetails } from '../../src/providers/ziina/ziina-intent-details.ts';
+import type { ZopayIntentDetails } from '../../src/providers/zopay/zopay-intent-details.ts';
 
 // Domain intents as the provider transformers make them, for tests that write the store directly.
 
 /** A Zopay intent: exact decimal amounts as text, nested metadata, the externalRef Zopay echoes. */
-export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent> = {}): PaymentIntent {
+export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent<ZopayIntentDetails>> = {}): PaymentIntent<ZopayIntentDetails> {
   const amount = parseDecimal('1234567890123456789.000000000000000001');
   return {
     id: `zopay:${providerId}`,
@@ -17,6 +19,7 @@ export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent
     checkoutUrl: `https://pay.sandbox.zopay.cash/i/${providerId}`,
     createdAt: '2025-03-01T12:34:56.789Z',
     externalRef: 'order-7',
+    creationMarker: null,
     details: {
       provider: 'ZOPAY',
       amount,
@@ -32,7 +35,7 @@ export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent
 }
 
 /** A Ziina intent as Ziina reports it: no externalRef (Ziina never echoes one), an operation id. */
-export function ziinaIntent(providerId: string, overrides: Partial<PaymentIntent> = {}): PaymentIntent {
+export function ziinaIntent(providerId: string, overrides: Partial<PaymentIntent<ZiinaIntentDetails>> = {}): PaymentIntent<ZiinaIntentDetails> {
   return {
     id: `ziina:${providerId}`,
     provider: 'ZIINA',
@@ -43,6 +46,7 @@ export function ziinaIntent(providerId: string, overrides: Partial<PaymentIntent
     checkoutUrl: `https://pay.ziina.com/payment_intent/${providerId}`,
     createdAt: '2025-03-01T08:00:00.000Z',
     externalRef: null,
+    creationMarker: ziinaOperationIdOf(providerId),
     details: {
       provider: 'ZIINA',
       amountMinor: 2500,

@@ -1,5 +1,5 @@
-import type { StartedEmulator } from '../../src/emulators/emulator.ts';
-import { postGraphQL } from './graphql-post.ts';
+import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
+import { postGraphQL, type HttpAnswer } from './http.ts';
 import { spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
 
 export interface Replica {
@@ -7,7 +7,7 @@ export interface Replica {
   readonly graphqlUrl: string;
   /** Origin of the replica, e.g. http://127.0.0.1:43210, for its other routes. */
   readonly origin: string;
-  graphql(query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: { data?: any; errors?: any[] } }>;
+  graphql(query: string, variables?: Record<string, unknown>): Promise<HttpAnswer>;
 }
 
 export interface ReplicaOptions {

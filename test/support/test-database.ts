@@ -14,6 +14,11 @@ export type StoreEngine = (typeof STORE_ENGINES)[number];
  */
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
+/** A client of the test server (or of a test schema on it), with the subgraph's default timeouts. */
+export function testPostgresClient(connectionString: string, maxConnections = 10, onQuery: () => void = () => undefined): PostgresClient {
+  return new PostgresClient({ connectionString, maxConnections, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, onQuery });
+}
+
 export interface TestDatabase {
   readonly engine: StoreEngine;
   /** Migrated, empty. */
@@ -37,7 +42,7 @@ export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabas
   }
   const schema = await createTestSchema();
   const databaseUrl = schemaUrl(schema.name);
-  const sql = new PostgresClient({ connectionString: databaseUrl, maxConnections: 10, onQuery });
+  const sql = testPostgresClient(databaseUrl, 10, onQuery);
   await migrate(sql);
   queries.count = 0;
   return {
@@ -55,7 +60,7 @@ export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabas
 /** A new empty schema on the server, for a subgraph process to migrate itself. */
 export async function createTestSchema(): Promise<{ readonly name: string; readonly databaseUrl: string; drop(): Promise<void> }> {
   const name = `test_${randomBytes(6).toString('hex')}`;
-  const admin = new PostgresClient({ connectionString: SERVER_URL, maxConnections: 1, onQuery: () => undefined });
+  const admin = testPostgresClient(SERVER_URL, 1);
   try {
     await admin.query(`create schema ${name}`);
   } finally {
@@ -65,7 +70,7 @@ export async function createTestSchema(): Promise<{ readonly name: string; reado
     name,
     databaseUrl: schemaUrl(name),
     async drop() {
-      const dropper = new PostgresClient({ connectionString: SERVER_URL, maxConnections: 1, onQuery: () => undefined });
+      const dropper = testPostgresClient(SERVER_URL, 1);
       try {
         await dropper.query(`drop schema if exists ${name} cascade`);
       } finally {

@@ -1,12 +1,16 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { DocumentNode } from 'graphql';
+import { afterAll, beforeAll } from 'vitest';
+import type { EmulatorOptions } from '../../emulators/kit/emulator.ts';
+import { startZiinaEmulator, type ZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
+import { startZopayEmulator, type ZopayEmulator } from '../../emulators/zopay/zopay-emulator.ts';
 import { startPaymentsApp, type PaymentsApp } from '../../src/app/payments-app.ts';
 import { configSecrets, loadConfig } from '../../src/config/environment.ts';
-import type { EmulatorOptions, StartedEmulator } from '../../src/emulators/emulator.ts';
 import { createLogger } from '../../src/logging/logger.ts';
-import { startZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
-import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
+import type { ProviderRegistry } from '../../src/providers/provider-registry.ts';
+import { registeredProviders } from '../../src/providers/registered-providers.ts';
 import { MemoryLog } from './memory-log.ts';
 import { createTestSchema, type StoreEngine } from './test-database.ts';
 
@@ -19,8 +23,8 @@ export interface GraphQLAnswer<TData = Record<string, any>> {
 
 export interface TestStack {
   readonly app: PaymentsApp;
-  readonly zopay: StartedEmulator;
-  readonly ziina: StartedEmulator;
+  readonly zopay: ZopayEmulator;
+  readonly ziina: ZiinaEmulator;
   readonly log: MemoryLog;
   /** Every raw response body this stack answered, for leak checks. */
   readonly responses: string[];
@@ -39,6 +43,9 @@ export interface TestStackOptions {
    * TEST_STORE, else postgres (PGlite takes seconds to start; store tests cover both).
    */
   readonly store?: StoreEngine;
+  /** The providers served, and the SDL of those not in schema/payments.graphql: default, the registered ones. */
+  readonly providers?: ProviderRegistry;
+  readonly schemaExtensions?: readonly DocumentNode[];
 }
 
 interface TestStore {
@@ -56,35 +63,39 @@ async function createTestStore(engine: StoreEngine): Promise<TestStore> {
 }
 
 /**
- * The real subgraph on 127.0.0.1, talking over HTTP to both emulators, each in this process
- * but reached only through sockets, exactly as `npm start` wires them with configured keys.
+ * The real subgraph on 127.0.0.1, talking over HTTP to both emulators, each in this process but
+ * reached only through sockets, exactly as `npm start` wires them with configured keys. Other
+ * providers a test registers get their built-in emulator, as `npm start` gives them without keys.
  */
 export async function startTestStack(options: TestStackOptions = {}): Promise<TestStack> {
   const zopay = await startZopayEmulator(options.emulator);
   const ziina = await startZiinaEmulator(options.emulator);
   const store = await createTestStore(options.store ?? (process.env.TEST_STORE === 'pglite' ? 'pglite' : 'postgres'));
-  const loaded = loadConfig({
-    HOST: '127.0.0.1',
-    PORT: '0',
-    LOG_LEVEL: 'debug',
-    ZOPAY_API_KEY: options.zopayApiKey ?? zopay.apiKey,
-    ZOPAY_BASE_URL: zopay.baseUrl,
-    ZIINA_API_KEY: ziina.apiKey,
-    ZIINA_BASE_URL: ziina.baseUrl,
-    PROVIDER_RETRY_BASE_DELAY_MS: '20',
-    // Every read asks the provider, unless a test is about freshness.
-    INTENT_FRESHNESS_MS: '0',
-    ...store.env,
-    ...options.env,
-  });
+  const providers = options.providers ?? registeredProviders;
+  const loaded = loadConfig(
+    {
+      HOST: '127.0.0.1',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      ZOPAY_API_KEY: options.zopayApiKey ?? zopay.apiKey,
+      ZOPAY_BASE_URL: zopay.baseUrl,
+      ZIINA_API_KEY: ziina.apiKey,
+      ZIINA_BASE_URL: ziina.baseUrl,
+      PROVIDER_RETRY_BASE_DELAY_MS: '20',
+      // Every read asks the provider, unless a test is about freshness.
+      INTENT_FRESHNESS_MS: '0',
+      ...store.env,
+      ...options.env,
+    },
+    providers,
+  );
   if (!loaded.ok) throw new Error(`test configuration is invalid: ${loaded.problems.join(', ')}`);
   const log = new MemoryLog();
-  const logger = createLogger({
-    level: 'debug',
-    secrets: configSecrets(loaded.config),
-    destination: log,
+  const logger = createLogger({ level: 'debug', secrets: configSecrets(loaded.config), destination: log });
+  const app = await startPaymentsApp(loaded.config, logger, {
+    providers,
+    ...(options.schemaExtensions !== undefined && { schemaExtensions: options.schemaExtensions }),
   });
-  const app = await startPaymentsApp(loaded.config, logger);
   const responses: string[] = [];
 
   return {
@@ -109,5 +120,27 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       await Promise.all([zopay.close(), ziina.close()]);
       await store.dispose();
     },
+  };
+}
+
+/** Starting takes seconds on PGlite and on a busy machine; so may setting up what a block needs. */
+const STACK_TIMEOUT_MS = 120_000;
+
+/**
+ * A test stack for the enclosing describe block (or file): started before its tests, handed to
+ * `onStarted` (which may also prepare data), stopped after them. Returns an accessor of the stack.
+ */
+export function useTestStack(options: TestStackOptions = {}, onStarted: (stack: TestStack) => void | Promise<void> = () => undefined): () => TestStack {
+  let started: TestStack | undefined;
+  beforeAll(async () => {
+    started = await startTestStack(options);
+    await onStarted(started);
+  }, STACK_TIMEOUT_MS);
+  afterAll(async () => {
+    await started?.stop();
+  }, STACK_TIMEOUT_MS);
+  return () => {
+    if (started === undefined) throw new Error('the test stack is not started yet');
+    return started;
   };
 }

@@ -1,14 +1,14 @@
-import { registerZiinaWebhook } from '../../src/app/ziina-webhook-registration.ts';
-import type { WebhookDeliveries } from '../../src/emulators/webhook-sender.ts';
-import type { ZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
-import { signZiinaWebhook, ZIINA_SIGNATURE_HEADER } from '../../src/providers/ziina/ziina-webhook-signature.ts';
+import { createHmac } from 'node:crypto';
+import type { WebhookDeliveries } from '../../emulators/kit/webhook-sender.ts';
+import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
+import { call, type HttpAnswer } from './http.ts';
 import type { TestStack } from './test-stack.ts';
 
 export const STATUS_UPDATED = 'payment_intent.status.updated';
 
 /** The subgraph's webhook endpoint, as Ziina is told to call it. */
 export function subgraphWebhookUrl(stack: TestStack): string {
-  return new URL('/webhooks/ziina', stack.app.graphqlUrl).href;
+  return new URL(ziinaWebhook.path, stack.app.graphqlUrl).href;
 }
 
 /**
@@ -17,31 +17,24 @@ export function subgraphWebhookUrl(stack: TestStack): string {
  * if it were the real Ziina, so the subgraph does not register itself.
  */
 export function registerSubgraphWebhook(stack: TestStack, secret: string): Promise<void> {
-  return registerZiinaWebhook(stack.ziina, subgraphWebhookUrl(stack), secret);
+  return ziinaWebhook.register(stack.ziina, subgraphWebhookUrl(stack), secret);
 }
 
-/** The deliveries of the stack's Ziina emulator (startTestStack starts a ZiinaEmulator). */
+/** The deliveries of the stack's Ziina emulator. */
 export function ziinaDeliveries(stack: TestStack): WebhookDeliveries {
-  return (stack.ziina as ZiinaEmulator).webhooks;
-}
-
-export interface WebhookAnswer {
-  readonly status: number;
-  readonly text: string;
-  readonly headers: Headers;
+  return stack.ziina.webhooks;
 }
 
 /** POSTs raw bytes to the subgraph's webhook endpoint, as Ziina (or a forger) would. */
-export async function postToSubgraphWebhook(stack: TestStack, body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<WebhookAnswer> {
-  const response = await fetch(subgraphWebhookUrl(stack), {
+export function postToSubgraphWebhook(stack: TestStack, body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<HttpAnswer> {
+  return call(subgraphWebhookUrl(stack), {
     method,
     headers: { 'content-type': 'application/json', ...headers },
     ...(method !== 'GET' && method !== 'HEAD' && { body }),
   });
-  return { status: response.status, text: await response.text(), headers: response.headers };
 }
 
-/** A delivery signed as Ziina signs it: hex HMAC-SHA256 of the exact body. */
+/** A delivery signed as Ziina signs it (written here from Ziina's documentation): hex HMAC-SHA256 of the exact body. */
 export function signedBy(secret: string, body: string): Record<string, string> {
-  return { [ZIINA_SIGNATURE_HEADER]: signZiinaWebhook(body, secret) };
+  return { 'x-hmac-signature': createHmac('sha256', secret).update(body).digest('hex') };
 }

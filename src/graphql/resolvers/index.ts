@@ -1,17 +1,20 @@
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { Resolvers } from '../generated/resolvers-types.ts';
 import { scalarResolvers } from '../scalars/index.ts';
 import { paymentIntentConnectionResolvers, paymentIntentEdgeResolvers } from './connection-resolvers.ts';
-import { createPaymentIntentPayloadResolvers, mutationResolvers } from './mutation-resolvers.ts';
+import { mutationResolvers } from './mutation-resolvers.ts';
 import { paymentIntentDetailsResolvers, paymentIntentResolvers } from './payment-intent-resolvers.ts';
 import { queryResolvers } from './query-resolvers.ts';
 
-export const resolvers: Resolvers = {
-  ...scalarResolvers,
-  Query: queryResolvers,
-  Mutation: mutationResolvers,
-  CreatePaymentIntentPayload: createPaymentIntentPayloadResolvers,
-  PaymentIntent: paymentIntentResolvers,
-  PaymentIntentDetails: paymentIntentDetailsResolvers,
-  PaymentIntentConnection: paymentIntentConnectionResolvers,
-  PaymentIntentEdge: paymentIntentEdgeResolvers,
-};
+/** The resolvers of schema/payments.graphql, for these providers. */
+export function createResolvers(providers: ProviderRegistry): Resolvers {
+  return {
+    ...scalarResolvers,
+    Query: queryResolvers,
+    Mutation: mutationResolvers(providers),
+    PaymentIntent: paymentIntentResolvers,
+    PaymentIntentDetails: paymentIntentDetailsResolvers(providers),
+    PaymentIntentConnection: paymentIntentConnectionResolvers,
+    PaymentIntentEdge: paymentIntentEdgeResolvers,
+  };
+}

@@ -1,10 +1,14 @@
-import type { CreatePaymentIntentPayloadResolvers, MutationResolvers } from '../generated/resolvers-types.ts';
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
+import { commandFromInput } from '../create-payment-intent-input.ts';
+import { payloadFromResult, payloadOfUnreadableInput } from '../create-payment-intent-payload.ts';
+import type { MutationResolvers } from '../generated/resolvers-types.ts';
 
-export const mutationResolvers: MutationResolvers = {
-  createPaymentIntent: (_parent, { input }, context) => context.createPaymentIntent.execute(input),
-};
-
-export const createPaymentIntentPayloadResolvers: CreatePaymentIntentPayloadResolvers = {
-  paymentIntent: (result) => (result.outcome.kind === 'created' ? result.outcome.paymentIntent : null),
-  userErrors: (result) => (result.outcome.kind === 'rejected' ? [...result.outcome.userErrors] : []),
-};
+export function mutationResolvers(providers: ProviderRegistry): MutationResolvers {
+  return {
+    createPaymentIntent: async (_parent, { input }, context) => {
+      const read = commandFromInput(input, providers);
+      if (!read.ok) return payloadOfUnreadableInput(input.clientMutationId, read.issues);
+      return payloadFromResult(await context.createPaymentIntent.execute(read.command), providers);
+    },
+  };
+}

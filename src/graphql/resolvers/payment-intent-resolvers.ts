@@ -1,3 +1,4 @@
+import type { ProviderRegistry } from '../../providers/provider-registry.ts';
 import type { PaymentIntentDetailsResolvers, PaymentIntentResolvers } from '../generated/resolvers-types.ts';
 import { readOrPublicError } from './provider-unavailable.ts';
 
@@ -6,6 +7,11 @@ export const paymentIntentResolvers: PaymentIntentResolvers = {
   __resolveReference: (reference, context) => readOrPublicError(() => context.paymentIntents.load(reference.id)),
 };
 
-export const paymentIntentDetailsResolvers: PaymentIntentDetailsResolvers = {
-  __resolveType: (details) => (details.provider === 'ZOPAY' ? 'ZopayPaymentIntentDetails' : 'ZiinaPaymentIntentDetails'),
-};
+type DetailsTypeName = ReturnType<PaymentIntentDetailsResolvers['__resolveType']>;
+
+export function paymentIntentDetailsResolvers(providers: ProviderRegistry): PaymentIntentDetailsResolvers {
+  return {
+    // Each provider names its member of the union; the generated type lists the SDL's members only.
+    __resolveType: (details) => providers.byId(details.provider).graphql.detailsType as DetailsTypeName,
+  };
+}

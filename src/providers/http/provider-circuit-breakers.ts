@@ -1,6 +1,6 @@
 import { circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
 import type { Logger } from '../../logging/logger.ts';
-import { ProviderTransportError } from './provider-transport-error.ts';
+import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 
 export interface CircuitBreakerOptions {
   /** Consecutive failed calls (no answer, or a 5xx after the retries) that open the circuit. */
@@ -10,8 +10,8 @@ export interface CircuitBreakerOptions {
 }
 
 /**
- * One circuit breaker per provider (ARCHITECTURE.md, "health": "the breaker and typed errors
- * handle" a provider outage). While a provider keeps failing, calls fail at once instead of
+ * One circuit breaker per provider (docs/decisions/provider-http.md): a provider outage is handled
+ * by the breaker and typed errors, never by making the subgraph unready. While a provider keeps failing, calls fail at once instead of
  * each waiting out its deadline: requests answer PROVIDER_UNAVAILABLE in milliseconds, stored
  * intents are served from the store, and the provider is not hammered while it recovers. A 4xx
  * or a 429 is an answer, not an outage, and does not count.
@@ -29,15 +29,15 @@ export class ProviderCircuitBreakers {
   }
 
   /**
-   * Runs one provider call through its provider's breaker. Throws a ProviderTransportError
+   * Runs one provider call through its provider's breaker. Throws ProviderUnavailableError
    * 'circuit_open', without sending anything, while the circuit is open or while its one probe
    * call is in flight.
    */
-  async call<T extends { readonly status: number }>(provider: string, send: () => Promise<T>): Promise<T> {
+  async call<T extends { readonly status: number }>(provider: ProviderIdentity, send: () => Promise<T>): Promise<T> {
     try {
-      return await this.#breakerOf(provider).execute(send);
+      return await this.#breakerOf(provider.id).execute(send);
     } catch (error) {
-      if (isBrokenCircuitError(error)) throw new ProviderTransportError('circuit_open', false, { cause: error });
+      if (isBrokenCircuitError(error)) throw new ProviderUnavailableError(provider, 'circuit_open', false, null, { cause: error });
       throw error;
     }
   }
@@ -46,7 +46,7 @@ export class ProviderCircuitBreakers {
     let breaker = this.#breakers.get(provider);
     if (breaker === undefined) {
       breaker = circuitBreaker(
-        handleWhen((error) => error instanceof ProviderTransportError).orWhenResult((answer) => (answer as { status: number }).status >= 500),
+        handleWhen((error) => error instanceof ProviderUnavailableError).orWhenResult((answer) => (answer as { status: number }).status >= 500),
         { halfOpenAfter: this.#options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(this.#options.failureThreshold) },
       );
       breaker.onBreak(() => {

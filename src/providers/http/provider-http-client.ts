@@ -6,7 +6,8 @@ import type { Logger } from '../../logging/logger.ts';
 import { firstHeader } from '../../shared/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { ProviderCircuitBreakers, type CircuitBreakerOptions } from './provider-circuit-breakers.ts';
-import { ProviderTransportError, toTransportError } from './provider-transport-error.ts';
+import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
+import { transportFailure } from './transport-failure.ts';
 
 export interface ProviderHttpClientOptions {
   /** Overall budget of one call, retries and their waits included. */
@@ -38,8 +39,8 @@ export interface ProviderHttpClientOptions {
 export type RetryPolicy = 'idempotent' | 'unsafe';
 
 export interface ProviderRequest {
-  /** Whose circuit breaker the call goes through, e.g. "ZOPAY". */
-  readonly provider: string;
+  /** Whose circuit breaker the call goes through, and whom errors name. */
+  readonly provider: ProviderIdentity;
   /** For logs, e.g. "zopay.create". Never a URL: log lines stay free of hosts and keys. */
   readonly operation: string;
   readonly method: 'GET' | 'POST';
@@ -75,7 +76,7 @@ function isRetryableStatus(status: number): boolean {
  * keep-alive connections per origin, timeouts at every stage, one deadline per call, and
  * retries with exponential backoff and jitter that honour Retry-After and never outlive the
  * deadline, behind one circuit breaker per provider. A provider's answer is returned whatever
- * its status; only the absence of an answer is thrown (ProviderTransportError).
+ * its status; only the absence of an answer is thrown (ProviderUnavailableError).
  */
 export class ProviderHttpClient {
   readonly #options: ProviderHttpClientOptions;
@@ -118,7 +119,7 @@ export class ProviderHttpClient {
     };
 
     const shouldRetry = (error: Error): boolean => {
-      if (error instanceof ProviderTransportError) {
+      if (error instanceof ProviderUnavailableError) {
         return request.retryPolicy === 'idempotent' || !error.requestSent;
       }
       if (!(error instanceof RetryableAnswer) || request.retryPolicy !== 'idempotent') return false;
@@ -147,9 +148,9 @@ export class ProviderHttpClient {
       });
     } catch (error) {
       if (error instanceof RetryableAnswer) return { ...error.response, attempts };
-      if (error instanceof ProviderTransportError) throw error;
+      if (error instanceof ProviderUnavailableError) throw error;
       // The deadline fired while waiting between attempts.
-      if (deadline.aborted) throw new ProviderTransportError('timeout', attempts > 0, { cause: error });
+      if (deadline.aborted) throw new ProviderUnavailableError(request.provider, 'timeout', attempts > 0, null, { cause: error });
       throw error;
     }
   }
@@ -170,7 +171,7 @@ export class ProviderHttpClient {
       observe(String(response.statusCode));
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
-      const failure = toTransportError(error);
+      const failure = transportFailure(request.provider, error);
       observe(failure.reason);
       throw failure;
     }
@@ -184,6 +185,6 @@ export class ProviderHttpClient {
 
 function describeFailure(error: Error): Record<string, unknown> {
   if (error instanceof RetryableAnswer) return { status: error.response.status };
-  if (error instanceof ProviderTransportError) return { reason: error.reason, requestSent: error.requestSent };
+  if (error instanceof ProviderUnavailableError) return { reason: error.reason, requestSent: error.requestSent };
   return { error: error.name };
 }

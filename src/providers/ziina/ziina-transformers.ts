@@ -1,16 +1,17 @@
 import { z } from 'zod';
 import { minorUnitsToMajor } from '../../money/currency-exponent.ts';
-import type { ZiinaCreateRequest } from '../../payments/create-payment-intent-command.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { formatPaymentIntentId } from '../../payments/payment-intent-id.ts';
-import type { ParsedJsonBody } from '../json-body.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../shared/exact-json.ts';
 import { isoInstantOrNull, optionalBoolean, optionalInteger, optionalString } from '../lenient.ts';
-import type { ProviderErrorDetails } from '../provider-answer-classification.ts';
-import { ProviderContractError } from '../provider-contract.ts';
+import { ProviderIntegrationError, type ProviderErrorDetails } from '../provider-errors.ts';
+import { ZIINA } from './ziina-identity.ts';
+import type { ZiinaCreateRequest } from './ziina-input.ts';
+import type { ZiinaIntentDetails } from './ziina-intent-details.ts';
 import { ziinaStatus } from './ziina-status.ts';
 
 // Wire types of Ziina's payment intent API and pure conversions to and from the domain. No I/O.
-// https://docs.ziina.com/api-reference/payment-intent/create (copy in shared/design/seeds/003_*.txt).
+// https://docs.ziina.com/api-reference/payment-intent/create (docs/providers/ziina.md).
 
 /** POST /payment_intent body. */
 export interface ZiinaCreateBody {
@@ -68,16 +69,16 @@ const ZiinaIntentWire = z.looseObject({
 });
 
 /** `request`: the create this answers, whose externalRef Ziina does not know. */
-export function toPaymentIntent(body: ParsedJsonBody, request?: ZiinaCreateRequest): PaymentIntent {
+export function toPaymentIntent(body: JsonWithNumberSources, request?: ZiinaCreateRequest): PaymentIntent<ZiinaIntentDetails> {
   const parsed = ZiinaIntentWire.safeParse(body.value);
-  if (!parsed.success) throw new ProviderContractError('payment intent answer lacks id, amount or currency_code');
+  if (!parsed.success) throw new ProviderIntegrationError(ZIINA, 'payment intent answer lacks id, amount or currency_code');
   const wire = parsed.data;
   const currencyCode = wire.currency_code.toUpperCase();
   let amount;
   try {
     amount = minorUnitsToMajor(wire.amount, currencyCode);
   } catch {
-    throw new ProviderContractError(`payment intent currency ${currencyCode} is not an ISO-4217 currency`);
+    throw new ProviderIntegrationError(ZIINA, `payment intent currency ${currencyCode} is not an ISO-4217 currency`);
   }
   return {
     id: formatPaymentIntentId('ZIINA', wire.id),
@@ -89,6 +90,8 @@ export function toPaymentIntent(body: ParsedJsonBody, request?: ZiinaCreateReque
     checkoutUrl: wire.redirect_url,
     createdAt: isoInstantOrNull(readUnixMs(wire.created_at ?? null)),
     externalRef: request?.externalRef ?? null,
+    // Ziina echoes our operation_id on the intent, in webhooks too: the mark of the create that made it.
+    creationMarker: wire.operation_id,
     details: {
       provider: 'ZIINA',
       amountMinor: wire.amount,
@@ -121,8 +124,8 @@ const ZiinaErrorWire = z.looseObject({
 
 export const PAYMENT_INTENT_NOT_FOUND = 'PAYMENT_INTENT_NOT_FOUND';
 
-export function readZiinaError(body: ParsedJsonBody | null): ProviderErrorDetails {
-  const parsed = ZiinaErrorWire.safeParse(body?.value);
+export function readZiinaError(bodyText: string): ProviderErrorDetails {
+  const parsed = ZiinaErrorWire.safeParse(parseJsonWithNumberSources(bodyText)?.value);
   if (!parsed.success) return { code: null, message: null, field: null };
   const { code, message } = parsed.data;
   return {

@@ -2,11 +2,11 @@ import type { PaymentIntentStatus } from '../../payments/payment-intent.ts';
 import { mapProviderStatus } from '../provider-status.ts';
 
 /**
- * Zopay publishes no status list (providers.md, "Not public"). These are the values we expect from
+ * Zopay publishes no status list (docs/providers/zopay.md). These are the values we expect from
  * a crypto checkout; anything else maps to UNKNOWN, which is never terminal, and the raw string is
  * kept in providerStatus. Add a value here when Zopay is seen sending it.
  */
-const ZOPAY_STATUSES = {
+export const ZOPAY_STATUSES = {
   awaiting_payment: 'REQUIRES_PAYMENT_INSTRUMENT',
   requires_payment: 'REQUIRES_PAYMENT_INSTRUMENT',
   underpaid: 'REQUIRES_USER_ACTION',

@@ -1,17 +1,18 @@
 import { z } from 'zod';
 import { DecimalFormatError, parseDecimal } from '../../money/decimal.ts';
-import type { ZopayCreateRequest } from '../../payments/create-payment-intent-command.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { formatPaymentIntentId } from '../../payments/payment-intent-id.ts';
-import type { ParsedJsonBody } from '../json-body.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../shared/exact-json.ts';
 import { isoInstantOrNull, optionalObject, optionalString } from '../lenient.ts';
-import type { ProviderErrorDetails } from '../provider-answer-classification.ts';
-import { ProviderContractError } from '../provider-contract.ts';
+import { ProviderIntegrationError, type ProviderErrorDetails } from '../provider-errors.ts';
+import { ZOPAY } from './zopay-identity.ts';
+import type { ZopayCreateRequest } from './zopay-input.ts';
+import type { ZopayIntentDetails } from './zopay-intent-details.ts';
 import { zopayStatus } from './zopay-status.ts';
 
 // Wire types of Zopay Connect and pure conversions to and from the domain. No I/O here.
-// Request: shared/design/seeds (POST /payment-intents). Response and errors are not public:
-// the assumptions of providers.md are read leniently, only `id` is required.
+// Request: POST /payment-intents as documented. Response and errors are not public: the assumed
+// shapes (docs/providers/zopay.md) are read leniently, only `id` is required.
 
 /** POST /payment-intents body. Zopay answers 422 to unknown fields, so only these exist. */
 export interface ZopayCreateBody {
@@ -51,17 +52,17 @@ const ZopayIntentWire = z.looseObject({
  * Reads a payment intent answer. On a create, the request fills what the answer leaves out
  * (amount and currencies are echoed by assumption, not by documentation).
  */
-export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateRequest): PaymentIntent {
+export function toPaymentIntent(body: JsonWithNumberSources, request?: ZopayCreateRequest): PaymentIntent<ZopayIntentDetails> {
   const parsed = ZopayIntentWire.safeParse(body.value);
   if (!parsed.success || body.value === null || typeof body.value !== 'object') {
-    throw new ProviderContractError('payment intent answer has no id');
+    throw new ProviderIntegrationError(ZOPAY, 'payment intent answer has no id');
   }
   const wire = parsed.data;
   const amount = readExactAmount(body, body.value, wire.amount ?? null) ?? request?.amount;
   const currencies = wire.currencies ?? request?.currencies;
   const primaryCurrency = currencies?.[0];
   if (amount === undefined || primaryCurrency === undefined || currencies === undefined) {
-    throw new ProviderContractError('payment intent answer has no readable amount or currencies');
+    throw new ProviderIntegrationError(ZOPAY, 'payment intent answer has no readable amount or currencies');
   }
   const externalRef = wire.external_ref ?? request?.externalRef ?? null;
   return {
@@ -74,6 +75,8 @@ export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateReque
     checkoutUrl: wire.payment_url,
     createdAt: isoInstantOrNull(wire.created_at),
     externalRef,
+    // Zopay needs no marker: a create of lost outcome is sent again with its Idempotency-Key.
+    creationMarker: null,
     details: {
       provider: 'ZOPAY',
       amount,
@@ -88,14 +91,14 @@ export function toPaymentIntent(body: ParsedJsonBody, request?: ZopayCreateReque
 }
 
 /** The amount's exact digits: a string as sent, a JSON number by its source text. */
-function readExactAmount(body: ParsedJsonBody, holder: object, amount: string | number | null) {
+function readExactAmount(body: JsonWithNumberSources, holder: object, amount: string | number | null) {
   if (amount === null) return undefined;
   const text = typeof amount === 'string' ? amount : body.numberSource(holder, 'amount');
   if (text === undefined) return undefined;
   try {
     return parseDecimal(text);
   } catch (error) {
-    if (error instanceof DecimalFormatError) throw new ProviderContractError('payment intent amount is not a decimal');
+    if (error instanceof DecimalFormatError) throw new ProviderIntegrationError(ZOPAY, 'payment intent amount is not a decimal');
     throw error;
   }
 }
@@ -114,7 +117,7 @@ const ZopayErrorWire = z.looseObject({
   ]),
 });
 
-/** Input paths by wire field name, so a 422 on `external_ref` points at `externalRef`. */
+/** Input fields by wire field name, so a 422 on `external_ref` points at `externalRef`. */
 const INPUT_FIELD_BY_WIRE_FIELD: Record<string, string> = {
   amount: 'amount',
   currencies: 'currencies',
@@ -123,8 +126,8 @@ const INPUT_FIELD_BY_WIRE_FIELD: Record<string, string> = {
   metadata: 'metadata',
 };
 
-export function readZopayError(body: ParsedJsonBody | null): ProviderErrorDetails {
-  const parsed = ZopayErrorWire.safeParse(body?.value);
+export function readZopayError(bodyText: string): ProviderErrorDetails {
+  const parsed = ZopayErrorWire.safeParse(parseJsonWithNumberSources(bodyText)?.value);
   if (!parsed.success) return { code: null, message: null, field: null };
   const { detail } = parsed.data;
   if (typeof detail === 'string') return { code: null, message: detail, field: null };
@@ -144,5 +147,5 @@ function inputField(loc: readonly (string | number)[]): readonly string[] | null
   const [source, wireField, ...rest] = loc;
   const field = typeof wireField === 'string' ? INPUT_FIELD_BY_WIRE_FIELD[wireField] : undefined;
   if (source !== 'body' || field === undefined) return null;
-  return ['provider', 'zopay', field, ...rest.map(String)];
+  return [field, ...rest.map(String)];
 }

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { configSecrets, loadConfig, type Config } from '../../../src/config/environment.ts';
+import { configSecrets, loadConfig as loadConfigFor, type Config } from '../../../src/config/environment.ts';
+import { registeredProviders } from '../../../src/providers/registered-providers.ts';
+
+const loadConfig = (env: NodeJS.ProcessEnv) => loadConfigFor(env, registeredProviders);
 
 function configOf(env: NodeJS.ProcessEnv): Config {
   const result = loadConfig(env);
@@ -24,8 +27,8 @@ describe('loadConfig', () => {
       host: undefined,
       shutdownGraceMs: 10_000,
       logLevel: 'info',
-      zopay: null,
-      ziina: null,
+      maxBodyBytes: 1024 * 1024,
+      providers: { ZOPAY: { credentials: null, webhookSecret: null }, ZIINA: { credentials: null, webhookSecret: null } },
       providerHttp: {
         deadlineMs: 10_000,
         connectTimeoutMs: 3_000,
@@ -36,10 +39,9 @@ describe('loadConfig', () => {
         retryBaseDelayMs: 100,
         circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
-      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000, leaseMs: 30_000 },
+      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000, leaseMs: 30_000, purgeIntervalMs: 60 * 60 * 1000 },
       store: { kind: 'embedded', dataDir: './.data' },
       intentFreshnessMs: 5_000,
-      ziinaWebhookSecret: null,
     });
   });
 
@@ -58,17 +60,17 @@ describe('loadConfig', () => {
 
   it('uses the default base URLs when only the keys are set', () => {
     const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZIINA_API_KEY: ZIINA_KEY });
-    expect(config.zopay).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'https://api.zopay.cash/connect/v1' });
-    expect(config.ziina).toEqual({ apiKey: ZIINA_KEY, baseUrl: 'https://api-v2.ziina.com/api' });
+    expect(config.providers['ZOPAY']?.credentials).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'https://api.zopay.cash/connect/v1' });
+    expect(config.providers['ZIINA']?.credentials).toEqual({ apiKey: ZIINA_KEY, baseUrl: 'https://api-v2.ziina.com/api' });
   });
 
   it('takes a base URL set with its key, without trailing slashes', () => {
     const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZOPAY_BASE_URL: 'http://127.0.0.1:9000/connect/v1//' });
-    expect(config.zopay).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'http://127.0.0.1:9000/connect/v1' });
+    expect(config.providers['ZOPAY']?.credentials).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'http://127.0.0.1:9000/connect/v1' });
   });
 
   it.each(['sk_live_abc123', 'sk_test_abc123'])('accepts the Zopay key %s', (key) => {
-    expect(configOf({ ZOPAY_API_KEY: key }).zopay?.apiKey).toBe(key);
+    expect(configOf({ ZOPAY_API_KEY: key }).providers['ZOPAY']?.credentials?.apiKey).toBe(key);
   });
 
   it.each(['pk_live_abc123', 'sk_prod_abc123', 'sk_test_', 'sk_test_has space', 'abc'])('refuses the Zopay key %j', (key) => {
@@ -113,7 +115,8 @@ describe('loadConfig', () => {
       PROVIDER_MAX_RETRIES: '',
       HOST: '',
     });
-    expect(config).toMatchObject({ port: 4001, host: undefined, logLevel: 'info', zopay: null, ziina: null });
+    expect(config).toMatchObject({ port: 4001, host: undefined, logLevel: 'info' });
+    expect(Object.values(config.providers).map((settings) => settings.credentials)).toEqual([null, null]);
     expect(config.providerHttp.maxRetries).toBe(2);
   });
 
@@ -186,6 +189,8 @@ describe('loadConfig', () => {
       kind: 'postgres',
       databaseUrl: 'postgres://payments:pw@db.internal:5432/payments',
       maxConnections: 20,
+      connectTimeoutMs: 5_000,
+      statementTimeoutMs: 10_000,
     });
   });
 

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { formatPaymentIntentId, parsePaymentIntentId } from '../../../src/payments/payment-intent-id.ts';
 
+const PROVIDERS = ['ZOPAY', 'ZIINA'];
+
 describe('formatPaymentIntentId', () => {
   it.each([
     ['ZOPAY', 'pi_123', 'zopay:pi_123'],
@@ -20,7 +22,7 @@ describe('parsePaymentIntentId', () => {
     ['ziina::leading-colon', 'ZIINA', ':leading-colon'],
     ['zopay: spaced ', 'ZOPAY', ' spaced '],
   ] as const)('%j -> %s / %j (provider id verbatim)', (id, provider, providerId) => {
-    expect(parsePaymentIntentId(id)).toEqual({ provider, providerId });
+    expect(parsePaymentIntentId(id, PROVIDERS)).toEqual({ provider, providerId });
   });
 
   it.each([
@@ -36,13 +38,13 @@ describe('parsePaymentIntentId', () => {
     ['prefix with whitespace', ' zopay:pi_1'],
     ['prototype key as prefix', 'constructor:x'],
   ])('%s (%j) -> null', (_case, id) => {
-    expect(parsePaymentIntentId(id)).toBeNull();
+    expect(parsePaymentIntentId(id, PROVIDERS)).toBeNull();
   });
 
   it.each([
     ['ZOPAY', 'pi_1'],
     ['ZIINA', 'x:y'],
   ] as const)('round-trips %s / %s', (provider, providerId) => {
-    expect(parsePaymentIntentId(formatPaymentIntentId(provider, providerId))).toEqual({ provider, providerId });
+    expect(parsePaymentIntentId(formatPaymentIntentId(provider, providerId), PROVIDERS)).toEqual({ provider, providerId });
   });
 });

@@ -1,0 +1,132 @@
+import { randomBytes } from 'node:crypto';
+import { hasBearerToken } from '../kit/bearer-auth.ts';
+import type { EmulatorOptions, EmulatorStats, StartedEmulator } from '../kit/emulator.ts';
+import {
+  decodePathSegment,
+  jsonResponse,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RouteContext,
+} from '../kit/emulator-exchange.ts';
+import { IntentStore } from '../kit/intent-store.ts';
+import { startEmulator } from '../kit/start-emulator.ts';
+import { openStateFile } from '../kit/state-file.ts';
+import { parseExactJson } from '../../src/shared/exact-json.ts';
+import { coded, fastApiErrorBody, validationFailed } from './fastapi-errors.ts';
+import { validateCreateRequest } from './create-intent-body.ts';
+import { zopayEmulatorStateSchema } from './zopay-emulator-state.ts';
+import { IdempotentReplayStore, readIdempotencyKey } from './idempotent-replay-store.ts';
+import { mintPaymentIntent, type ZopayPaymentIntent } from './zopay-payment-intent.ts';
+
+/** Zopay Connect sandbox (providers.md): POST /payment-intents, GET /payment-intents/:id. */
+export type ZopayEmulator = StartedEmulator;
+
+const BASE_PATH = '/connect/v1';
+const PAYMENT_INTENTS_PATH = `${BASE_PATH}/payment-intents`;
+
+const UNAUTHORIZED = jsonResponse(401, { detail: 'Invalid or missing API key' });
+
+export async function startZopayEmulator(options: EmulatorOptions = {}): Promise<ZopayEmulator> {
+  const stateFile = openStateFile(options.stateFile, zopayEmulatorStateSchema);
+  const { saved } = stateFile;
+  // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses (seed 000).
+  const apiKey = options.apiKey ?? saved?.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
+  const now = options.now ?? Date.now;
+  const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
+  const saveState = () => stateFile.save(() => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() }));
+  const intents = new IntentStore<ZopayPaymentIntent>({
+    withStatus: (intent, status) => ({ ...intent, status }),
+    restored: saved?.intents,
+    onChange: saveState,
+  });
+  const idempotency = new IdempotentReplayStore(now, { restored: saved?.idempotency, onStored: saveState });
+
+  const create = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
+    // Order from seed 000: the Idempotency-Key header is parsed before auth.
+    const idempotencyKey = readIdempotencyKey(request.headers);
+    if ('error' in idempotencyKey) {
+      return coded(400, idempotencyKey.error, idempotencyKey.message);
+    }
+    if (!hasBearerToken(request, apiKey)) {
+      return UNAUTHORIZED;
+    }
+    const claim = idempotency.claim(apiKey, idempotencyKey.key, request.body);
+    switch (claim.outcome) {
+      case 'replay':
+        stats.createRequests += 1;
+        return { ...claim.response, headers: { ...claim.response.headers, 'idempotent-replayed': 'true' } };
+      case 'conflict':
+        return coded(409, 'idempotency_conflict', 'Idempotency-Key was already used with a different request body');
+      case 'in_use':
+        return coded(409, 'idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed');
+      case 'claimed':
+        try {
+          // The key is held while an injected delay runs, as it would be during a slow real request.
+          await context.injectedDelay();
+          const response = mintFromBody(request.body);
+          // 422s are stored too: the store keeps whatever the handler answered.
+          claim.complete(response);
+          return response;
+        } finally {
+          claim.release();
+        }
+    }
+  };
+
+  const mintFromBody = (body: Buffer): EmulatorResponse => {
+    const parsed = parseBody(body);
+    if (parsed === INVALID_JSON) {
+      return validationFailed([{ loc: ['body'], msg: 'JSON decode error', type: 'json_invalid' }]);
+    }
+    const validated = validateCreateRequest(parsed);
+    if (!validated.valid) {
+      return validationFailed(validated.errors);
+    }
+    const intent = mintPaymentIntent(validated.request, { apiKey, counter: intents.size + 1, nowMs: now() });
+    intents.add(intent);
+    stats.createRequests += 1;
+    stats.intentsCreated += 1;
+    return jsonResponse(201, intent);
+  };
+
+  const get = (request: EmulatorRequest, id: string | undefined): EmulatorResponse => {
+    if (!hasBearerToken(request, apiKey)) {
+      return UNAUTHORIZED;
+    }
+    stats.readRequests += 1;
+    const intent = id === undefined ? undefined : intents.get(id);
+    return intent === undefined ? coded(404, 'not_found', 'Payment intent not found') : jsonResponse(200, intent);
+  };
+
+  const route = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
+    if (request.path === PAYMENT_INTENTS_PATH) {
+      return request.method === 'POST' ? create(request, context) : jsonResponse(405, fastApiErrorBody(405));
+    }
+    const idSegment = request.path.startsWith(`${PAYMENT_INTENTS_PATH}/`)
+      ? request.path.slice(PAYMENT_INTENTS_PATH.length + 1)
+      : undefined;
+    if (idSegment !== undefined && idSegment !== '' && !idSegment.includes('/')) {
+      return request.method === 'GET' ? get(request, decodePathSegment(idSegment)) : jsonResponse(405, fastApiErrorBody(405));
+    }
+    return jsonResponse(404, fastApiErrorBody(404));
+  };
+
+  return startEmulator(
+    { provider: 'zopay', basePath: BASE_PATH, apiKey, stats, intents, route, errorBody: fastApiErrorBody },
+    options.port,
+  );
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+/** undefined for an empty body (FastAPI: body "Field required"). */
+function parseBody(body: Buffer): unknown {
+  if (body.length === 0) {
+    return undefined;
+  }
+  try {
+    return parseExactJson(new TextDecoder('utf-8', { fatal: true }).decode(body));
+  } catch {
+    return INVALID_JSON;
+  }
+}

@@ -1,0 +1,78 @@
+import type { CreatePaymentIntentResult } from '../payments/create-payment-intent-result.ts';
+import { PROVIDER_INPUT_FIELD } from '../payments/create-payment-intent-command.ts';
+import type { PaymentIntent, ProviderId } from '../payments/payment-intent.ts';
+import type { PaymentIntentErrorCode, PaymentIntentUserError } from '../payments/payment-intent-user-error.ts';
+import type { ValidationIssue } from '../payments/validation/validation.ts';
+import type { ProviderRegistry } from '../providers/provider-registry.ts';
+
+/** CreatePaymentIntentPayload as resolved. */
+export interface CreatePaymentIntentPayloadModel {
+  readonly clientMutationId: string;
+  readonly replayed: boolean;
+  readonly paymentIntent: PaymentIntent | null;
+  readonly userErrors: readonly UserErrorModel[];
+}
+
+/** PaymentIntentUserError as resolved: `field` is a path into the mutation's input. */
+export interface UserErrorModel {
+  readonly code: PaymentIntentErrorCode;
+  readonly message: string;
+  readonly field: readonly string[] | null;
+  readonly provider: ProviderId | null;
+  readonly providerStatus: number | null;
+  readonly providerCode: string | null;
+  readonly retryable: boolean;
+}
+
+/** The payload of a create, its paths mapped from the domain command to the client's input. */
+export function payloadFromResult(result: CreatePaymentIntentResult, providers: ProviderRegistry): CreatePaymentIntentPayloadModel {
+  const inputPath = (field: readonly string[]) => inputPathOf(field, providers.byId(result.provider).graphql.inputField);
+  const { outcome } = result;
+  const base = { clientMutationId: result.clientMutationId, replayed: result.replayed };
+  switch (outcome.kind) {
+    case 'created':
+      return { ...base, paymentIntent: outcome.paymentIntent, userErrors: [] };
+    case 'rejected':
+      return {
+        ...base,
+        paymentIntent: null,
+        userErrors: outcome.userErrors.map((error: PaymentIntentUserError) => ({ ...error, field: error.field === null ? null : inputPath(error.field) })),
+      };
+    case 'invalid':
+      return { ...base, paymentIntent: null, userErrors: invalidInputErrors(outcome.issues, inputPath, result.provider) };
+  }
+}
+
+/** The payload of an input that could not even be read as a command (see create-payment-intent-input.ts). */
+export function payloadOfUnreadableInput(clientMutationId: string, issues: readonly ValidationIssue[]): CreatePaymentIntentPayloadModel {
+  return { clientMutationId, replayed: false, paymentIntent: null, userErrors: invalidInputErrors(issues, (field) => field, null) };
+}
+
+/**
+ * One INVALID_INPUT user error per issue, its message naming the input field (e.g.
+ * "provider.zopay.amount must be greater than 0"). An issue in the provider's input names the
+ * provider; one in the clientMutationId does not.
+ */
+function invalidInputErrors(issues: readonly ValidationIssue[], inputPath: (field: readonly string[]) => readonly string[], provider: ProviderId | null): UserErrorModel[] {
+  return issues.map(({ field, problem }) => {
+    const path = inputPath(field);
+    return {
+      code: 'INVALID_INPUT',
+      message: `${path.join('.')} ${problem}`,
+      field: path,
+      provider: isInProviderInput(field) ? provider : null,
+      providerStatus: null,
+      providerCode: null,
+      retryable: false,
+    };
+  });
+}
+
+/** ["providerInput", "amount"] of the command is ["provider", "zopay", "amount"] of the input. */
+function inputPathOf(field: readonly string[], inputField: string): readonly string[] {
+  return isInProviderInput(field) ? ['provider', inputField, ...field.slice(PROVIDER_INPUT_FIELD.length)] : field;
+}
+
+function isInProviderInput(field: readonly string[]): boolean {
+  return PROVIDER_INPUT_FIELD.every((segment, index) => field[index] === segment);
+}

@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { currencyExponent } from '../../money/currency-exponent.ts';
+import type { ProviderCreateRequest } from '../../payments/create-payment-intent-command.ts';
+import { issuesFromZod } from '../../payments/validation/issues-from-zod.ts';
+import { optionalText } from '../../payments/validation/text-limits.ts';
+import type { Validation } from '../../payments/validation/validation.ts';
+
+/** A validated Ziina create, in domain terms. */
+export interface ZiinaCreateRequest extends ProviderCreateRequest {
+  readonly provider: 'ZIINA';
+  readonly amountMinor: number;
+  readonly currencyCode: string;
+  readonly message: string | null;
+  readonly successUrl: string | null;
+  readonly cancelUrl: string | null;
+  readonly failureUrl: string | null;
+  readonly test: boolean | null;
+  /** Unix milliseconds. */
+  readonly expiresAtMs: number | null;
+  readonly allowTips: boolean | null;
+  /** Stored by this service only: Ziina has no such field. */
+  readonly externalRef: string | null;
+}
+
+// Checked before any call to Ziina (https://docs.ziina.com/api-reference/payment-intent/create).
+// Ziina's own business limits (minimum 2 AED, supported currencies) are left to Ziina, whose
+// answer comes back as PROVIDER_VALIDATION_FAILED with its code.
+const MAX_MESSAGE_LENGTH = 500;
+// The same limit as Zopay's external_ref, so one reference fits both providers.
+const MAX_EXTERNAL_REF_LENGTH = 255;
+
+const redirectUrl = z
+  .instanceof(URL)
+  .refine((url) => url.protocol === 'https:' || url.protocol === 'http:', 'must be an http or https URL')
+  .nullish()
+  .transform((url) => url?.href ?? null);
+
+const optionalFlag = z
+  .boolean()
+  .nullish()
+  .transform((flag) => flag ?? null);
+
+function ziinaInput(nowMs: number) {
+  return z.object({
+    amountMinor: z.number().int().positive('must be greater than 0'),
+    currencyCode: z
+      .string()
+      .refine((code) => currencyExponent(code) !== undefined, 'must be an ISO-4217 currency code'),
+    message: optionalText(MAX_MESSAGE_LENGTH),
+    externalRef: optionalText(MAX_EXTERNAL_REF_LENGTH),
+    successUrl: redirectUrl,
+    cancelUrl: redirectUrl,
+    failureUrl: redirectUrl,
+    test: optionalFlag,
+    allowTips: optionalFlag,
+    expiresAt: z
+      .date()
+      .refine((date) => date.getTime() > nowMs, 'must be in the future')
+      .nullish()
+      .transform((date) => date?.getTime() ?? null),
+  });
+}
+
+export function validateZiinaInput(input: Readonly<Record<string, unknown>>, nowMs: number): Validation<ZiinaCreateRequest> {
+  const parsed = ziinaInput(nowMs).safeParse(input);
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
+  const { expiresAt, currencyCode, ...rest } = parsed.data;
+  return { ok: true, value: { provider: 'ZIINA', ...rest, currencyCode: currencyCode.toUpperCase(), expiresAtMs: expiresAt } };
+}

@@ -1,0 +1,191 @@
+import { createHmac } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { EmulatorOptions, StartedEmulator } from '../../../emulators/kit/emulator.ts';
+import { startZiinaEmulator } from '../../../emulators/ziina/ziina-emulator.ts';
+import { startZopayEmulator } from '../../../emulators/zopay/zopay-emulator.ts';
+import { call, postJson, type HttpAnswer } from '../../support/http.ts';
+import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
+
+interface ProviderCase {
+  readonly provider: string;
+  readonly start: (options: EmulatorOptions) => Promise<StartedEmulator>;
+  /** A valid, authenticated create; Zopay's Idempotency-Key is `request`, so another one mints anew. */
+  readonly create: (emulator: StartedEmulator, request?: string) => Promise<HttpAnswer>;
+  readonly intentUrl: (emulator: StartedEmulator, id: string) => string;
+}
+
+// Amounts and metadata numbers a float would round or reformat: the file must keep their digits.
+const ZOPAY_BODY = '{"amount":"12345678901234567890.01","currencies":["USDT"],"metadata":{"big":12345678901234567890.01,"scale":1.0,"small":0.1}}';
+
+const providers: ProviderCase[] = [
+  {
+    provider: 'zopay',
+    start: (options) => startZopayEmulator(options),
+    create: (emulator, request = 'first') =>
+      postJson(`${emulator.baseUrl}/payment-intents`, ZOPAY_BODY, {
+        authorization: `Bearer ${emulator.apiKey}`,
+        'idempotency-key': `state-file-test-${request}`,
+      }),
+    intentUrl: (emulator, id) => `${emulator.baseUrl}/payment-intents/${id}`,
+  },
+  {
+    provider: 'ziina',
+    start: (options) => startZiinaEmulator(options),
+    create: (emulator) =>
+      postJson(`${emulator.baseUrl}/payment_intent`, { amount: 1050, currency_code: 'AED', message: 'Order 7' }, {
+        authorization: `Bearer ${emulator.apiKey}`,
+      }),
+    intentUrl: (emulator, id) => `${emulator.baseUrl}/payment_intent/${id}`,
+  },
+];
+
+let directory: string;
+let stateFile: string;
+const running: StartedEmulator[] = [];
+
+beforeEach(async () => {
+  directory = await mkdtemp(join(tmpdir(), 'emulator-state-'));
+  stateFile = join(directory, 'state.json');
+});
+
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
+  await rm(directory, { recursive: true, force: true });
+});
+
+async function track<Emulator extends StartedEmulator>(starting: Promise<Emulator>): Promise<Emulator> {
+  const emulator = await starting;
+  running.push(emulator);
+  return emulator;
+}
+
+const read = (emulator: StartedEmulator, url: string) => call(url, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
+
+describe.each(providers)('$provider emulator with a state file', ({ start, create, intentUrl }) => {
+  it('keeps its key and intents across a restart', async () => {
+    const first = await track(start({ stateFile }));
+    const created = await create(first);
+    expect(created.status).toBe(201);
+    const id: string = created.json.id;
+    expect(first.setStatus(id, 'completed')).toBe(true);
+    const before = await read(first, intentUrl(first, id));
+    await first.close();
+
+    const second = await track(start({ stateFile }));
+    const after = await read(second, intentUrl(second, id));
+
+    expect(second.apiKey).toBe(first.apiKey);
+    expect(after.status).toBe(200);
+    expect(after.text).toBe(before.text);
+    expect(after.json.status).toBe('completed');
+  });
+
+  it('goes on minting new ids after a restart', async () => {
+    const first = await track(start({ stateFile }));
+    const firstId = (await create(first)).json.id;
+    await first.close();
+
+    const second = await track(start({ stateFile }));
+    const secondId = (await create(second, 'second')).json.id;
+
+    expect(secondId).not.toBe(firstId);
+  });
+
+  it('prefers an explicit apiKey to the saved one', async () => {
+    const first = await track(start({ stateFile }));
+    await create(first);
+    await first.close();
+
+    const second = await track(start({ stateFile, apiKey: 'explicit-key' }));
+
+    expect(second.apiKey).toBe('explicit-key');
+  });
+
+  it('writes whole files only: valid JSON after each change, no temporary file left', async () => {
+    const emulator = await track(start({ stateFile }));
+    const id = (await create(emulator)).json.id;
+    emulator.setStatus(id, 'failed');
+
+    const saved = JSON.parse(await readFile(stateFile, 'utf8'));
+    expect(saved.apiKey).toBe(emulator.apiKey);
+    expect(saved.intents).toMatchObject([{ id, status: 'failed' }]);
+    expect(await readdir(directory)).toEqual(['state.json']);
+  });
+
+  it.each([
+    ['not JSON', '{"apiKey": "k", "intents": ['],
+    ['JSON of another shape', '{"apiKey": "k", "intents": [{"id": 42}]}'],
+    ['empty', ''],
+  ])('refuses to start on a state file that is %s, naming the file', async (_case, content) => {
+    await writeFile(stateFile, content);
+
+    await expect(start({ stateFile })).rejects.toThrow(stateFile);
+  });
+
+  it('creates the state file, and its directory, on the first change only', async () => {
+    const nested = join(directory, 'emulators', 'state.json');
+    const emulator = await track(start({ stateFile: nested }));
+    expect(await readdir(directory)).toEqual([]);
+
+    await create(emulator);
+
+    expect(await readdir(join(directory, 'emulators'))).toEqual(['state.json']);
+  });
+});
+
+describe('Zopay emulator with a state file', () => {
+  it('replays an Idempotency-Key used before the restart, digits of every number intact', async () => {
+    const first = await track(startZopayEmulator({ stateFile }));
+    const original = await providers[0]!.create(first);
+    expect(original.status).toBe(201);
+    await first.close();
+
+    const second = await track(startZopayEmulator({ stateFile }));
+    const replay = await providers[0]!.create(second);
+
+    expect(replay.status).toBe(201);
+    expect(replay.text).toBe(original.text);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.text).toContain('"metadata":{"big":12345678901234567890.01,"scale":1.0,"small":0.1}');
+    expect(second.stats.intentsCreated).toBe(0);
+    const stored = await read(second, `${second.baseUrl}/payment-intents/${original.json.id}`);
+    expect(stored.text).toBe(original.text);
+  });
+});
+
+describe('Ziina emulator with a state file', () => {
+  it('keeps its webhook registration across a restart', async () => {
+    const receiver = await startWebhookReceiver();
+    try {
+      const first = await track(startZiinaEmulator({ stateFile }));
+      const auth = { authorization: `Bearer ${first.apiKey}` };
+      await postJson(`${first.baseUrl}/webhook`, { url: receiver.url, secret: 'kept-secret' }, auth);
+      const id = (await providers[1]!.create(first)).json.id;
+      await first.close();
+
+      const second = await track(startZiinaEmulator({ stateFile }));
+      second.setStatus(id, 'completed');
+      await second.webhooks.settled();
+
+      expect(receiver.received).toHaveLength(1);
+      const [delivery] = receiver.received;
+      expect(JSON.parse(delivery?.body ?? '')).toMatchObject({ event: 'payment_intent.status.updated', data: { id, status: 'completed' } });
+      expect(delivery?.headers['x-hmac-signature']).toBe(createHmac('sha256', 'kept-secret').update(delivery?.body ?? '').digest('hex'));
+    } finally {
+      await receiver.close();
+    }
+  });
+
+  it('forgets a webhook deleted before the restart', async () => {
+    const first = await track(startZiinaEmulator({ stateFile }));
+    const auth = { authorization: `Bearer ${first.apiKey}` };
+    await postJson(`${first.baseUrl}/webhook`, { url: 'https://shop.example/hooks' }, auth);
+    await call(`${first.baseUrl}/webhook`, { method: 'DELETE', headers: auth });
+    await first.close();
+
+    expect(JSON.parse(await readFile(stateFile, 'utf8')).webhook).toBeNull();
+  });
+});
