@@ -66,7 +66,9 @@ export function handleAdminRequest(request: EmulatorRequest, target: AdminTarget
     }
     const id = decodePathSegment(statusPath[1]);
     const updated = id === undefined ? undefined : target.intents.setStatus(id, change.data.status);
-    return updated === undefined ? jsonResponse(404, { error: 'Payment intent not found' }) : jsonResponse(200, updated);
+    return updated === undefined
+      ? jsonResponse(404, { error: 'Payment intent not found' })
+      : jsonResponse(200, updated);
   }
   return jsonResponse(404, { error: `No admin route ${route}` });
 }

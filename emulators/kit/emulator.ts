@@ -1,6 +1,6 @@
 /**
  * Shared contract of the provider emulators: real HTTP servers on 127.0.0.1 that behave like the
- * providers described in shared/design/providers.md, used by `npm start` without keys, by the tests,
+ * providers described in docs/providers/, used by `npm start` without keys, by the tests,
  * and by frontend teams through `npm run emulators`.
  */
 

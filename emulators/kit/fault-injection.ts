@@ -17,10 +17,15 @@ export interface FaultInjection {
   readonly signal: AbortSignal;
 }
 
-const NO_DELAY: RouteContext = { injectedDelay: async () => undefined };
+const NO_DELAY: RouteContext = { injectedDelay: () => Promise.resolve() };
 
 /** Decides what a request gets once a fault (or none) has been taken for it. */
-export async function applyFault({ fault, runRoute, providerErrorBody, signal }: FaultInjection): Promise<FaultOutcome> {
+export async function applyFault({
+  fault,
+  runRoute,
+  providerErrorBody,
+  signal,
+}: FaultInjection): Promise<FaultOutcome> {
   if (fault === undefined) {
     return runRoute(NO_DELAY);
   }
@@ -39,14 +44,15 @@ export async function applyFault({ fault, runRoute, providerErrorBody, signal }:
     await delay();
     return injected;
   }
-  let delayServed = false;
+  // The route serves the delay where its real work starts; a route that never asks for it gets it here.
+  const delayState = { served: false };
   const response = await runRoute({
     injectedDelay: () => {
-      delayServed = true;
+      delayState.served = true;
       return delay();
     },
   });
-  if (!delayServed) {
+  if (!delayState.served) {
     await delay();
   }
   return response;
@@ -57,7 +63,11 @@ function injectedOutcome(fault: Fault, providerErrorBody: (status: number) => un
     return DROP_CONNECTION;
   }
   if (fault.status !== undefined) {
-    return jsonResponse(fault.status, fault.body === undefined ? providerErrorBody(fault.status) : fault.body, fault.headers);
+    return jsonResponse(
+      fault.status,
+      fault.body === undefined ? providerErrorBody(fault.status) : fault.body,
+      fault.headers,
+    );
   }
   return undefined;
 }

@@ -4,8 +4,8 @@ import type { EmulatorStats, StartedEmulator } from './emulator.ts';
 import { jsonResponse, type EmulatorRequest, type EmulatorRoute } from './emulator-exchange.ts';
 import { applyFault, DROP_CONNECTION } from './fault-injection.ts';
 import { InjectedFaultQueue } from './fault-queue.ts';
-import { readRequestBody, RequestBodyTooLargeError } from '../../src/shared/http/request-body.ts';
-import { writeJsonText } from '../../src/shared/http/json-response.ts';
+import { readRequestBody, RequestBodyTooLargeError } from '../../src/lib/http/request-body.ts';
+import { writeJsonText } from '../../src/lib/http/json-response.ts';
 import { listenOnLoopback } from './loopback-server.ts';
 import type { IntentStore } from './intent-store.ts';
 
@@ -53,7 +53,11 @@ export async function startEmulator<Intent extends { readonly id: string }>(
       body,
     };
     if (request.path.startsWith(ADMIN_PATH_PREFIX)) {
-      const answer = handleAdminRequest(request, { provider: definition.provider, faults, intents: definition.intents });
+      const answer = handleAdminRequest(request, {
+        provider: definition.provider,
+        faults,
+        intents: definition.intents,
+      });
       writeJsonText(outgoing, answer.status, answer.body);
       return;
     }

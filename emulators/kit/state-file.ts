@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { z } from 'zod';
-import { parseLosslessJson } from '../../src/shared/exact-json.ts';
+import { parseLosslessJson } from '../../src/lib/exact-json.ts';
 
 /**
  * An emulator's state (key, intents, replay records...) in a JSON file, so a restarted `npm start`
@@ -45,11 +45,16 @@ function readState<State>(path: string, schema: z.ZodType<State>): State | undef
     // Zopay echoes metadata numbers digit for digit: a float must not round them on the way back in.
     json = parseLosslessJson(text);
   } catch (error) {
-    throw new Error(`The emulator state file ${path} is not valid JSON (${(error as Error).message}): fix or delete it`, { cause: error });
+    throw new Error(
+      `The emulator state file ${path} is not valid JSON (${(error as Error).message}): fix or delete it`,
+      { cause: error },
+    );
   }
   const parsed = schema.safeParse(json);
   if (!parsed.success) {
-    throw new Error(`The emulator state file ${path} does not hold a valid state: fix or delete it\n${z.prettifyError(parsed.error)}`);
+    throw new Error(
+      `The emulator state file ${path} does not hold a valid state: fix or delete it\n${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
 }

@@ -1,7 +1,7 @@
 import { validate as isUuid } from 'uuid';
 
 /**
- * Request validation of `POST /payment_intent` in NestJS class-validator style (providers.md, seed 003):
+ * Request validation of `POST /payment_intent` in NestJS class-validator style (docs/providers/ziina.md):
  * every failing constraint gives one message, unknown properties are refused (forbidNonWhitelisted),
  * and null counts as absent for optional properties (@IsOptional).
  */
@@ -17,7 +17,7 @@ export interface CreateIntentBody {
   readonly test: boolean;
   readonly expiry: string | null;
   readonly allow_tips: boolean;
-  /** providers.md: "a client-generated UUID to reuse on retries", though Ziina promises nothing for it. */
+  /** Ziina's documentation: "a client-generated UUID to reuse on retries", though Ziina promises nothing for it. */
   readonly operation_id: string | null;
 }
 
@@ -39,7 +39,7 @@ const KNOWN_FIELDS = new Set<string>([
 
 /** @param nowMs the emulator clock, for the "expiry in the future" rule. */
 export function validateCreateRequest(body: unknown, nowMs: number): ValidatedCreateRequest {
-  const fields: Record<string, unknown> = 
+  const fields: Record<string, unknown> =
     typeof body === 'object' && body !== null && !Array.isArray(body) ? (body as Record<string, unknown>) : {};
   const present = (field: string) => fields[field] !== undefined && fields[field] !== null;
   const messages: string[] = [];

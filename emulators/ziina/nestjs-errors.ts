@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { jsonResponse, type EmulatorResponse } from '../kit/emulator-exchange.ts';
 
 /**
- * Ziina answers like a NestJS app (providers.md): `{"message","statusCode"}` for HTTP exceptions,
+ * Ziina answers like a NestJS app (docs/providers/ziina.md): `{"message","statusCode"}` for HTTP exceptions,
  * `{statusCode: 400, message: [...], error: "Bad Request"}` for request validation, and `{code, message}`
  * with status 400 for business errors.
  */

@@ -1,7 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { hasBearerToken } from '../kit/bearer-auth.ts';
 import type { EmulatorOptions, EmulatorStats, StartedEmulator } from '../kit/emulator.ts';
-import { decodePathSegment, jsonResponse, type EmulatorRequest, type EmulatorResponse, type RouteContext } from '../kit/emulator-exchange.ts';
+import {
+  decodePathSegment,
+  jsonResponse,
+  type EmulatorRequest,
+  type EmulatorResponse,
+  type RouteContext,
+} from '../kit/emulator-exchange.ts';
 import { IntentStore } from '../kit/intent-store.ts';
 import { startEmulator } from '../kit/start-emulator.ts';
 import { openStateFile } from '../kit/state-file.ts';
@@ -11,14 +17,19 @@ import { checkTransfer } from './ziina-business-rules.ts';
 import { validateCreateRequest } from './create-intent-body.ts';
 import { ziinaEmulatorStateSchema } from './ziina-emulator-state.ts';
 import { mintPaymentIntent, withStatus, type ZiinaPaymentIntent } from './ziina-payment-intent.ts';
-import { sendStatusUpdated, validateWebhookRegistration, ZIINA_WEBHOOK_RETRIES, type ZiinaWebhookRegistration } from './ziina-webhooks.ts';
+import {
+  sendStatusUpdated,
+  validateWebhookRegistration,
+  ZIINA_WEBHOOK_RETRIES,
+  type ZiinaWebhookRegistration,
+} from './ziina-webhooks.ts';
 
 export interface ZiinaEmulatorOptions extends EmulatorOptions {
   /** Timeout and backoff of webhook attempts; tests shorten them. */
   webhookDelivery?: WebhookDeliveryOptions;
 }
 
-/** Ziina API (providers.md): POST /payment_intent, GET /payment_intent/:id, POST|DELETE /webhook. */
+/** Ziina API (docs/providers/ziina.md): POST /payment_intent, GET /payment_intent/:id, POST|DELETE /webhook. */
 export interface ZiinaEmulator extends StartedEmulator {
   /**
    * `payment_intent.status.updated` events sent to the registered webhook. Every status set sends
@@ -32,7 +43,7 @@ const PAYMENT_INTENT_PATH = `${BASE_PATH}/payment_intent`;
 const WEBHOOK_PATH = `${BASE_PATH}/webhook`;
 
 const UNAUTHORIZED = jsonResponse(401, nestErrorBody(401));
-// providers.md: an unknown id is a 400, not a 404; a malformed id is just as unknown.
+// Ziina: an unknown id is a 400, not a 404; a malformed id is just as unknown.
 const NOT_FOUND = businessError('PAYMENT_INTENT_NOT_FOUND', 'Payment intent not found');
 // Ziina does not document the answer; a plain acknowledgement that echoes no secret.
 const WEBHOOK_UPDATED = jsonResponse(200, { success: true });
@@ -119,7 +130,9 @@ export async function startZiinaEmulator(options: ZiinaEmulatorOptions = {}): Pr
     if ((request.method === 'POST' || request.method === 'DELETE') && request.path === WEBHOOK_PATH) {
       return updateWebhook(request);
     }
-    const idSegment = request.path.startsWith(`${PAYMENT_INTENT_PATH}/`) ? request.path.slice(PAYMENT_INTENT_PATH.length + 1) : '';
+    const idSegment = request.path.startsWith(`${PAYMENT_INTENT_PATH}/`)
+      ? request.path.slice(PAYMENT_INTENT_PATH.length + 1)
+      : '';
     if (request.method === 'GET' && idSegment !== '' && !idSegment.includes('/')) {
       return get(request, decodePathSegment(idSegment));
     }

@@ -2,7 +2,7 @@ import { v5 as uuidV5 } from 'uuid';
 import { z } from 'zod';
 import type { CreateIntentBody } from './create-intent-body.ts';
 
-/** The payment intent as Ziina answers it on create (201) and GET (200) (providers.md, seed 003). */
+/** The payment intent as Ziina answers it on create (201) and GET (200) (docs/providers/ziina.md). */
 export interface ZiinaPaymentIntent {
   readonly id: string;
   readonly account_id: string;
@@ -12,7 +12,10 @@ export interface ZiinaPaymentIntent {
   readonly currency_code: string;
   /** Unix milliseconds as a string. */
   readonly created_at: string;
-  /** requires_payment_instrument | requires_user_action | pending | completed | failed | canceled (any string via setStatus). */
+  /**
+   * requires_payment_instrument | requires_user_action | pending | completed | failed | canceled (any
+   * string via setStatus).
+   */
   readonly status: string;
   readonly operation_id: string | null;
   readonly message: string | null;
@@ -60,8 +63,14 @@ export interface MintContext {
   readonly nowMs: number;
 }
 
-/** Every valid create mints, even with a known operation_id: Ziina documents no idempotency (providers.md). */
-export function mintPaymentIntent(request: CreateIntentBody, { apiKey, counter, nowMs }: MintContext): ZiinaPaymentIntent {
+/**
+ * Every valid create mints, even with a known operation_id: Ziina documents no idempotency
+ * (docs/providers/ziina.md).
+ */
+export function mintPaymentIntent(
+  request: CreateIntentBody,
+  { apiKey, counter, nowMs }: MintContext,
+): ZiinaPaymentIntent {
   const id = uuidV5(`${apiKey}:payment_intent:${counter}`, EMULATOR_UUID_NAMESPACE);
   const hostedPage = `https://pay.ziina.com/payment_intent/${id}`;
   return {

@@ -4,11 +4,11 @@ import type { WebhookSender } from '../kit/webhook-sender.ts';
 import type { ZiinaPaymentIntent } from './ziina-payment-intent.ts';
 
 /**
- * Ziina's webhooks (providers.md): `POST /webhook {url, secret?}` registers one URL per account, which
+ * Ziina's webhooks (docs/providers/ziina.md): `POST /webhook {url, secret?}` registers one URL per account, which
  * then receives `{event, data}` on every payment intent status change, with no event id and no timestamp.
  */
 
-/** providers.md: "3 retries". */
+/** Ziina retries a failed delivery 3 times (docs/providers/ziina.md). */
 export const ZIINA_WEBHOOK_RETRIES = 3;
 
 export interface ZiinaWebhookRegistration {
@@ -54,8 +54,15 @@ const SIGNATURE_HEADER = 'x-hmac-signature';
  * Sends `payment_intent.status.updated` with the intent as GET /payment_intent/:id now answers it.
  * The signature covers the exact bytes sent.
  */
-export function sendStatusUpdated(sender: WebhookSender, registration: ZiinaWebhookRegistration, intent: ZiinaPaymentIntent): void {
+export function sendStatusUpdated(
+  sender: WebhookSender,
+  registration: ZiinaWebhookRegistration,
+  intent: ZiinaPaymentIntent,
+): void {
   const body = JSON.stringify({ event: 'payment_intent.status.updated', data: intent });
-  const headers: Record<string, string> = registration.secret === undefined ? {} : { [SIGNATURE_HEADER]: createHmac('sha256', registration.secret).update(body).digest('hex') };
+  const headers: Record<string, string> =
+    registration.secret === undefined
+      ? {}
+      : { [SIGNATURE_HEADER]: createHmac('sha256', registration.secret).update(body).digest('hex') };
   sender.send(registration.url, body, headers);
 }

@@ -1,10 +1,11 @@
 import Big from 'big.js';
-import { isExactJsonNumber } from '../../src/shared/exact-json.ts';
+import { isExactJsonNumber } from '../../src/lib/exact-json.ts';
+import { codePointLength } from '../../src/lib/code-point-length.ts';
 import type { PydanticError } from './fastapi-errors.ts';
 
 /**
  * Validation of `POST /payment-intents` bodies the way Zopay's pydantic v2 model does it
- * (providers.md and seed 000): every violation is reported, unknown fields are forbidden.
+ * (docs/providers/zopay.md): every violation is reported, unknown fields are forbidden.
  */
 
 export interface CreateIntentBody {
@@ -37,7 +38,13 @@ export function validateCreateRequest(body: unknown): ValidatedCreateRequest {
   if (!isJsonObject(body)) {
     return {
       valid: false,
-      errors: [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' }],
+      errors: [
+        {
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary or object to extract fields from',
+          type: 'model_attributes_type',
+        },
+      ],
     };
   }
   const errors: PydanticError[] = [];
@@ -56,7 +63,13 @@ export function validateCreateRequest(body: unknown): ValidatedCreateRequest {
   }
   return {
     valid: true,
-    request: { amount, currencies, external_ref: externalRef ?? null, description: description ?? null, metadata: metadata ?? null },
+    request: {
+      amount,
+      currencies,
+      external_ref: externalRef ?? null,
+      description: description ?? null,
+      metadata: metadata ?? null,
+    },
   };
 }
 
@@ -73,7 +86,11 @@ function validateAmount(body: Record<string, unknown>, errors: PydanticError[]):
   } else if (typeof value === 'string') {
     text = value;
   } else {
-    errors.push({ loc, msg: 'Decimal input should be an integer, float, string or Decimal object', type: 'decimal_type' });
+    errors.push({
+      loc,
+      msg: 'Decimal input should be an integer, float, string or Decimal object',
+      type: 'decimal_type',
+    });
     return undefined;
   }
   const decimal = DECIMAL_TEXT.test(text) ? parseBig(text) : undefined;
@@ -112,11 +129,19 @@ function validateCurrencies(body: Record<string, unknown>, errors: PydanticError
     if (typeof currency !== 'string') {
       errors.push({ loc: ['body', 'currencies', index], msg: 'Input should be a valid string', type: 'string_type' });
     } else if (currency.length === 0) {
-      errors.push({ loc: ['body', 'currencies', index], msg: 'String should have at least 1 character', type: 'string_too_short' });
+      errors.push({
+        loc: ['body', 'currencies', index],
+        msg: 'String should have at least 1 character',
+        type: 'string_too_short',
+      });
     }
   });
   if (value.length === 0) {
-    errors.push({ loc: ['body', 'currencies'], msg: 'List should have at least 1 item after validation, not 0', type: 'too_short' });
+    errors.push({
+      loc: ['body', 'currencies'],
+      msg: 'List should have at least 1 item after validation, not 0',
+      type: 'too_short',
+    });
   } else if (value.length > MAX_CURRENCIES) {
     errors.push({
       loc: ['body', 'currencies'],
@@ -143,7 +168,11 @@ function validateOptionalString(
     return undefined;
   }
   if (codePointLength(value) > maxLength) {
-    errors.push({ loc: ['body', field], msg: `String should have at most ${maxLength} characters`, type: 'string_too_long' });
+    errors.push({
+      loc: ['body', field],
+      msg: `String should have at most ${maxLength} characters`,
+      type: 'string_too_long',
+    });
     return undefined;
   }
   return value;
@@ -183,9 +212,4 @@ function validateMetadata(body: Record<string, unknown>, errors: PydanticError[]
 
 function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !isExactJsonNumber(value);
-}
-
-/** Python counts characters as code points; JS string length counts UTF-16 units (an emoji is 2). */
-function codePointLength(text: string): number {
-  return [...text].length;
 }

@@ -2,7 +2,7 @@ import { STATUS_CODES } from 'node:http';
 import { jsonResponse, type EmulatorResponse } from '../kit/emulator-exchange.ts';
 
 /**
- * Zopay's error bodies are not public; providers.md assumes FastAPI's three shapes:
+ * Zopay's error bodies are not public; docs/providers/zopay.md assumes FastAPI's three shapes:
  * `{"detail": "..."}`, `{"detail": {"code", "message"}}` and, for 422, `{"detail": [{loc, msg, type}]}`.
  */
 

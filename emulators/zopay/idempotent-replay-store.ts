@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { EmulatorResponse } from '../kit/emulator-exchange.ts';
 
 /**
- * Zopay's Idempotency-Key store (providers.md, seed 000): same key + same body within 24 h replays the
+ * Zopay's Idempotency-Key store (docs/providers/zopay.md): same key + same body within 24 h replays the
  * original response verbatim; same key + different body is 409 idempotency_conflict. Keys are scoped
  * per API key, like the partner org the real store scopes them to.
  */
@@ -17,7 +17,7 @@ export type IdempotencyKeyHeader =
   | { readonly key: string }
   | { readonly error: 'idempotency_key_required' | 'idempotency_key_invalid'; readonly message: string };
 
-/** The header is parsed before auth, so a bad header is a 400 on its own (seed 000). */
+/** The header is parsed before auth, so a bad header is a 400 on its own (docs/providers/zopay.md). */
 export function readIdempotencyKey(headers: IncomingHttpHeaders): IdempotencyKeyHeader {
   const value = headers['idempotency-key'];
   if (value === undefined) {
@@ -38,7 +38,7 @@ export type ReplayClaim =
       readonly outcome: 'claimed';
       /** Stores the handler's answer for later replays. */
       complete(response: EmulatorResponse): void;
-      /** Frees the key when the handler never completed (e.g. the emulator closed mid-request); no-op after complete. */
+      /** Frees the key when the handler never completed (the emulator closed mid-request); no-op after complete. */
       release(): void;
     }
   | { readonly outcome: 'replay'; readonly response: EmulatorResponse }
@@ -107,7 +107,9 @@ export class IdempotentReplayStore {
         return { outcome: 'in_use' };
       }
       if (this.#now() - existing.stored.at < REPLAY_WINDOW_MS) {
-        return existing.bodyDigest === bodyDigest ? { outcome: 'replay', response: existing.stored.response } : { outcome: 'conflict' };
+        return existing.bodyDigest === bodyDigest
+          ? { outcome: 'replay', response: existing.stored.response }
+          : { outcome: 'conflict' };
       }
     }
     const entry: Entry = { scope, key, bodyDigest };

@@ -1,8 +1,8 @@
 import { deterministicText } from './deterministic-text.ts';
 
 /**
- * Zopay's asset/network catalogue is not public (providers.md). Each currency "expands to all active
- * networks server-side" (seed 000); this invented sandbox catalogue gives the common assets their usual
+ * Zopay's asset/network catalogue is not public (docs/providers/zopay.md). Each currency "expands to all active
+ * networks server-side" (docs/providers/zopay.md); this invented sandbox catalogue gives the common assets their usual
  * networks and any other code a single "sandbox" network, so no currency is rejected for lack of facts.
  */
 const NETWORKS_BY_CURRENCY: Readonly<Record<string, readonly string[]>> = {

@@ -11,14 +11,14 @@ import {
 import { IntentStore } from '../kit/intent-store.ts';
 import { startEmulator } from '../kit/start-emulator.ts';
 import { openStateFile } from '../kit/state-file.ts';
-import { parseExactJson } from '../../src/shared/exact-json.ts';
+import { parseExactJson } from '../../src/lib/exact-json.ts';
 import { coded, fastApiErrorBody, validationFailed } from './fastapi-errors.ts';
 import { validateCreateRequest } from './create-intent-body.ts';
 import { zopayEmulatorStateSchema } from './zopay-emulator-state.ts';
 import { IdempotentReplayStore, readIdempotencyKey } from './idempotent-replay-store.ts';
 import { mintPaymentIntent, type ZopayPaymentIntent } from './zopay-payment-intent.ts';
 
-/** Zopay Connect sandbox (providers.md): POST /payment-intents, GET /payment-intents/:id. */
+/** Zopay Connect sandbox (docs/providers/zopay.md): POST /payment-intents, GET /payment-intents/:id. */
 export type ZopayEmulator = StartedEmulator;
 
 const BASE_PATH = '/connect/v1';
@@ -29,11 +29,13 @@ const UNAUTHORIZED = jsonResponse(401, { detail: 'Invalid or missing API key' })
 export async function startZopayEmulator(options: EmulatorOptions = {}): Promise<ZopayEmulator> {
   const stateFile = openStateFile(options.stateFile, zopayEmulatorStateSchema);
   const { saved } = stateFile;
-  // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses (seed 000).
+  // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses
+  // (docs/providers/zopay.md).
   const apiKey = options.apiKey ?? saved?.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
   const now = options.now ?? Date.now;
   const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
-  const saveState = () => stateFile.save(() => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() }));
+  const saveState = () =>
+    stateFile.save(() => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() }));
   const intents = new IntentStore<ZopayPaymentIntent>({
     withStatus: (intent, status) => ({ ...intent, status }),
     restored: saved?.intents,
@@ -42,7 +44,7 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
   const idempotency = new IdempotentReplayStore(now, { restored: saved?.idempotency, onStored: saveState });
 
   const create = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
-    // Order from seed 000: the Idempotency-Key header is parsed before auth.
+    // As documented: the Idempotency-Key header is parsed before auth.
     const idempotencyKey = readIdempotencyKey(request.headers);
     if ('error' in idempotencyKey) {
       return coded(400, idempotencyKey.error, idempotencyKey.message);
@@ -106,7 +108,9 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
       ? request.path.slice(PAYMENT_INTENTS_PATH.length + 1)
       : undefined;
     if (idSegment !== undefined && idSegment !== '' && !idSegment.includes('/')) {
-      return request.method === 'GET' ? get(request, decodePathSegment(idSegment)) : jsonResponse(405, fastApiErrorBody(405));
+      return request.method === 'GET'
+        ? get(request, decodePathSegment(idSegment))
+        : jsonResponse(405, fastApiErrorBody(405));
     }
     return jsonResponse(404, fastApiErrorBody(404));
   };

@@ -4,7 +4,7 @@ import { sandboxDepositAddresses, type DepositAddress } from './sandbox-deposit-
 import type { CreateIntentBody } from './create-intent-body.ts';
 
 /**
- * The payment intent body is not public (providers.md); this is the shape the subgraph assumes,
+ * The payment intent body is not public (docs/providers/zopay.md); this is the shape the subgraph assumes,
  * answered by both POST (201) and GET (200).
  */
 export interface ZopayPaymentIntent {
@@ -51,8 +51,11 @@ export interface MintContext {
   readonly nowMs: number;
 }
 
-/** Every call mints a fresh intent and ref_code: the create itself is not idempotent (seed 000). */
-export function mintPaymentIntent(request: CreateIntentBody, { apiKey, counter, nowMs }: MintContext): ZopayPaymentIntent {
+/** Every call mints a fresh intent and ref_code: the create itself is not idempotent (docs/providers/zopay.md). */
+export function mintPaymentIntent(
+  request: CreateIntentBody,
+  { apiKey, counter, nowMs }: MintContext,
+): ZopayPaymentIntent {
   const id = `pi_${deterministicText(`${apiKey}:id:${counter}`, HEX, 24)}`;
   return {
     id,

@@ -1,6 +1,6 @@
 /**
  * `npm run emulators`: the emulator of every registered provider, alone, on fixed ports, for
- * frontend teams who point a local subgraph (ZOPAY_BASE_URL, ZOPAY_API_KEY...) at them. Prints one
+ * frontend teams who point a local subgraph (<ID>_BASE_URL, <ID>_API_KEY) at them. Prints one
  * JSON line per emulator and stops cleanly on SIGINT/SIGTERM.
  */
 import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
@@ -17,7 +17,11 @@ const started: StartedEmulator[] = [];
 try {
   for (const { id, emulator } of registeredProviders.modules) {
     const settings = loaded.config[id];
-    const running = await emulator.start({ port: settings?.port, apiKey: settings?.apiKey, stateFile: settings?.stateFile });
+    const running = await emulator.start({
+      port: settings?.port,
+      apiKey: settings?.apiKey,
+      stateFile: settings?.stateFile,
+    });
     started.push(running);
     console.log(JSON.stringify({ emulator: id.toLowerCase(), baseUrl: running.baseUrl, apiKey: running.apiKey }));
   }
@@ -27,11 +31,11 @@ try {
   process.exit(1);
 }
 
-const stop = async () => {
-  process.off('SIGINT', stop);
-  process.off('SIGTERM', stop);
-  await Promise.all(started.map((emulator) => emulator.close()));
-  // Nothing is left running: the process ends on its own with exit code 0.
-};
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+function onSignal(): void {
+  process.off('SIGINT', onSignal);
+  process.off('SIGTERM', onSignal);
+  // Nothing is left running once they are closed: the process ends on its own with exit code 0.
+  void Promise.all(started.map((emulator) => emulator.close()));
+}
+process.on('SIGINT', onSignal);
+process.on('SIGTERM', onSignal);

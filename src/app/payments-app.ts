@@ -79,7 +79,10 @@ async function startServing(
   const ports = providerPorts(providers.connections, providerHttp);
 
   const intents = new SqlPaymentIntentRepository(store.sql);
-  const idempotencyStore = new SqlIdempotencyStore(store.sql, { retentionMs: config.idempotency.retentionMs, leaseMs: config.idempotency.leaseMs });
+  const idempotencyStore = new SqlIdempotencyStore(store.sql, {
+    retentionMs: config.idempotency.retentionMs,
+    leaseMs: config.idempotency.leaseMs,
+  });
   const idempotentCreate = new IdempotentCreate({
     store: idempotencyStore,
     waitForInFlightMs: config.idempotency.waitForInFlightMs,
@@ -95,12 +98,13 @@ async function startServing(
     fetchConcurrency: config.entityFetchConcurrency,
     logger,
   });
-  const context = async (): Promise<GraphQLContext> => ({
-    createPaymentIntent,
-    listPaymentIntents,
-    paymentIntents: createPaymentIntentLoader(reader),
-    logger,
-  });
+  const context = (): Promise<GraphQLContext> =>
+    Promise.resolve({
+      createPaymentIntent,
+      listPaymentIntents,
+      paymentIntents: createPaymentIntentLoader(reader),
+      logger,
+    });
 
   const apollo = new ApolloServer<GraphQLContext>({
     schema: buildPaymentsSchema(parts.providers, parts.schemaExtensions),
@@ -119,7 +123,15 @@ async function startServing(
   const webhooks = new Map<string, RequestHandler>();
   for (const { module, webhookSecret } of providers.connections) {
     if (module.webhook === null || webhookSecret === null) continue;
-    const endpoint = { provider: { id: module.id, displayName: module.displayName }, webhook: module.webhook, secret: webhookSecret, intents, logger, metrics, maxBodyBytes: config.maxBodyBytes };
+    const endpoint = {
+      provider: { id: module.id, displayName: module.displayName },
+      webhook: module.webhook,
+      secret: webhookSecret,
+      intents,
+      logger,
+      metrics,
+      maxBodyBytes: config.maxBodyBytes,
+    };
     webhooks.set(module.webhook.path, createWebhookEndpoint(endpoint));
   }
   const server: HttpServer = new HttpServer({

@@ -36,7 +36,9 @@ export async function connectProviders(
   emulatorStateDir: string | null,
 ): Promise<ProviderConnections> {
   const started: StartedEmulator[] = [];
-  const close = async () => void (await Promise.all(started.map((emulator) => emulator.close())));
+  const close = async () => {
+    await Promise.all(started.map((emulator) => emulator.close()));
+  };
   try {
     const connections: ProviderConnection[] = [];
     for (const module of providers.modules) {
@@ -44,7 +46,8 @@ export async function connectProviders(
       let credentials = settings?.credentials ?? null;
       const emulated = credentials === null;
       if (credentials === null) {
-        const stateFile = emulatorStateDir === null ? undefined : join(emulatorStateDir, `${module.id.toLowerCase()}.json`);
+        const stateFile =
+          emulatorStateDir === null ? undefined : join(emulatorStateDir, `${module.id.toLowerCase()}.json`);
         const emulator = await module.emulator.start({ stateFile });
         started.push(emulator);
         logger.info(
@@ -53,7 +56,12 @@ export async function connectProviders(
         );
         credentials = { apiKey: emulator.apiKey, baseUrl: emulator.baseUrl };
       }
-      connections.push({ module, credentials, emulated, webhookSecret: webhookSecretOf(module, settings?.webhookSecret ?? null, emulated, logger) });
+      connections.push({
+        module,
+        credentials,
+        emulated,
+        webhookSecret: webhookSecretOf(module, settings?.webhookSecret ?? null, emulated, logger),
+      });
     }
     return { connections, close };
   } catch (error) {
@@ -62,12 +70,18 @@ export async function connectProviders(
   }
 }
 
-function webhookSecretOf(module: ProviderModule, configured: string | null, emulated: boolean, logger: Logger): string | null {
+function webhookSecretOf(
+  module: ProviderModule,
+  configured: string | null,
+  emulated: boolean,
+  logger: Logger,
+): string | null {
   if (module.webhook === null || configured !== null) return configured;
   if (emulated) return randomBytes(32).toString('hex');
   logger.warn(
     { provider: module.id },
-    `${module.environment.webhookSecretVariable} is not set: POST ${module.webhook.path} is off, ${module.displayName} status changes arrive only on reads`,
+    `${module.environment.webhookSecretVariable} is not set: POST ${module.webhook.path} is off, ` +
+      `${module.displayName} status changes arrive only on reads`,
   );
   return null;
 }

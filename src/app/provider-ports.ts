@@ -29,4 +29,3 @@ export function providerPorts(connections: readonly ProviderConnection[], http: 
     },
   };
 }
-

@@ -5,7 +5,7 @@ import { describeProblems, integer, unsetIfBlank } from './environment-values.ts
 
 // The environment of `npm run emulators` (src/app/emulators-cli.ts): every registered provider's
 // emulator alone, on fixed ports, for frontend teams who point a local subgraph at them. Named after
-// the provider: ZOPAY_EMULATOR_PORT, ZOPAY_EMULATOR_API_KEY, ZOPAY_EMULATOR_STATE_FILE...
+// the provider's id: <ID>_EMULATOR_PORT, <ID>_EMULATOR_API_KEY, <ID>_EMULATOR_STATE_FILE.
 
 export interface EmulatorSettings {
   readonly port: number;
@@ -32,12 +32,20 @@ export function loadEmulatorsConfig(env: NodeJS.ProcessEnv, providers: ProviderR
   const problems: string[] = [];
   for (const { id, emulator } of providers.modules) {
     const prefix = `${id}_EMULATOR_`;
-    const parsed = EmulatorEnv.safeParse({ PORT: values[`${prefix}PORT`], API_KEY: values[`${prefix}API_KEY`], STATE_FILE: values[`${prefix}STATE_FILE`] });
+    const parsed = EmulatorEnv.safeParse({
+      PORT: values[`${prefix}PORT`],
+      API_KEY: values[`${prefix}API_KEY`],
+      STATE_FILE: values[`${prefix}STATE_FILE`],
+    });
     if (!parsed.success) {
       problems.push(...describeProblems(parsed.error).map((problem) => `${prefix}${problem}`));
       continue;
     }
-    config[id] = { port: parsed.data.PORT ?? emulator.defaultPort, apiKey: parsed.data.API_KEY, stateFile: parsed.data.STATE_FILE };
+    config[id] = {
+      port: parsed.data.PORT ?? emulator.defaultPort,
+      apiKey: parsed.data.API_KEY,
+      stateFile: parsed.data.STATE_FILE,
+    };
   }
   return problems.length === 0 ? { ok: true, config } : { ok: false, problems };
 }

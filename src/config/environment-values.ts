@@ -4,7 +4,9 @@ import { z } from 'zod';
 
 /** Blank variables (`FOO=` or `FOO=" "` in an env file) mean "unset", not "empty string". */
 export function unsetIfBlank(env: NodeJS.ProcessEnv): Record<string, string | undefined> {
-  return Object.fromEntries(Object.entries(env).map(([name, value]) => [name, value?.trim() === '' ? undefined : value]));
+  return Object.fromEntries(
+    Object.entries(env).map(([name, value]) => [name, value?.trim() === '' ? undefined : value]),
+  );
 }
 
 /** Plain decimal digits only: no "0x10", "1e3" or " 80" read as numbers by accident. */

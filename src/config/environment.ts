@@ -80,7 +80,11 @@ const CoreEnvironment = z
   })
   .superRefine(({ idempotency, providerHttp }, context) => {
     if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
-      context.addIssue({ code: 'custom', path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'], message: 'must be longer than PROVIDER_DEADLINE_MS' });
+      context.addIssue({
+        code: 'custom',
+        path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'],
+        message: 'must be longer than PROVIDER_DEADLINE_MS',
+      });
     }
   });
 
@@ -125,9 +129,10 @@ export type StoreConfig =
     }
   | { readonly kind: 'embedded'; readonly dataDir: string };
 
-export type ConfigResult = { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
+export type ConfigResult =
+  { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
 
-/** Zopay replays an Idempotency-Key for 24 h; our own record lasts as long. */
+/** A day: as long as the longest replay window of a provider's own idempotency key (docs/decisions/idempotency.md). */
 const IDEMPOTENCY_RETENTION_MS = 24 * 60 * 60 * 1000;
 
 /** Reads the environment for these providers; every problem is named, none stops the others being found. */
@@ -199,7 +204,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
 /** Every secret value of a configuration, for the logger to scrub from every line. */
 export function configSecrets(config: Config): string[] {
   const databaseUrl = config.store.kind === 'postgres' ? config.store.databaseUrl : undefined;
-  const providerSecrets = Object.values(config.providers).flatMap((settings) => [settings.credentials?.apiKey, settings.webhookSecret]);
+  const providerSecrets = Object.values(config.providers).flatMap((settings) => [
+    settings.credentials?.apiKey,
+    settings.webhookSecret,
+  ]);
   return [...providerSecrets, config.routerSecret, databaseUrl, ...databasePasswords(databaseUrl)].filter(
     (secret): secret is string => typeof secret === 'string' && secret !== '',
   );

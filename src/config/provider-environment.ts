@@ -14,7 +14,7 @@ export interface ProviderSettings {
   readonly webhookSecret: string | null;
 }
 
-/** A provider's environment variables, named after its id (ZOPAY_API_KEY, ZOPAY_BASE_URL, ...). */
+/** A provider's environment variables, named after its id: <ID>_API_KEY, <ID>_BASE_URL, <ID>_WEBHOOK_SECRET. */
 export interface ProviderEnvironment {
   readonly apiKeyVariable: string;
   readonly baseUrlVariable: string;
@@ -40,7 +40,9 @@ export function providerEnvironment(providerId: string, options: ProviderEnviron
   const apiKeyVariable = `${providerId}_API_KEY`;
   const baseUrlVariable = `${providerId}_BASE_URL`;
   const webhookSecretVariable = options.signsWebhooks ? `${providerId}_WEBHOOK_SECRET` : null;
-  const webhookSecret = z.string().min(MIN_WEBHOOK_SECRET_LENGTH, `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
+  const webhookSecret = z
+    .string()
+    .min(MIN_WEBHOOK_SECRET_LENGTH, `must be at least ${MIN_WEBHOOK_SECRET_LENGTH} characters`);
   const schema = z
     .object({
       [apiKeyVariable]: options.apiKey.optional(),
@@ -50,13 +52,18 @@ export function providerEnvironment(providerId: string, options: ProviderEnviron
     .superRefine((values, context) => {
       // A base URL without a key would silently talk to the emulator instead: refuse it.
       if (values[baseUrlVariable] !== undefined && values[apiKeyVariable] === undefined) {
-        context.addIssue({ code: 'custom', path: [apiKeyVariable], message: `must be set when ${baseUrlVariable} is set` });
+        context.addIssue({
+          code: 'custom',
+          path: [apiKeyVariable],
+          message: `must be set when ${baseUrlVariable} is set`,
+        });
       }
     })
     .transform((values): ProviderSettings => {
       const apiKey = values[apiKeyVariable];
       return {
-        credentials: apiKey === undefined ? null : { apiKey, baseUrl: values[baseUrlVariable] ?? options.defaultBaseUrl },
+        credentials:
+          apiKey === undefined ? null : { apiKey, baseUrl: values[baseUrlVariable] ?? options.defaultBaseUrl },
         webhookSecret: webhookSecretVariable === null ? null : (values[webhookSecretVariable] ?? null),
       };
     });

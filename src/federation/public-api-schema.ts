@@ -8,8 +8,11 @@ import { parse } from 'graphql';
  * sorted so that a diff shows only real changes.
  */
 export function publicApiSchema(subgraphSdl: string): GraphQLSchema {
-  const result = composeServices([{ name: 'payments', url: 'http://payments.invalid/graphql', typeDefs: parse(subgraphSdl) }]);
-  if (result.errors) throw new Error(`the payments schema does not compose: ${result.errors.map((error) => error.message).join('; ')}`);
+  const result = composeServices([
+    { name: 'payments', url: 'http://payments.invalid/graphql', typeDefs: parse(subgraphSdl) },
+  ]);
+  if (result.errors)
+    throw new Error(`the payments schema does not compose: ${result.errors.map((error) => error.message).join('; ')}`);
   return lexicographicSortSchema(result.schema.toAPISchema().toGraphQLJSSchema());
 }
 

@@ -12,5 +12,8 @@ export interface SchemaChange {
  */
 export async function schemaChanges(snapshotSdl: string, current: GraphQLSchema): Promise<SchemaChange[]> {
   const changes = await diff(buildSchema(snapshotSdl), current);
-  return changes.map((change) => ({ breaking: change.criticality.level === CriticalityLevel.Breaking, message: change.message }));
+  return changes.map((change) => ({
+    breaking: change.criticality.level === CriticalityLevel.Breaking,
+    message: change.message,
+  }));
 }

@@ -15,8 +15,12 @@ const previous = await readFile(SNAPSHOT_FILE, 'utf8').catch(() => null);
 if (previous !== null) {
   const breaking = (await schemaChanges(previous, publicApiSchema(sdl))).filter((change) => change.breaking);
   if (breaking.length > 0 && !values['accept-breaking']) {
-    process.stderr.write(`Breaking changes for frontend teams:\n${breaking.map((change) => `  - ${change.message}`).join('\n')}\n`);
-    process.stderr.write('Nothing written. If this is intended and announced, run: npm run schema:snapshot -- --accept-breaking\n');
+    process.stderr.write(
+      `Breaking changes for frontend teams:\n${breaking.map((change) => `  - ${change.message}`).join('\n')}\n`,
+    );
+    process.stderr.write(
+      'Nothing written. If this is intended and announced, run: npm run schema:snapshot -- --accept-breaking\n',
+    );
     process.exit(1);
   }
 }

@@ -25,8 +25,12 @@ export interface UserErrorModel {
 }
 
 /** The payload of a create, its paths mapped from the domain command to the client's input. */
-export function payloadFromResult(result: CreatePaymentIntentResult, providers: ProviderRegistry): CreatePaymentIntentPayloadModel {
-  const inputPath = (field: readonly string[]) => inputPathOf(field, providers.byId(result.provider).graphql.inputField);
+export function payloadFromResult(
+  result: CreatePaymentIntentResult,
+  providers: ProviderRegistry,
+): CreatePaymentIntentPayloadModel {
+  const inputPath = (field: readonly string[]) =>
+    inputPathOf(field, providers.byId(result.provider).graphql.inputField);
   const { outcome } = result;
   const base = { clientMutationId: result.clientMutationId, replayed: result.replayed };
   switch (outcome.kind) {
@@ -36,24 +40,43 @@ export function payloadFromResult(result: CreatePaymentIntentResult, providers: 
       return {
         ...base,
         paymentIntent: null,
-        userErrors: outcome.userErrors.map((error: PaymentIntentUserError) => ({ ...error, field: error.field === null ? null : inputPath(error.field) })),
+        userErrors: outcome.userErrors.map((error: PaymentIntentUserError) => ({
+          ...error,
+          field: error.field === null ? null : inputPath(error.field),
+        })),
       };
     case 'invalid':
-      return { ...base, paymentIntent: null, userErrors: invalidInputErrors(outcome.issues, inputPath, result.provider) };
+      return {
+        ...base,
+        paymentIntent: null,
+        userErrors: invalidInputErrors(outcome.issues, inputPath, result.provider),
+      };
   }
 }
 
 /** The payload of an input that could not even be read as a command (see create-payment-intent-input.ts). */
-export function payloadOfUnreadableInput(clientMutationId: string, issues: readonly ValidationIssue[]): CreatePaymentIntentPayloadModel {
-  return { clientMutationId, replayed: false, paymentIntent: null, userErrors: invalidInputErrors(issues, (field) => field, null) };
+export function payloadOfUnreadableInput(
+  clientMutationId: string,
+  issues: readonly ValidationIssue[],
+): CreatePaymentIntentPayloadModel {
+  return {
+    clientMutationId,
+    replayed: false,
+    paymentIntent: null,
+    userErrors: invalidInputErrors(issues, (field) => field, null),
+  };
 }
 
 /**
  * One INVALID_INPUT user error per issue, its message naming the input field (e.g.
- * "provider.zopay.amount must be greater than 0"). An issue in the provider's input names the
+ * "provider.<branch>.amount must be greater than 0"). An issue in the provider's input names the
  * provider; one in the clientMutationId does not.
  */
-function invalidInputErrors(issues: readonly ValidationIssue[], inputPath: (field: readonly string[]) => readonly string[], provider: ProviderId | null): UserErrorModel[] {
+function invalidInputErrors(
+  issues: readonly ValidationIssue[],
+  inputPath: (field: readonly string[]) => readonly string[],
+  provider: ProviderId | null,
+): UserErrorModel[] {
   return issues.map(({ field, problem }) => {
     const path = inputPath(field);
     return {
@@ -68,7 +91,7 @@ function invalidInputErrors(issues: readonly ValidationIssue[], inputPath: (fiel
   });
 }
 
-/** ["providerInput", "amount"] of the command is ["provider", "zopay", "amount"] of the input. */
+/** ["providerInput", "amount"] of the command is ["provider", <its input branch>, "amount"] of the input. */
 function inputPathOf(field: readonly string[], inputField: string): readonly string[] {
   return isInProviderInput(field) ? ['provider', inputField, ...field.slice(PROVIDER_INPUT_FIELD.length)] : field;
 }

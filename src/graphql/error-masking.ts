@@ -42,13 +42,18 @@ export function createErrorFormatter(logger: Logger) {
  * before execution, so it has no resolver path.
  */
 function isClientRequestError(error: unknown, formatted: GraphQLFormattedError): boolean {
-  return error instanceof GraphQLError && error.path === undefined && CLIENT_ERROR_CODES.has(formatted.extensions?.code);
+  return (
+    error instanceof GraphQLError && error.path === undefined && CLIENT_ERROR_CODES.has(formatted.extensions?.code)
+  );
 }
 
 function logMasked(logger: Logger, error: unknown, formatted: GraphQLFormattedError): void {
   if (error instanceof ProviderIntegrationError) {
     // Loud: this is our configuration or integration at fault, and every call will fail alike.
-    logger.error({ provider: error.provider.id, ...error.detail, path: formatted.path }, `provider integration failure: ${error.message}`);
+    logger.error(
+      { provider: error.provider.id, ...error.detail, path: formatted.path },
+      `provider integration failure: ${error.message}`,
+    );
     return;
   }
   logger.error({ err: error, path: formatted.path }, 'unexpected error while executing an operation');

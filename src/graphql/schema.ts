@@ -5,7 +5,9 @@ import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { createResolvers } from './resolvers/index.ts';
 
 /** The subgraph's SDL (the public contract, plus additive fields). */
-export const paymentsTypeDefs: DocumentNode = parse(readFileSync(new URL('../../schema/payments.graphql', import.meta.url), 'utf8'));
+export const paymentsTypeDefs: DocumentNode = parse(
+  readFileSync(new URL('../../schema/payments.graphql', import.meta.url), 'utf8'),
+);
 
 /**
  * The executable subgraph schema for these providers. Each provider's types are in the SDL; a
@@ -16,9 +18,15 @@ export const paymentsTypeDefs: DocumentNode = parse(readFileSync(new URL('../../
  * coercing variables, which Apollo Server answers with HTTP 400, and a router turns a subgraph's 400
  * into an opaque error. The GraphQL edge enforces the rule instead (create-payment-intent-input.ts).
  */
-export function buildPaymentsSchema(providers: ProviderRegistry, extensions: readonly DocumentNode[] = []): GraphQLSchema {
+export function buildPaymentsSchema(
+  providers: ProviderRegistry,
+  extensions: readonly DocumentNode[] = [],
+): GraphQLSchema {
   const resolvers = createResolvers(providers) as GraphQLResolverMap<unknown>;
-  const schema = buildSubgraphSchema([{ typeDefs: paymentsTypeDefs, resolvers }, ...extensions.map((typeDefs) => ({ typeDefs }))]);
+  const schema = buildSubgraphSchema([
+    { typeDefs: paymentsTypeDefs, resolvers },
+    ...extensions.map((typeDefs) => ({ typeDefs })),
+  ]);
   assertInputObjectType(schema.getType('PaymentIntentProviderInput')).isOneOf = false;
   return schema;
 }

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { HeaderMap, type ApolloServer, type BaseContext, type ContextThunk } from '@apollo/server';
-import { writeJson } from '../shared/http/json-response.ts';
-import { readRequestBody } from '../shared/http/request-body.ts';
+import { writeJson } from '../lib/http/json-response.ts';
+import { readRequestBody } from '../lib/http/request-body.ts';
 
 /**
  * Apollo Server on plain node:http (executeHTTPGraphQLRequest): no web framework between the
@@ -23,7 +23,9 @@ export async function handleGraphQLRequest<TContext extends BaseContext>(
   const method = (request.method ?? 'GET').toUpperCase();
   const body = method === 'POST' ? await readJsonBody(request, headers, maxBodyBytes) : undefined;
   if (body === INVALID_JSON) {
-    writeJson(response, 400, { errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }] });
+    writeJson(response, 400, {
+      errors: [{ message: 'The request body is not valid JSON', extensions: { code: 'BAD_REQUEST' } }],
+    });
     return;
   }
   const result = await apollo.executeHTTPGraphQLRequest({

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
 import type { Logger } from '../logging/logger.ts';
-import { writeJson } from '../shared/http/json-response.ts';
-import { RequestBodyTooLargeError } from '../shared/http/request-body.ts';
+import { writeJson } from '../lib/http/json-response.ts';
+import { RequestBodyTooLargeError } from '../lib/http/request-body.ts';
 import { handleGraphQLRequest } from './graphql-http-handler.ts';
 import { isFromRouter } from './router-authentication.ts';
 
@@ -34,7 +34,9 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
           // Refused before the body is read or parsed: no work for a caller that is not the router.
           if (options.routerSecret !== null && !isFromRouter(request, options.routerSecret)) {
             writeJson(response, 401, {
-              errors: [{ message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } }],
+              errors: [
+                { message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } },
+              ],
             });
             return;
           }
@@ -61,11 +63,18 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
       }
     } catch (error) {
       if (error instanceof RequestBodyTooLargeError) {
-        writeJson(response, 413, { errors: [{ message: `The request body exceeds ${options.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } }] });
+        writeJson(response, 413, {
+          errors: [
+            { message: `The request body exceeds ${options.maxBodyBytes} bytes`, extensions: { code: 'BAD_REQUEST' } },
+          ],
+        });
         return;
       }
       options.logger.error({ err: error, path: url.pathname }, 'request failed outside GraphQL execution');
-      if (!response.headersSent) writeJson(response, 500, { errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
+      if (!response.headersSent)
+        writeJson(response, 500, {
+          errors: [{ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }],
+        });
       else response.destroy();
     }
   };

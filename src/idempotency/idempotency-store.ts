@@ -23,7 +23,8 @@ export interface Claim {
   readonly requestMayHaveBeenSent: boolean;
 }
 
-export type ClaimResult = { readonly claimed: true; readonly claim: Claim } | { readonly claimed: false; readonly record: IdempotencyRecord };
+export type ClaimResult =
+  { readonly claimed: true; readonly claim: Claim } | { readonly claimed: false; readonly record: IdempotencyRecord };
 
 /**
  * Where idempotency records live: shared by every replica (PostgreSQL) or by one process

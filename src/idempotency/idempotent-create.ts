@@ -25,7 +25,7 @@ export interface IdempotentResult {
 export interface CreateAttempt {
   /** Sends the create to the provider; called only by the holder of the claim. */
   perform(): Promise<CreateOutcome>;
-  /** True when the provider deduplicates a resent create itself (Zopay's Idempotency-Key). */
+  /** True when the provider deduplicates a resent create itself (by our idempotency key). */
   readonly resendIsSafe: boolean;
   /** The intent an earlier attempt of unknown outcome created, once it is known (webhook, store). */
   findCreated(): Promise<PaymentIntent | null>;
@@ -131,7 +131,10 @@ export class IdempotentCreate {
     // Lost only when this request outlived its lease (IDEMPOTENCY_LEASE_MS exceeds the provider
     // deadline, so it should not): the request that took over answers its own retries.
     if (!(await this.#options.store.complete(key, claim, outcome))) {
-      this.#options.logger.warn({ provider: key.provider, clientMutationId: key.clientMutationId }, 'idempotency claim was lost before its outcome was stored');
+      this.#options.logger.warn(
+        { provider: key.provider, clientMutationId: key.clientMutationId },
+        'idempotency claim was lost before its outcome was stored',
+      );
     }
   }
 
@@ -181,7 +184,8 @@ function outcomeUnknown(key: IdempotencyKey): PaymentIntentUserError {
   return {
     code: 'PROVIDER_UNAVAILABLE',
     message:
-      'an earlier attempt with this clientMutationId may have reached the provider and its outcome is not known yet; it is not sent again. Retry later with the same clientMutationId',
+      'an earlier attempt with this clientMutationId may have reached the provider and its outcome is not known yet; ' +
+      'it is not sent again. Retry later with the same clientMutationId',
     field: null,
     provider: key.provider,
     providerStatus: null,
@@ -193,7 +197,8 @@ function outcomeUnknown(key: IdempotencyKey): PaymentIntentUserError {
 function keyInUse(key: IdempotencyKey): PaymentIntentUserError {
   return {
     code: 'IDEMPOTENCY_KEY_IN_USE',
-    message: 'a request with this clientMutationId is still being processed; retry shortly with the same clientMutationId',
+    message:
+      'a request with this clientMutationId is still being processed; retry shortly with the same clientMutationId',
     field: CLIENT_MUTATION_ID_FIELD,
     provider: key.provider,
     providerStatus: null,

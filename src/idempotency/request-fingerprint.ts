@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { ProviderCreateRequest } from '../payments/create-payment-intent-command.ts';
-import { canonicalJson } from '../shared/canonical-json.ts';
+import { canonicalJson } from '../lib/canonical-json.ts';
 
 /**
  * SHA-256 of the validated request in canonical JSON: two requests with the same fingerprint

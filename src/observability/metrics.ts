@@ -1,7 +1,7 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
- * The Prometheus metrics of one subgraph process (GET /metrics, ARCHITECTURE.md): the process
+ * The Prometheus metrics of one subgraph process (GET /metrics): the process
  * itself, every provider HTTP attempt, every store statement, every webhook delivery. Each
  * process has its own registry, so several apps in one test process do not mix their counts.
  */

@@ -34,11 +34,16 @@ export class CreatePaymentIntent {
     const { clientMutationId, provider } = command;
     const port = this.#deps.providers.port(provider);
     const validation = validateCreateCommand(command, port, this.#now());
-    if (!validation.ok) return { clientMutationId, provider, outcome: { kind: 'invalid', issues: validation.issues }, replayed: false };
+    if (!validation.ok)
+      return { clientMutationId, provider, outcome: { kind: 'invalid', issues: validation.issues }, replayed: false };
 
     const { request } = validation.value;
     const key = { provider, clientMutationId };
-    const { outcome, replayed } = await this.#deps.idempotentCreate.run(key, requestFingerprint(request), this.#attempt(port, request, clientMutationId));
+    const { outcome, replayed } = await this.#deps.idempotentCreate.run(
+      key,
+      requestFingerprint(request),
+      this.#attempt(port, request, clientMutationId),
+    );
     this.#deps.logger.info(
       {
         provider,

@@ -31,7 +31,7 @@ export class InvalidListingArgumentError extends Error {
 }
 
 /**
- * The paymentIntents query: neither provider can list intents (Ziina has no list endpoint at
+ * The paymentIntents query: providers cannot be relied on to list intents (some have no list endpoint at
  * all), so the listing is of what this service stored, newest first, in a Relay connection.
  */
 export class ListPaymentIntents {

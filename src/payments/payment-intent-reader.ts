@@ -51,8 +51,16 @@ export class PaymentIntentReader {
       if (answer === undefined) return kept;
       if (isIntent(answer)) return savedById.get(id) ?? answer;
       if (kept === null) return answer;
-      if (answer === null) this.#options.logger.warn({ paymentIntentId: id }, 'provider does not know a stored intent: serving the stored copy');
-      else this.#options.logger.warn({ err: answer, paymentIntentId: id }, 'provider read failed: serving the stored copy');
+      if (answer === null)
+        this.#options.logger.warn(
+          { paymentIntentId: id },
+          'provider does not know a stored intent: serving the stored copy',
+        );
+      else
+        this.#options.logger.warn(
+          { err: answer, paymentIntentId: id },
+          'provider read failed: serving the stored copy',
+        );
       return kept;
     });
   }

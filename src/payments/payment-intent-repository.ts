@@ -22,7 +22,7 @@ export interface PaymentIntentPage {
 /**
  * The intents this service knows: created through it, read through it, or reported by a
  * provider's webhook. Writes merge what the provider says with what only this service knows
- * (the clientMutationId, Ziina's externalRef), and never move a terminal status back.
+ * (the clientMutationId, an externalRef the provider does not keep), and never move a terminal status back.
  */
 export interface PaymentIntentRepository {
   /** Stores an intent just created for this clientMutationId; returns it as stored. */

@@ -6,7 +6,7 @@ import type { Decimal } from '../money/decimal.ts';
  */
 
 /**
- * A provider's identifier, e.g. "ZOPAY": the value of the GraphQL PaymentProvider enum and, in lower
+ * A provider's identifier: the value of the GraphQL PaymentProvider enum and, in lower
  * case, the prefix of global ids. The registered providers are listed in src/providers/registry.ts.
  */
 export type ProviderId = string;

@@ -1,4 +1,4 @@
-import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../shared/exact-json.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../lib/exact-json.ts';
 import type { ProviderHttpClient, ProviderResponse, RetryPolicy } from './http/provider-http-client.ts';
 import { ProviderIntegrationError, type ProviderIdentity } from './provider-errors.ts';
 
@@ -28,7 +28,12 @@ export class ProviderEndpoint {
     this.#http = options.http;
   }
 
-  post(path: string, body: string, retryPolicy: RetryPolicy, headers: Record<string, string> = {}): Promise<ProviderResponse> {
+  post(
+    path: string,
+    body: string,
+    retryPolicy: RetryPolicy,
+    headers: Record<string, string> = {},
+  ): Promise<ProviderResponse> {
     return this.#http.send({
       provider: this.provider,
       operation: `${this.provider.id.toLowerCase()}.create`,
@@ -58,7 +63,8 @@ export class ProviderEndpoint {
    */
   read<T>(response: ProviderResponse, transform: (body: JsonWithNumberSources) => T): T {
     const body = parseJsonWithNumberSources(response.body);
-    if (body === null) throw new ProviderIntegrationError(this.provider, 'answer is not JSON', { providerStatus: response.status });
+    if (body === null)
+      throw new ProviderIntegrationError(this.provider, 'answer is not JSON', { providerStatus: response.status });
     return transform(body);
   }
 

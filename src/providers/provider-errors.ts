@@ -43,7 +43,13 @@ export class ProviderUnavailableError extends Error {
   /** The provider's HTTP status when it answered (5xx, 429). */
   readonly providerStatus: number | null;
 
-  constructor(provider: ProviderIdentity, reason: UnavailableReason, requestSent: boolean, providerStatus: number | null = null, options?: ErrorOptions) {
+  constructor(
+    provider: ProviderIdentity,
+    reason: UnavailableReason,
+    requestSent: boolean,
+    providerStatus: number | null = null,
+    options?: ErrorOptions,
+  ) {
     super(`${provider.displayName} ${describeReason(reason, providerStatus)}`, options);
     this.provider = provider;
     this.reason = reason;
@@ -69,7 +75,12 @@ export class ProviderIntegrationError extends Error {
   readonly provider: ProviderIdentity;
   readonly detail: Readonly<Record<string, unknown>>;
 
-  constructor(provider: ProviderIdentity, message: string, detail: Readonly<Record<string, unknown>> = {}, options?: ErrorOptions) {
+  constructor(
+    provider: ProviderIdentity,
+    message: string,
+    detail: Readonly<Record<string, unknown>> = {},
+    options?: ErrorOptions,
+  ) {
     super(`${provider.displayName}: ${message}`, options);
     this.provider = provider;
     this.detail = detail;
@@ -112,12 +123,30 @@ export function failedCreateOutcome(
   const base = { provider: provider.id, providerStatus: status, providerCode: details.code, field: null };
   let userError: PaymentIntentUserError;
   if (status === 409 && details.code !== null && keyInUseCodes.has(details.code)) {
-    userError = { ...base, code: 'IDEMPOTENCY_KEY_IN_USE', retryable: true, message: `${name} is still processing a request with this clientMutationId; retry shortly with the same id${quoted}` };
+    userError = {
+      ...base,
+      code: 'IDEMPOTENCY_KEY_IN_USE',
+      retryable: true,
+      message:
+        `${name} is still processing a request with this clientMutationId; ` +
+        `retry shortly with the same id${quoted}`,
+    };
   } else if (status === 409) {
-    userError = { ...base, code: 'IDEMPOTENCY_CONFLICT', retryable: false, message: `${name} already received this clientMutationId with a different request${quoted}` };
+    userError = {
+      ...base,
+      code: 'IDEMPOTENCY_CONFLICT',
+      retryable: false,
+      message: `${name} already received this clientMutationId with a different request${quoted}`,
+    };
   } else if (status === 400 || status === 422) {
     const field = details.field === null ? null : [...PROVIDER_INPUT_FIELD, ...details.field];
-    userError = { ...base, field, code: 'PROVIDER_VALIDATION_FAILED', retryable: false, message: `${name} rejected the payment intent${quoted}` };
+    userError = {
+      ...base,
+      field,
+      code: 'PROVIDER_VALIDATION_FAILED',
+      retryable: false,
+      message: `${name} rejected the payment intent${quoted}`,
+    };
   } else if (status === 429 || status >= 500) {
     userError = unavailableUserError(unavailableAnswer(provider, status));
   } else {
@@ -131,7 +160,10 @@ export function failedCreateOutcome(
  * stored copy is served, or the client retries), ProviderIntegrationError for anything else.
  * A "not found" is the adapter's to recognise first: providers say it differently.
  */
-export function failedReadError(provider: ProviderIdentity, answer: FailedAnswer): ProviderUnavailableError | ProviderIntegrationError {
+export function failedReadError(
+  provider: ProviderIdentity,
+  answer: FailedAnswer,
+): ProviderUnavailableError | ProviderIntegrationError {
   if (answer.status === 429 || answer.status >= 500) return unavailableAnswer(provider, answer.status);
   return unexpectedAnswer(provider, answer);
 }
@@ -143,7 +175,8 @@ export function unavailableUserError(error: ProviderUnavailableError): PaymentIn
     code: rateLimited ? 'RATE_LIMITED' : 'PROVIDER_UNAVAILABLE',
     message: rateLimited
       ? `${error.provider.displayName} is rate limiting requests; retry later with the same clientMutationId`
-      : `${error.message}; ${error.requestSent ? 'the outcome is unknown' : 'nothing was sent'}. Retry with the same clientMutationId.`,
+      : `${error.message}; ${error.requestSent ? 'the outcome is unknown' : 'nothing was sent'}. ` +
+        'Retry with the same clientMutationId.',
     field: null,
     provider: error.provider.id,
     providerStatus: error.providerStatus,
@@ -154,7 +187,8 @@ export function unavailableUserError(error: ProviderUnavailableError): PaymentIn
 
 /** The message of a read the provider could not serve, as clients see it. */
 export function unavailableReadMessage(error: ProviderUnavailableError): string {
-  return `${error.provider.displayName} is unavailable (${describeReason(error.reason, error.providerStatus)}); retry later`;
+  const why = describeReason(error.reason, error.providerStatus);
+  return `${error.provider.displayName} is unavailable (${why}); retry later`;
 }
 
 function unavailableAnswer(provider: ProviderIdentity, status: number): ProviderUnavailableError {
@@ -163,7 +197,10 @@ function unavailableAnswer(provider: ProviderIdentity, status: number): Provider
 
 function unexpectedAnswer(provider: ProviderIdentity, { status, details }: FailedAnswer): ProviderIntegrationError {
   const what = status === 401 || status === 403 ? 'rejected our credentials' : 'answered with an unexpected status';
-  return new ProviderIntegrationError(provider, `${what} (HTTP ${status})`, { providerStatus: status, providerCode: details.code });
+  return new ProviderIntegrationError(provider, `${what} (HTTP ${status})`, {
+    providerStatus: status,
+    providerCode: details.code,
+  });
 }
 
 function describeReason(reason: UnavailableReason, status: number | null): string {

@@ -14,7 +14,9 @@ import type { ProviderIdentity } from './provider-errors.ts';
  * router and the emulators' launcher all iterate over the registered modules: adding a provider is
  * a folder, an entry in that list, and its types in the SDL (docs/architecture.md, "Adding a provider").
  */
-export interface ProviderModule<Request extends ProviderCreateRequest = ProviderCreateRequest> extends ProviderIdentity {
+export interface ProviderModule<
+  Request extends ProviderCreateRequest = ProviderCreateRequest,
+> extends ProviderIdentity {
   readonly graphql: ProviderGraphQLNames;
   /** Its environment variables: API key, base URL and, with webhooks, their secret. */
   readonly environment: ProviderEnvironment;
@@ -30,7 +32,10 @@ export interface ProviderModule<Request extends ProviderCreateRequest = Provider
 }
 
 /** The provider's API in domain terms: the port of the use cases, less what the module itself brings. */
-export type ProviderAdapter<Request extends ProviderCreateRequest> = Omit<ProviderPort<Request>, 'id' | 'validateInput'>;
+export type ProviderAdapter<Request extends ProviderCreateRequest> = Omit<
+  ProviderPort<Request>,
+  'id' | 'validateInput'
+>;
 
 /** Where the provider appears in the GraphQL schema (schema/payments.graphql). */
 export interface ProviderGraphQLNames {

@@ -9,7 +9,7 @@ export class DataDirectoryInUseError extends Error {
 }
 
 /**
- * Takes the exclusive lock of the embedded store's folder (ARCHITECTURE.md, "embedded store"):
+ * Takes the exclusive lock of the embedded store's folder (docs/decisions/store.md):
  * PGlite is one process's database, and a second process writing the same files would corrupt
  * it. The lock is a directory created atomically beside the folder and refreshed every second
  * while held: the lock of a process that was killed goes stale after a few seconds, and a
@@ -22,7 +22,11 @@ export async function lockDataDirectory(dataDir: string): Promise<() => Promise<
       stale: STALE_AFTER_MS,
       update: STALE_AFTER_MS / 4,
       realpath: true,
-      retries: { retries: Math.ceil((STALE_AFTER_MS * 1.5) / RETRY_EVERY_MS), minTimeout: RETRY_EVERY_MS, maxTimeout: RETRY_EVERY_MS },
+      retries: {
+        retries: Math.ceil((STALE_AFTER_MS * 1.5) / RETRY_EVERY_MS),
+        minTimeout: RETRY_EVERY_MS,
+        maxTimeout: RETRY_EVERY_MS,
+      },
     });
   } catch (error) {
     if ((error as { code?: unknown }).code === 'ELOCKED') {

@@ -1,4 +1,4 @@
-import { isStorableText, toStorableText } from '../shared/storable-text.ts';
+import { isStorableText, toStorableText } from '../lib/storable-text.ts';
 
 /**
  * A value as the JSON text of a jsonb parameter. Inputs with text jsonb cannot hold are refused
@@ -6,5 +6,7 @@ import { isStorableText, toStorableText } from '../shared/storable-text.ts';
  * description must not keep a created intent out of the store: it becomes U+FFFD.
  */
 export function toJsonbParameter(value: unknown): string {
-  return JSON.stringify(value, (_key, entry: unknown) => (typeof entry === 'string' && !isStorableText(entry) ? toStorableText(entry) : entry));
+  return JSON.stringify(value, (_key, entry: unknown) =>
+    typeof entry === 'string' && !isStorableText(entry) ? toStorableText(entry) : entry,
+  );
 }

@@ -19,9 +19,12 @@ export async function migrate(client: SqlClient): Promise<MigrationReport> {
   return client.transaction(async (transaction) => {
     await transaction.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK_ID]);
     await transaction.query(
-      'create table if not exists schema_migrations (version text primary key, applied_at timestamptz not null default now())',
+      `create table if not exists schema_migrations (
+         version text primary key, applied_at timestamptz not null default now())`,
     );
-    const done = new Set((await transaction.query<{ version: string }>('select version from schema_migrations')).map((row) => row.version));
+    const done = new Set(
+      (await transaction.query<{ version: string }>('select version from schema_migrations')).map((row) => row.version),
+    );
     const applied: string[] = [];
     for (const file of files) {
       const version = file.replace(/\.sql$/, '');

@@ -47,7 +47,11 @@ export async function openStore(config: StoreConfig, onQuery: () => void, logger
   });
 }
 
-async function opened(sql: SqlClient, emulatorStateDir: string | null, close: () => Promise<void>): Promise<OpenedStore> {
+async function opened(
+  sql: SqlClient,
+  emulatorStateDir: string | null,
+  close: () => Promise<void>,
+): Promise<OpenedStore> {
   let migrations: MigrationReport;
   try {
     migrations = await migrate(sql);

@@ -30,7 +30,12 @@ export class PGliteClient implements SqlClient {
 
   transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
     return this.#db.transaction((transaction: Transaction) =>
-      work(transactionClient({ query: (text, params) => transaction.query(text, params), exec: (script) => transaction.exec(script) }, this.#onQuery)),
+      work(
+        transactionClient(
+          { query: (text, params) => transaction.query(text, params), exec: (script) => transaction.exec(script) },
+          this.#onQuery,
+        ),
+      ),
     );
   }
 

@@ -46,7 +46,10 @@ export class PostgresClient implements SqlClient {
   async transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
     const connection = await this.#pool.connect();
     // Without parameters pg uses the simple protocol, which takes a script of several statements.
-    const client = transactionClient({ query: (text, params) => connection.query(text, params), exec: (script) => connection.query(script) }, this.#onQuery);
+    const client = transactionClient(
+      { query: (text, params) => connection.query(text, params), exec: (script) => connection.query(script) },
+      this.#onQuery,
+    );
     try {
       await connection.query('begin');
       const result = await work(client);

@@ -3,6 +3,7 @@
  * `pg` (DATABASE_URL) or PGlite embedded in the process (DATA_DIR). All SQL goes through it.
  */
 export interface SqlClient {
+  /** `Row`: the shape of the rows the caller's SQL selects, a typed cast at the one boundary with the database. */
   query<Row extends object = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<Row[]>;
   /** Runs a script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
@@ -13,6 +14,7 @@ export interface SqlClient {
 
 /** How to run statements on one connection that is already inside a transaction. */
 export interface TransactionConnection {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the drivers' own row cast
   query<Row extends object>(text: string, params: unknown[]): Promise<{ rows: Row[] }>;
   exec(script: string): Promise<unknown>;
 }
@@ -32,7 +34,7 @@ export function transactionClient(connection: TransactionConnection, onQuery: ()
       await connection.exec(script);
     },
     transaction: (nested) => nested(client),
-    close: async () => undefined,
+    close: () => Promise.resolve(),
   };
   return client;
 }

@@ -2,10 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import { toJsonbParameter } from './jsonb-parameter.ts';
 import type { SqlClient } from './sql-client.ts';
-import type { Claim, ClaimResult, IdempotencyKey, IdempotencyRecord, IdempotencyStore } from '../idempotency/idempotency-store.ts';
+import type {
+  Claim,
+  ClaimResult,
+  IdempotencyKey,
+  IdempotencyRecord,
+  IdempotencyStore,
+} from '../idempotency/idempotency-store.ts';
 
 export interface SqlIdempotencyStoreOptions {
-  /** How long a record is kept and replayed (Zopay replays an Idempotency-Key for 24 h). */
+  /** How long a record is kept and replayed (a day: docs/decisions/idempotency.md). */
   readonly retentionMs: number;
   /** How long a claim is held before another process may take it over. */
   readonly leaseMs: number;
@@ -46,8 +52,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
          lease_expires_at = excluded.lease_expires_at,
          outcome = null,
          completed_at = null,
-         request_sent = case when r.claimed_at < now() - make_interval(secs => $6 / 1000.0) then false else r.request_sent end,
-         claimed_at = case when r.claimed_at < now() - make_interval(secs => $6 / 1000.0) then now() else r.claimed_at end
+         request_sent = case when r.claimed_at < now() - make_interval(secs => $6 / 1000.0)
+                             then false else r.request_sent end,
+         claimed_at = case when r.claimed_at < now() - make_interval(secs => $6 / 1000.0)
+                           then now() else r.claimed_at end
        where r.claimed_at < now() - make_interval(secs => $6 / 1000.0)
           or (r.state = 'in_flight' and r.lease_expires_at < now() and r.fingerprint = excluded.fingerprint)
        returning r.request_sent`,
@@ -70,7 +78,8 @@ export class SqlIdempotencyStore implements IdempotencyStore {
   async complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<boolean> {
     const rows = await this.#sql.query(
       `update idempotency_records
-          set state = 'completed', outcome = $4::jsonb, completed_at = now(), claim_token = null, lease_expires_at = null
+          set state = 'completed', outcome = $4::jsonb, completed_at = now(),
+              claim_token = null, lease_expires_at = null
         where provider = $1 and client_mutation_id = $2 and claim_token = $3
         returning 1`,
       [key.provider, key.clientMutationId, claim.token, toJsonbParameter(outcome)],

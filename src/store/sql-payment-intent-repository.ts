@@ -21,7 +21,7 @@ interface IntentRow {
  * - the create's own answer ($2) never replaces what a webhook or read stored before it: that
  *   report is necessarily newer than the create;
  * - what only this service knows is kept: the clientMutationId, and the externalRef that
- *   Ziina does not echo (merged into the stored intent so that it is served with it).
+ *   a provider does not keep (merged into the stored intent so that it is served with it).
  */
 const UPSERT = `
   insert into payment_intents as stored
@@ -31,9 +31,11 @@ const UPSERT = `
     from jsonb_to_recordset($1::jsonb) as row(id text, provider text, status text, terminal boolean, external_ref text,
                                               client_mutation_id text, creation_marker text, intent jsonb)
   on conflict (id) do update set
-    status = case when $2 or (stored.terminal and stored.status <> excluded.status) then stored.status else excluded.status end,
+    status = case when $2 or (stored.terminal and stored.status <> excluded.status)
+                  then stored.status else excluded.status end,
     terminal = stored.terminal or excluded.terminal,
-    intent = (case when $2 or (stored.terminal and stored.status <> excluded.status) then stored.intent else excluded.intent end)
+    intent = (case when $2 or (stored.terminal and stored.status <> excluded.status)
+                   then stored.intent else excluded.intent end)
              || jsonb_build_object('externalRef', coalesce(excluded.external_ref, stored.external_ref)),
     external_ref = coalesce(excluded.external_ref, stored.external_ref),
     client_mutation_id = coalesce(stored.client_mutation_id, excluded.client_mutation_id),
@@ -94,7 +96,13 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
           and ($4::bigint is null or seq < $4)
         order by seq desc
         limit $5`,
-      [filter.externalRef ?? null, filter.provider ?? null, filter.status ?? null, after?.toString() ?? null, first + 1],
+      [
+        filter.externalRef ?? null,
+        filter.provider ?? null,
+        filter.status ?? null,
+        after?.toString() ?? null,
+        first + 1,
+      ],
     );
     return {
       items: rows.slice(0, first).map((row) => ({ id: row.id, position: BigInt(row.position) })),

@@ -4,8 +4,8 @@ import type { Metrics } from '../observability/metrics.ts';
 import type { PaymentIntentRepository } from '../payments/payment-intent-repository.ts';
 import type { ProviderIdentity } from '../providers/provider-errors.ts';
 import type { ProviderWebhook } from '../providers/provider-module.ts';
-import { writeJson } from '../shared/http/json-response.ts';
-import { readRequestBody } from '../shared/http/request-body.ts';
+import { writeJson } from '../lib/http/json-response.ts';
+import { readRequestBody } from '../lib/http/request-body.ts';
 
 export interface WebhookEndpointOptions {
   readonly provider: ProviderIdentity;
@@ -54,7 +54,13 @@ export function createWebhookEndpoint(options: WebhookEndpointOptions) {
         const [stored] = await options.intents.saveReported([event.intent]);
         metrics.webhook(provider.id, 'applied');
         logger.info(
-          { provider: provider.id, event: event.event, paymentIntentId: event.intent.id, reported: event.intent.status, stored: stored?.status },
+          {
+            provider: provider.id,
+            event: event.event,
+            paymentIntentId: event.intent.id,
+            reported: event.intent.status,
+            stored: stored?.status,
+          },
           `${provider.displayName} webhook applied`,
         );
         writeJson(response, 200, { received: true });

@@ -11,7 +11,16 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 40);
 
 const ENTITIES = /* GraphQL */ `
   query ($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on PaymentIntent { id status amount { amount currency } } }
+    _entities(representations: $representations) {
+      ... on PaymentIntent {
+        id
+        status
+        amount {
+          amount
+          currency
+        }
+      }
+    }
   }
 `;
 
@@ -23,24 +32,36 @@ interface Subject {
 }
 
 async function subject(engine: StoreEngine, fromStore: boolean): Promise<Subject> {
-  const stack = await startTestStack({ store: engine, env: { INTENT_FRESHNESS_MS: fromStore ? '3600000' : '0', LOG_LEVEL: 'warn' } });
+  const stack = await startTestStack({
+    store: engine,
+    env: { INTENT_FRESHNESS_MS: fromStore ? '3600000' : '0', LOG_LEVEL: 'warn' },
+  });
   const representations: Subject['representations'] = [];
   for (let index = 0; index < INTENTS; index += 1) {
-    const provider = index % 2 === 0 ? { zopay: { amount: '10.00', currencies: ['USDT'] } } : { ziina: { amountMinor: 1000, currencyCode: 'AED' } };
+    const provider =
+      index % 2 === 0
+        ? { zopay: { amount: '10.00', currencies: ['USDT'] } }
+        : { ziina: { amountMinor: 1000, currencyCode: 'AED' } };
     const answer = await stack.graphql(
       'mutation ($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { paymentIntent { id } } }',
       { input: { clientMutationId: `bench-${index}`, provider } },
     );
     representations.push({ __typename: 'PaymentIntent', id: answer.data!.createPaymentIntent.paymentIntent.id });
   }
-  return { name: `${engine}, ${fromStore ? 'from the store' : 'refreshed from the providers'}`, stack, representations, samplesMs: [] };
+  return {
+    name: `${engine}, ${fromStore ? 'from the store' : 'refreshed from the providers'}`,
+    stack,
+    representations,
+    samplesMs: [],
+  };
 }
 
 async function lookUp(target: Subject): Promise<number> {
   const started = performance.now();
   const answer = await target.stack.graphql(ENTITIES, { representations: target.representations });
   const elapsed = performance.now() - started;
-  if (answer.errors !== undefined || answer.data?._entities.length !== INTENTS) throw new Error(`${target.name}: ${answer.text.slice(0, 300)}`);
+  if (answer.errors !== undefined || answer.data?._entities.length !== INTENTS)
+    throw new Error(`${target.name}: ${answer.text.slice(0, 300)}`);
   return elapsed;
 }
 
@@ -63,7 +84,9 @@ try {
     }
   }
   const baseline = quantile(subjects[0]!.samplesMs, 0.5);
-  console.log(`_entities with ${INTENTS} PaymentIntent references, ${ROUNDS} rounds (after ${WARMUP_ROUNDS} warm-up rounds)`);
+  console.log(
+    `_entities with ${INTENTS} PaymentIntent references, ${ROUNDS} rounds (after ${WARMUP_ROUNDS} warm-up rounds)`,
+  );
   for (const { name, samplesMs } of subjects) {
     const median = quantile(samplesMs, 0.5);
     console.log(

@@ -70,7 +70,8 @@ async function load(target: Target): Promise<void> {
         body: target.body,
       });
       const text = await response.body.text();
-      if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`${target.name}: ${response.statusCode} ${text.slice(0, 200)}`);
+      if (response.statusCode !== 200 || text.includes('"errors"'))
+        throw new Error(`${target.name}: ${response.statusCode} ${text.slice(0, 200)}`);
       latencies.push(performance.now() - started);
     }
   };
@@ -84,34 +85,67 @@ async function load(target: Target): Promise<void> {
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 try {
-  const emulators = start(['src/app/emulators-cli.ts'], { ZOPAY_EMULATOR_PORT: String(await freePort()), ZIINA_EMULATOR_PORT: String(await freePort()) });
-  const zopay = (await emulators.waitForLog((entry) => entry.emulator === 'zopay')) as unknown as { baseUrl: string; apiKey: string };
+  const emulators = start(['src/app/emulators-cli.ts'], {
+    ZOPAY_EMULATOR_PORT: String(await freePort()),
+    ZIINA_EMULATOR_PORT: String(await freePort()),
+  });
+  const zopay = (await emulators.waitForLog((entry) => entry.emulator === 'zopay')) as unknown as {
+    baseUrl: string;
+    apiKey: string;
+  };
   const created = await fetch(`${zopay.baseUrl}/payment-intents`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${zopay.apiKey}`, 'content-type': 'application/json', 'idempotency-key': 'bench-read' },
+    headers: {
+      authorization: `Bearer ${zopay.apiKey}`,
+      'content-type': 'application/json',
+      'idempotency-key': 'bench-read',
+    },
     body: JSON.stringify({ amount: '10.00', currencies: ['USDT'] }),
   });
   const providerId = ((await created.json()) as { id: string }).id;
   const graphqlBody = JSON.stringify({ ...JSON.parse(READ), variables: { id: `zopay:${providerId}` } });
 
-  const bare = start(['test/bench/bare-proxy.ts'], { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey });
+  const bare = start(['test/bench/bare-proxy.ts'], {
+    PROVIDER_BASE_URL: zopay.baseUrl,
+    PROVIDER_API_KEY: zopay.apiKey,
+  });
   const barePort = Number((await bare.waitForLog((entry) => entry.msg === 'bare proxy listening')).port);
   const targets: Target[] = [
-    { name: 'bare proxy (one provider GET)', url: new URL(`http://127.0.0.1:${barePort}/`), body: JSON.stringify({ id: providerId }), throughputs: [], p99s: [] },
-    { name: 'subgraph, provider on every read', url: await subgraph(zopay, 0), body: graphqlBody, throughputs: [], p99s: [] },
-    { name: 'subgraph, from the store (5 s window)', url: await subgraph(zopay, 5_000), body: graphqlBody, throughputs: [], p99s: [] },
+    {
+      name: 'bare proxy (one provider GET)',
+      url: new URL(`http://127.0.0.1:${barePort}/`),
+      body: JSON.stringify({ id: providerId }),
+      throughputs: [],
+      p99s: [],
+    },
+    {
+      name: 'subgraph, provider on every read',
+      url: await subgraph(zopay, 0),
+      body: graphqlBody,
+      throughputs: [],
+      p99s: [],
+    },
+    {
+      name: 'subgraph, from the store (5 s window)',
+      url: await subgraph(zopay, 5_000),
+      body: graphqlBody,
+      throughputs: [],
+      p99s: [],
+    },
   ];
   for (const target of targets) await load({ ...target, throughputs: [], p99s: [] }); // warm-up
   for (let round = 0; round < ROUNDS; round += 1) {
     for (let index = 0; index < targets.length; index += 1) await load(targets[(index + round) % targets.length]!);
   }
   const [baseline] = targets;
-  console.log(`paymentIntent(id) reads, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each (after a warm-up), medians`);
+  console.log(
+    `paymentIntent(id) reads, ${CONNECTIONS} connections, ${ROUNDS} rounds of ${SECONDS} s each (after a warm-up), medians`,
+  );
   for (const target of targets) {
     const throughput = median(target.throughputs);
     const p99 = median(target.p99s);
     console.log(
-      `${target.name.padEnd(40)} ${throughput.toFixed(0).padStart(6)} req/s  ratio ${(throughput / median(baseline!.throughputs)).toFixed(2)}  p99 ${p99.toFixed(1)} ms (${(p99 - median(baseline!.p99s)) >= 0 ? '+' : ''}${(p99 - median(baseline!.p99s)).toFixed(1)} ms)`,
+      `${target.name.padEnd(40)} ${throughput.toFixed(0).padStart(6)} req/s  ratio ${(throughput / median(baseline!.throughputs)).toFixed(2)}  p99 ${p99.toFixed(1)} ms (${p99 - median(baseline!.p99s) >= 0 ? '+' : ''}${(p99 - median(baseline!.p99s)).toFixed(1)} ms)`,
     );
   }
 } finally {

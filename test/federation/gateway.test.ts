@@ -1,23 +1,24 @@
-import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { PAYMENTS, startFederationHarness, type FederationHarness, type HttpAnswer } from '../support/gateway.ts';
-import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, PAYMENT_INTENT_FIELDS, type CreatePayload, type UserError } from '../support/operations.ts';
+import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from '@apollo/client';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { PAYMENTS, startFederationHarness, type HttpAnswer } from '../support/gateway.ts';
+import { useStarted } from '../support/lifecycle.ts';
+import {
+  CREATE_PAYMENT_INTENT,
+  GET_PAYMENT_INTENT,
+  PAYMENT_INTENT_FIELDS,
+  type CreatePayload,
+  type UserError,
+} from '../support/operations.ts';
 import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 
 // Through a real @apollo/gateway composed from the running subgraph's own SDL, with the
 // router secret set on the subgraph (so every answer here also proves the router path carries it).
 
-let federation: FederationHarness;
-beforeAll(async () => {
-  federation = await startFederationHarness();
-});
-afterAll(async () => {
-  await federation?.stop();
-});
+const federation = useStarted(startFederationHarness, (harness) => harness.stop());
 beforeEach(() => {
-  federation.orders.splice(0);
-  federation.stack.zopay.faults.clear();
-  federation.stack.ziina.faults.clear();
+  federation().orders.splice(0);
+  federation().stack.zopay.faults.clear();
+  federation().stack.ziina.faults.clear();
 });
 
 const UNKNOWN_ZIINA_ID = 'ziina:00000000-0000-4000-8000-000000000000';
@@ -27,7 +28,15 @@ const ORDERS_QUERY = /* GraphQL */ `
     orders {
       id
       label
-      paymentIntent { id status amount { amount currency } provider }
+      paymentIntent {
+        id
+        status
+        amount {
+          amount
+          currency
+        }
+        provider
+      }
     }
   }
 `;
@@ -45,16 +54,16 @@ const ziinaInput = (clientMutationId: string, amountMinor = 1050) => ({
 
 /** Creates an intent through the gateway and returns its id. */
 async function createThroughGateway(variables: Record<string, unknown>): Promise<string> {
-  const answer = await federation.gateway(CREATE_PAYMENT_INTENT, variables);
+  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, variables);
   expect(answer.status).toBe(200);
   expect(answer.body.errors).toBeUndefined();
   const payload = answer.body.data.createPaymentIntent as CreatePayload;
   expect(payload.userErrors).toEqual([]);
-  return String(payload.paymentIntent!['id']);
+  return String(payload.paymentIntent!.id);
 }
 
 async function createThroughGatewayExpectingUserErrors(variables: Record<string, unknown>): Promise<CreatePayload> {
-  const answer = await federation.gateway(CREATE_PAYMENT_INTENT, variables);
+  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, variables);
   expect(answer.status).toBe(200);
   expect(answer.body.errors).toBeUndefined();
   const payload = answer.body.data.createPaymentIntent as CreatePayload;
@@ -62,7 +71,10 @@ async function createThroughGatewayExpectingUserErrors(variables: Record<string,
   return payload;
 }
 
-const providerReads = () => ({ zopay: federation.stack.zopay.stats.readRequests, ziina: federation.stack.ziina.stats.readRequests });
+const providerReads = () => ({
+  zopay: federation().stack.zopay.stats.readRequests,
+  ziina: federation().stack.ziina.stats.readRequests,
+});
 
 describe('a frontend on @apollo/client through the gateway', () => {
   it('creates at both providers, reads each back by id, and the cache normalises intents by id', async () => {
@@ -72,44 +84,67 @@ describe('a frontend on @apollo/client through the gateway', () => {
       return fetch(input, init);
     };
     const client = new ApolloClient({
-      link: new HttpLink({ uri: federation.gatewayUrl, fetch: countingFetch }),
+      link: new HttpLink({ uri: federation().gatewayUrl, fetch: countingFetch }),
       cache: new InMemoryCache({
         possibleTypes: { PaymentIntentDetails: ['ZopayPaymentIntentDetails', 'ZiinaPaymentIntentDetails'] },
         typePolicies: {
           // A cache redirect: `paymentIntent(id)` reads the normalised PaymentIntent:<id> entry.
           Query: {
             fields: {
-              paymentIntent: { read: (_existing, { args, toReference }) => toReference({ __typename: 'PaymentIntent', id: args?.['id'] as string }) },
+              paymentIntent: {
+                read: (_existing, { args, toReference }) =>
+                  toReference({ __typename: 'PaymentIntent', id: args?.id as string }),
+              },
             },
           },
         },
       }),
     });
-    const create = gql(CREATE_PAYMENT_INTENT);
-    const get = gql(GET_PAYMENT_INTENT);
+    const create: TypedDocumentNode<{ createPaymentIntent: CreatePayload }> = gql(CREATE_PAYMENT_INTENT);
+    const get: TypedDocumentNode<{ paymentIntent: Record<string, unknown> }> = gql(GET_PAYMENT_INTENT);
     const fragment = gql(PAYMENT_INTENT_FIELDS);
 
     try {
       const cases = [
-        { variables: zopayInput(newClientMutationId('client-zopay')), provider: 'ZOPAY', prefix: 'zopay:', amount: { amount: '10.50', currency: 'USDT' } },
-        { variables: ziinaInput(newClientMutationId('client-ziina')), provider: 'ZIINA', prefix: 'ziina:', amount: { amount: '10.50', currency: 'AED' } },
+        {
+          variables: zopayInput(newClientMutationId('client-zopay')),
+          provider: 'ZOPAY',
+          prefix: 'zopay:',
+          amount: { amount: '10.50', currency: 'USDT' },
+        },
+        {
+          variables: ziinaInput(newClientMutationId('client-ziina')),
+          provider: 'ZIINA',
+          prefix: 'ziina:',
+          amount: { amount: '10.50', currency: 'AED' },
+        },
       ];
       for (const { variables, provider, prefix, amount } of cases) {
         const before = networkRequests;
-        const created = await client.mutate<{ createPaymentIntent: CreatePayload }>({ mutation: create, variables });
+        const created = await client.mutate({ mutation: create, variables });
         expect(networkRequests).toBe(before + 1);
         const payload = created.data!.createPaymentIntent;
         expect(payload.userErrors).toEqual([]);
         const intent = payload.paymentIntent!;
-        expect(intent).toMatchObject({ __typename: 'PaymentIntent', provider, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { ...amount } });
-        const id = String(intent['id']);
+        expect(intent).toMatchObject({
+          __typename: 'PaymentIntent',
+          provider,
+          status: 'REQUIRES_PAYMENT_INSTRUMENT',
+          amount: { ...amount },
+        });
+        const id = String(intent.id);
         expect(id.startsWith(prefix)).toBe(true);
 
         // Normalised by id: the entry exists under PaymentIntent:<id> right after the mutation...
         const cacheId = client.cache.identify({ __typename: 'PaymentIntent', id });
         expect(cacheId).toBe(`PaymentIntent:${id}`);
-        expect((client.cache.extract() as Record<string, Record<string, unknown>>)[cacheId!]).toMatchObject({ __typename: 'PaymentIntent', id });
-        expect(client.cache.readFragment({ id: cacheId!, fragment, fragmentName: 'PaymentIntentFields' })).toEqual(intent);
+        expect((client.cache.extract() as Record<string, Record<string, unknown>>)[cacheId!]).toMatchObject({
+          __typename: 'PaymentIntent',
+          id,
+        });
+        expect(client.cache.readFragment({ id: cacheId!, fragment, fragmentName: 'PaymentIntentFields' })).toEqual(
+          intent,
+        );
         // ...so the query by id is answered from the cache alone, without a network request.
         const fromCache = await client.query({ query: get, variables: { id }, fetchPolicy: 'cache-only' });
         expect(fromCache.data).toEqual({ paymentIntent: intent });
@@ -117,13 +152,13 @@ describe('a frontend on @apollo/client through the gateway', () => {
 
         // Read through the gateway (the payments subgraph asked the provider): the same intent,
         // written back into the same normalised entry.
-        const paymentsFetches = federation.fetches.filter((fetch) => fetch.subgraph === PAYMENTS).length;
-        const fromNetwork = await client.query<{ paymentIntent: Record<string, unknown> }>({ query: get, variables: { id }, fetchPolicy: 'network-only' });
+        const paymentsFetches = federation().fetches.filter((fetch) => fetch.subgraph === PAYMENTS).length;
+        const fromNetwork = await client.query({ query: get, variables: { id }, fetchPolicy: 'network-only' });
         expect(networkRequests).toBe(before + 2);
-        expect(federation.fetches.filter((fetch) => fetch.subgraph === PAYMENTS)).toHaveLength(paymentsFetches + 1);
+        expect(federation().fetches.filter((fetch) => fetch.subgraph === PAYMENTS)).toHaveLength(paymentsFetches + 1);
         expect(fromNetwork.data).toEqual({ paymentIntent: intent });
         const snapshot = client.cache.extract() as Record<string, Record<string, unknown>>;
-        expect(snapshot['ROOT_QUERY']?.[`paymentIntent({"id":"${id}"})`]).toEqual({ __ref: cacheId });
+        expect(snapshot.ROOT_QUERY?.[`paymentIntent({"id":"${id}"})`]).toEqual({ __ref: cacheId });
       }
     } finally {
       client.stop();
@@ -137,28 +172,51 @@ describe('an order list referencing intents (_entities)', () => {
     const b = await createThroughGateway(ziinaInput(newClientMutationId('batch-b'), 2599));
     const c = await createThroughGateway(zopayInput(newClientMutationId('batch-c'), '7.25'));
     const references = [a, b, a, UNKNOWN_ZIINA_ID, c, null, a];
-    federation.orders.push(...references.map((paymentIntentId, index) => ({ id: `order-${index + 1}`, label: `Order ${index + 1}`, paymentIntentId })));
+    federation().orders.push(
+      ...references.map((paymentIntentId, index) => ({
+        id: `order-${index + 1}`,
+        label: `Order ${index + 1}`,
+        paymentIntentId,
+      })),
+    );
     const distinct = new Set(references.filter((id) => id !== null));
     expect(distinct.size).toBe(4);
 
     const readsBefore = providerReads();
-    const since = federation.fetches.length;
-    const answer = await federation.gateway(ORDERS_QUERY);
+    const since = federation().fetches.length;
+    const answer = await federation().gateway(ORDERS_QUERY);
 
     expect(answer.status).toBe(200);
     expect(answer.body.errors).toBeUndefined();
     // Exactly one _entities request reached payments, carrying every non-null reference...
-    const entityFetches = federation.entityFetches(PAYMENTS, since);
+    const entityFetches = federation().entityFetches(PAYMENTS, since);
     expect(entityFetches).toHaveLength(1);
-    expect(entityFetches[0]!.representations.map((representation) => representation['id'])).toEqual(references.filter((id) => id !== null));
+    expect(entityFetches[0]!.representations.map((representation) => representation.id)).toEqual(
+      references.filter((id) => id !== null),
+    );
     // ...and the subgraph asked the providers once per distinct id (the unknown one included).
     const readsAfter = providerReads();
     expect(readsAfter.zopay - readsBefore.zopay + (readsAfter.ziina - readsBefore.ziina)).toBe(distinct.size);
     expect(readsAfter).toEqual({ zopay: readsBefore.zopay + 2, ziina: readsBefore.ziina + 2 });
 
-    const intentA = { id: a, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { amount: '10.50', currency: 'USDT' }, provider: 'ZOPAY' };
-    const intentB = { id: b, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { amount: '25.99', currency: 'AED' }, provider: 'ZIINA' };
-    const intentC = { id: c, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { amount: '7.25', currency: 'USDT' }, provider: 'ZOPAY' };
+    const intentA = {
+      id: a,
+      status: 'REQUIRES_PAYMENT_INSTRUMENT',
+      amount: { amount: '10.50', currency: 'USDT' },
+      provider: 'ZOPAY',
+    };
+    const intentB = {
+      id: b,
+      status: 'REQUIRES_PAYMENT_INSTRUMENT',
+      amount: { amount: '25.99', currency: 'AED' },
+      provider: 'ZIINA',
+    };
+    const intentC = {
+      id: c,
+      status: 'REQUIRES_PAYMENT_INSTRUMENT',
+      amount: { amount: '7.25', currency: 'USDT' },
+      provider: 'ZOPAY',
+    };
     expect(answer.body.data).toEqual({
       orders: [
         { id: 'order-1', label: 'Order 1', paymentIntent: intentA },
@@ -172,8 +230,8 @@ describe('an order list referencing intents (_entities)', () => {
     });
     // The unknown id is a plain null entity from payments, not an error.
     expect(entityFetches[0]!.response?.errors).toBeUndefined();
-    expect(entityFetches[0]!.response?.data?.['_entities']).toHaveLength(6);
-    expect((entityFetches[0]!.response?.data?.['_entities'] as unknown[])[3]).toBeNull();
+    expect(entityFetches[0]!.response?.data?._entities).toHaveLength(6);
+    expect((entityFetches[0]!.response?.data?._entities as unknown[])[3]).toBeNull();
     // @apollo/gateway notes the nulled entity in extensions.valueCompletion: only the unknown one.
     const completions = (answer.body.extensions?.valueCompletion ?? []) as { path: unknown[] }[];
     for (const completion of completions) expect(completion.path.slice(0, 3)).toEqual(['orders', 3, 'paymentIntent']);
@@ -183,10 +241,10 @@ describe('an order list referencing intents (_entities)', () => {
 describe('failure isolation inside one _entities batch', () => {
   it('nulls only the intent whose provider failed, with a typed PROVIDER_UNAVAILABLE error through the gateway', async () => {
     // Not stored by the subgraph, so its read must reach Zopay (a stored one would be served).
-    const failing = await createBehindTheSubgraph('ZOPAY', federation.stack.zopay);
+    const failing = await createBehindTheSubgraph('ZOPAY', federation().stack.zopay);
     const healthyZiina = await createThroughGateway(ziinaInput(newClientMutationId('iso-ziina'), 400));
     const healthyZopay = await createThroughGateway(zopayInput(newClientMutationId('iso-zopay'), '5.00'));
-    federation.orders.push(
+    federation().orders.push(
       { id: 'o-1', label: 'fails', paymentIntentId: failing },
       { id: 'o-2', label: 'ziina', paymentIntentId: healthyZiina },
       { id: 'o-3', label: 'zopay', paymentIntentId: healthyZopay },
@@ -194,20 +252,40 @@ describe('failure isolation inside one _entities batch', () => {
     );
     // Every attempt (the first and both retries) at the failing intent's GET answers 503.
     const failingProviderId = failing.slice('zopay:'.length);
-    federation.stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503, pathIncludes: failingProviderId })));
+    federation().stack.zopay.faults.push(
+      ...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503, pathIncludes: failingProviderId })),
+    );
 
-    const since = federation.fetches.length;
-    const answer = await federation.gateway(ORDERS_QUERY);
+    const since = federation().fetches.length;
+    const answer = await federation().gateway(ORDERS_QUERY);
 
     expect(answer.status).toBe(200);
-    expect(federation.entityFetches(PAYMENTS, since)).toHaveLength(1);
+    expect(federation().entityFetches(PAYMENTS, since)).toHaveLength(1);
     // The duplicate shared one read: its three attempts consumed exactly the three faults.
-    expect(federation.stack.zopay.faults.pending).toBe(0);
+    expect(federation().stack.zopay.faults.pending).toBe(0);
     expect(answer.body.data).toEqual({
       orders: [
         { id: 'o-1', label: 'fails', paymentIntent: null },
-        { id: 'o-2', label: 'ziina', paymentIntent: { id: healthyZiina, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { amount: '4.00', currency: 'AED' }, provider: 'ZIINA' } },
-        { id: 'o-3', label: 'zopay', paymentIntent: { id: healthyZopay, status: 'REQUIRES_PAYMENT_INSTRUMENT', amount: { amount: '5.00', currency: 'USDT' }, provider: 'ZOPAY' } },
+        {
+          id: 'o-2',
+          label: 'ziina',
+          paymentIntent: {
+            id: healthyZiina,
+            status: 'REQUIRES_PAYMENT_INSTRUMENT',
+            amount: { amount: '4.00', currency: 'AED' },
+            provider: 'ZIINA',
+          },
+        },
+        {
+          id: 'o-3',
+          label: 'zopay',
+          paymentIntent: {
+            id: healthyZopay,
+            status: 'REQUIRES_PAYMENT_INSTRUMENT',
+            amount: { amount: '5.00', currency: 'USDT' },
+            provider: 'ZOPAY',
+          },
+        },
         { id: 'o-4', label: 'fails again', paymentIntent: null },
       ],
     });
@@ -217,12 +295,18 @@ describe('failure isolation inside one _entities batch', () => {
       ['orders', 3, 'paymentIntent'],
     ]);
     for (const error of errors) {
-      expect(error.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZOPAY', providerStatus: 503, retryable: true, serviceName: PAYMENTS });
+      expect(error.extensions).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'ZOPAY',
+        providerStatus: 503,
+        retryable: true,
+        serviceName: PAYMENTS,
+      });
       expect(error.message).toMatch(/unavailable/i);
     }
     expect(answer.text).not.toContain('INTERNAL_SERVER_ERROR');
-    expect(answer.text).not.toContain(federation.stack.zopay.baseUrl);
-    expect(answer.text).not.toContain(federation.stack.app.graphqlUrl);
+    expect(answer.text).not.toContain(federation().stack.zopay.baseUrl);
+    expect(answer.text).not.toContain(federation().stack.app.graphqlUrl);
   });
 });
 
@@ -231,10 +315,12 @@ describe('user errors arrive intact through the gateway', () => {
     const clientMutationId = newClientMutationId('conflict');
     // The first create reaches Zopay (which stores the key) but all three answers are lost, so the
     // subgraph gives up and releases its own record: the conflict below can only come from Zopay.
-    federation.stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'POST', afterHandler: true, status: 503 })));
+    federation().stack.zopay.faults.push(
+      ...Array.from({ length: 3 }, () => ({ method: 'POST', afterHandler: true, status: 503 })),
+    );
     const lost = await createThroughGatewayExpectingUserErrors(zopayInput(clientMutationId, '10.50'));
     expect(lost.userErrors.map((error) => error.code)).toEqual(['PROVIDER_UNAVAILABLE']);
-    expect(federation.stack.zopay.faults.pending).toBe(0);
+    expect(federation().stack.zopay.faults.pending).toBe(0);
 
     const conflict = await createThroughGatewayExpectingUserErrors(zopayInput(clientMutationId, '11.00'));
     expect(conflict.clientMutationId).toBe(clientMutationId);
@@ -249,13 +335,13 @@ describe('user errors arrive intact through the gateway', () => {
   });
 
   it("passes Zopay's 422 through as PROVIDER_VALIDATION_FAILED with the field path", async () => {
-    federation.stack.zopay.faults.push({
+    federation().stack.zopay.faults.push({
       method: 'POST',
       status: 422,
       body: { detail: [{ loc: ['body', 'currencies', 0], msg: 'Unsupported asset', type: 'value_error' }] },
     });
     const rejected = await createThroughGatewayExpectingUserErrors(zopayInput(newClientMutationId('unprocessable')));
-    expect(federation.stack.zopay.faults.pending).toBe(0);
+    expect(federation().stack.zopay.faults.pending).toBe(0);
     expect(rejected.userErrors).toHaveLength(1);
     expect(rejected.userErrors[0]).toMatchObject<Partial<UserError>>({
       code: 'PROVIDER_VALIDATION_FAILED',
@@ -281,46 +367,80 @@ describe('one-of violations through the gateway', () => {
     }
   `;
   const cases: { name: string; send: (clientMutationId: string) => Promise<HttpAnswer> }[] = [
-    { name: 'both branches, as variables', send: (id) => federation.gateway(CREATE_PAYMENT_INTENT, { input: { clientMutationId: id, provider: { zopay: zopayBranch, ziina: ziinaBranch } } }) },
-    { name: 'no branch, as variables', send: (id) => federation.gateway(CREATE_PAYMENT_INTENT, { input: { clientMutationId: id, provider: {} } }) },
+    {
+      name: 'both branches, as variables',
+      send: (id) =>
+        federation().gateway(CREATE_PAYMENT_INTENT, {
+          input: { clientMutationId: id, provider: { zopay: zopayBranch, ziina: ziinaBranch } },
+        }),
+    },
+    {
+      name: 'no branch, as variables',
+      send: (id) => federation().gateway(CREATE_PAYMENT_INTENT, { input: { clientMutationId: id, provider: {} } }),
+    },
     {
       name: 'both branches, inline',
-      send: (id) => federation.gateway(INLINE(id, '{ zopay: { amount: "1.00", currencies: ["USDT"] }, ziina: { amountMinor: 100, currencyCode: "AED" } }')),
+      send: (id) =>
+        federation().gateway(
+          INLINE(
+            id,
+            '{ zopay: { amount: "1.00", currencies: ["USDT"] }, ziina: { amountMinor: 100, currencyCode: "AED" } }',
+          ),
+        ),
     },
-    { name: 'no branch, inline', send: (id) => federation.gateway(INLINE(id, '{}')) },
+    { name: 'no branch, inline', send: (id) => federation().gateway(INLINE(id, '{}')) },
   ];
 
-  it.each(cases)('answers $name with HTTP 200 and an INVALID_INPUT user error, before any provider call', async ({ send }) => {
-    // A sentinel fault per provider: any POST reaching an emulator would consume it.
-    federation.stack.zopay.faults.push({ method: 'POST', status: 500 });
-    federation.stack.ziina.faults.push({ method: 'POST', status: 500 });
-    const creates = { zopay: federation.stack.zopay.stats.createRequests, ziina: federation.stack.ziina.stats.createRequests };
-    const since = federation.fetches.length;
-    const clientMutationId = newClientMutationId('one-of');
+  it.each(cases)(
+    'answers $name with HTTP 200 and an INVALID_INPUT user error, before any provider call',
+    async ({ send }) => {
+      // A sentinel fault per provider: any POST reaching an emulator would consume it.
+      federation().stack.zopay.faults.push({ method: 'POST', status: 500 });
+      federation().stack.ziina.faults.push({ method: 'POST', status: 500 });
+      const creates = {
+        zopay: federation().stack.zopay.stats.createRequests,
+        ziina: federation().stack.ziina.stats.createRequests,
+      };
+      const since = federation().fetches.length;
+      const clientMutationId = newClientMutationId('one-of');
 
-    const answer = await send(clientMutationId);
+      const answer = await send(clientMutationId);
 
-    expect(answer.status).toBe(200);
-    expect(answer.body.errors).toBeUndefined();
-    expect(answer.body.data.createPaymentIntent).toMatchObject({ clientMutationId, paymentIntent: null });
-    expect(answer.body.data.createPaymentIntent.userErrors).toEqual([
-      expect.objectContaining({ code: 'INVALID_INPUT', field: ['provider'], providerStatus: null, providerCode: null, retryable: false }),
-    ]);
-    // It went through the gateway to payments (the gateway did not reject it itself)...
-    expect(federation.fetches.slice(since).map((fetch) => fetch.subgraph)).toEqual([PAYMENTS]);
-    // ...and no provider was called.
-    expect(federation.stack.zopay.faults.pending).toBe(1);
-    expect(federation.stack.ziina.faults.pending).toBe(1);
-    expect({ zopay: federation.stack.zopay.stats.createRequests, ziina: federation.stack.ziina.stats.createRequests }).toEqual(creates);
-    // No subgraph or provider address leaks to the client.
-    for (const address of [
-      federation.stack.app.graphqlUrl,
-      new URL(federation.stack.app.graphqlUrl).host,
-      federation.ordersSubgraph.url,
-      federation.stack.zopay.baseUrl,
-      federation.stack.ziina.baseUrl,
-    ]) {
-      expect(answer.text).not.toContain(address);
-    }
-  });
+      expect(answer.status).toBe(200);
+      expect(answer.body.errors).toBeUndefined();
+      expect(answer.body.data.createPaymentIntent).toMatchObject({ clientMutationId, paymentIntent: null });
+      expect(answer.body.data.createPaymentIntent.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          field: ['provider'],
+          providerStatus: null,
+          providerCode: null,
+          retryable: false,
+        }),
+      ]);
+      // It went through the gateway to payments (the gateway did not reject it itself)...
+      expect(
+        federation()
+          .fetches.slice(since)
+          .map((fetch) => fetch.subgraph),
+      ).toEqual([PAYMENTS]);
+      // ...and no provider was called.
+      expect(federation().stack.zopay.faults.pending).toBe(1);
+      expect(federation().stack.ziina.faults.pending).toBe(1);
+      expect({
+        zopay: federation().stack.zopay.stats.createRequests,
+        ziina: federation().stack.ziina.stats.createRequests,
+      }).toEqual(creates);
+      // No subgraph or provider address leaks to the client.
+      for (const address of [
+        federation().stack.app.graphqlUrl,
+        new URL(federation().stack.app.graphqlUrl).host,
+        federation().ordersSubgraph.url,
+        federation().stack.zopay.baseUrl,
+        federation().stack.ziina.baseUrl,
+      ]) {
+        expect(answer.text).not.toContain(address);
+      }
+    },
+  );
 });

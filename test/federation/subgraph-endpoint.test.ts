@@ -1,61 +1,67 @@
 import { readFile } from 'node:fs/promises';
 import { Kind, parse, type DirectiveNode, type DocumentNode } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../src/federation/compose-supergraph.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
-import { ORDERS, PAYMENTS, startFederationHarness, type FederationHarness } from '../support/gateway.ts';
+import { ORDERS, PAYMENTS, startFederationHarness } from '../support/gateway.ts';
+import { useStarted } from '../support/lifecycle.ts';
 
 // The payments subgraph's own endpoint as the router sees it: the shared router secret, inline
 // tracing for the router, and the SDL it serves for composition.
 
-let federation: FederationHarness;
-beforeAll(async () => {
-  federation = await startFederationHarness();
-});
-afterAll(async () => {
-  await federation?.stop();
-});
+const federation = useStarted(startFederationHarness, (harness) => harness.stop());
 
 const PROBE = { query: '{ paymentIntent(id: "not-an-issued-id") { id } }' };
-const withSecret = () => ({ [ROUTER_SECRET_HEADER]: federation.routerSecret });
+const withSecret = () => ({ [ROUTER_SECRET_HEADER]: federation().routerSecret });
 
 describe('ROUTER_SECRET', () => {
   it('refuses a direct /graphql request without the header, or with a wrong one, with 401', async () => {
-    const readsBefore = federation.stack.zopay.stats.readRequests + federation.stack.ziina.stats.readRequests;
-    const wrongSameLength = federation.routerSecret.replace(/.$/, (last) => (last === 'x' ? 'y' : 'x'));
-    const refused: Record<string, string>[] = [{}, { [ROUTER_SECRET_HEADER]: wrongSameLength }, { [ROUTER_SECRET_HEADER]: 'short' }, { [ROUTER_SECRET_HEADER]: '' }];
+    const readsBefore = federation().stack.zopay.stats.readRequests + federation().stack.ziina.stats.readRequests;
+    const wrongSameLength = federation().routerSecret.replace(/.$/, (last) => (last === 'x' ? 'y' : 'x'));
+    const refused: Record<string, string>[] = [
+      {},
+      { [ROUTER_SECRET_HEADER]: wrongSameLength },
+      { [ROUTER_SECRET_HEADER]: 'short' },
+      { [ROUTER_SECRET_HEADER]: '' },
+    ];
     for (const headers of refused) {
-      const answer = await federation.subgraph({ query: '{ paymentIntent(id: "zopay:pi_x") { id } }' }, headers);
+      const answer = await federation().subgraph({ query: '{ paymentIntent(id: "zopay:pi_x") { id } }' }, headers);
       expect(answer.status).toBe(401);
       expect(answer.body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })] });
-      expect(answer.text).not.toContain(federation.routerSecret);
+      expect(answer.text).not.toContain(federation().routerSecret);
     }
     // Refused before parsing: a body that is not even JSON is a 401, not a 400.
-    const garbage = await fetch(federation.stack.app.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{not json' });
+    const garbage = await fetch(federation().stack.app.graphqlUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{not json',
+    });
     expect(garbage.status).toBe(401);
     // Nothing was executed, so nothing reached a provider.
-    expect(federation.stack.zopay.stats.readRequests + federation.stack.ziina.stats.readRequests).toBe(readsBefore);
+    expect(federation().stack.zopay.stats.readRequests + federation().stack.ziina.stats.readRequests).toBe(readsBefore);
   });
 
   it('serves the same request when it carries the secret', async () => {
-    const answer = await federation.subgraph(PROBE, withSecret());
+    const answer = await federation().subgraph(PROBE, withSecret());
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ data: { paymentIntent: null } });
   });
 
   it('keeps /health/live and /health/ready open without the header', async () => {
     for (const path of ['/health/live', '/health/ready']) {
-      const response = await fetch(new URL(path, federation.stack.app.graphqlUrl));
+      const response = await fetch(new URL(path, federation().stack.app.graphqlUrl));
       expect(response.status, path).toBe(200);
     }
   });
 
   it('works through the gateway, which adds the header to every subgraph fetch', async () => {
-    const since = federation.fetches.length;
-    const answer = await federation.gateway('{ paymentIntent(id: "ziina:00000000-0000-4000-8000-000000000000") { id status } orders { id } }');
+    const since = federation().fetches.length;
+    const answer = await federation().gateway(
+      '{ paymentIntent(id: "ziina:00000000-0000-4000-8000-000000000000") { id status } orders { id } }',
+    );
     expect(answer.status).toBe(200);
     expect(answer.body).toEqual({ data: { paymentIntent: null, orders: [] } });
-    const fetches = federation.fetches.slice(since);
+    const fetches = federation().fetches.slice(since);
     expect(fetches.map((fetch) => fetch.subgraph).sort()).toEqual([ORDERS, PAYMENTS]);
     for (const fetch of fetches) expect(fetch.response?.errors).toBeUndefined();
   });
@@ -63,7 +69,7 @@ describe('ROUTER_SECRET', () => {
 
 describe('inline tracing for the router (ftv1)', () => {
   it('adds extensions.ftv1, a base64 trace, when the router asks for it', async () => {
-    const answer = await federation.subgraph(PROBE, { ...withSecret(), 'apollo-federation-include-trace': 'ftv1' });
+    const answer = await federation().subgraph(PROBE, { ...withSecret(), 'apollo-federation-include-trace': 'ftv1' });
     expect(answer.status).toBe(200);
     expect(answer.body.data).toEqual({ paymentIntent: null });
     const trace: unknown = answer.body.extensions?.ftv1;
@@ -77,7 +83,7 @@ describe('inline tracing for the router (ftv1)', () => {
   });
 
   it('adds no trace when the header is absent', async () => {
-    const answer = await federation.subgraph(PROBE, withSecret());
+    const answer = await federation().subgraph(PROBE, withSecret());
     expect(answer.status).toBe(200);
     expect(answer.body.extensions?.ftv1).toBeUndefined();
   });
@@ -85,7 +91,9 @@ describe('inline tracing for the router (ftv1)', () => {
 
 describe('composition from the running subgraph', () => {
   function directivesOf(document: DocumentNode, kind: Kind, name: string): readonly DirectiveNode[] {
-    const definition = document.definitions.find((node) => node.kind === kind && 'name' in node && node.name?.value === name);
+    const definition = document.definitions.find(
+      (node) => node.kind === kind && 'name' in node && node.name?.value === name,
+    );
     if (definition === undefined || !('directives' in definition)) throw new Error(`${name} is not defined`);
     return definition.directives ?? [];
   }
@@ -94,24 +102,36 @@ describe('composition from the running subgraph', () => {
     return Object.fromEntries(
       (directive.arguments ?? []).map((argument) => [
         argument.name.value,
-        argument.value.kind === Kind.ENUM || argument.value.kind === Kind.STRING || argument.value.kind === Kind.BOOLEAN ? argument.value.value : argument.value.kind,
+        argument.value.kind === Kind.ENUM || argument.value.kind === Kind.STRING || argument.value.kind === Kind.BOOLEAN
+          ? argument.value.value
+          : argument.value.kind,
       ]),
     );
   }
 
   it('serves an SDL that composes with the orders subgraph and keeps @oneOf', async () => {
-    const answer = await federation.subgraph({ query: '{ _service { sdl } }' }, withSecret());
+    const answer = await federation().subgraph({ query: '{ _service { sdl } }' }, withSecret());
     expect(answer.status).toBe(200);
     const sdl = answer.body.data._service.sdl as string;
-    expect(sdl).toBe(federation.paymentsSdl);
+    expect(sdl).toBe(federation().paymentsSdl);
 
     const served = parse(sdl);
-    expect(served.definitions).toContainEqual(expect.objectContaining({ kind: Kind.DIRECTIVE_DEFINITION, name: expect.objectContaining({ value: 'oneOf' }) }));
-    expect(directivesOf(served, Kind.INPUT_OBJECT_TYPE_DEFINITION, 'PaymentIntentProviderInput').map((directive) => directive.name.value)).toEqual(['oneOf']);
+    expect(served.definitions).toContainEqual(
+      expect.objectContaining({ kind: Kind.DIRECTIVE_DEFINITION, name: expect.objectContaining({ value: 'oneOf' }) }),
+    );
+    expect(
+      directivesOf(served, Kind.INPUT_OBJECT_TYPE_DEFINITION, 'PaymentIntentProviderInput').map(
+        (directive) => directive.name.value,
+      ),
+    ).toEqual(['oneOf']);
 
     const composition = composeSupergraph([
-      { name: PAYMENTS, url: federation.stack.app.graphqlUrl, sdl },
-      { name: ORDERS, url: federation.ordersSubgraph.url, sdl: await readFile(new URL('../../examples/orders/schema.graphql', import.meta.url), 'utf8') },
+      { name: PAYMENTS, url: federation().stack.app.graphqlUrl, sdl },
+      {
+        name: ORDERS,
+        url: federation().ordersSubgraph.url,
+        sdl: await readFile(new URL('../../examples/orders/schema.graphql', import.meta.url), 'utf8'),
+      },
     ]);
     if (!composition.ok) throw new Error(`composition failed: ${composition.errors.join('\n')}`);
 
@@ -123,7 +143,7 @@ describe('composition from the running subgraph', () => {
     expect(joins).toContainEqual({ graph: 'PAYMENTS', key: 'id' });
     expect(joins).toContainEqual({ graph: 'ORDERS', key: 'id', resolvable: false });
     // The graphs are bound to the real, running URLs.
-    expect(composition.supergraphSdl).toContain(`url: "${federation.stack.app.graphqlUrl}"`);
-    expect(composition.supergraphSdl).toContain(`url: "${federation.ordersSubgraph.url}"`);
+    expect(composition.supergraphSdl).toContain(`url: "${federation().stack.app.graphqlUrl}"`);
+    expect(composition.supergraphSdl).toContain(`url: "${federation().ordersSubgraph.url}"`);
   });
 });

@@ -29,7 +29,10 @@ const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
-async function npmStart(): Promise<{ process: SubgraphProcess; graphql: (query: string, variables?: Record<string, unknown>) => Promise<any> }> {
+async function npmStart(): Promise<{
+  process: SubgraphProcess;
+  graphql: (query: string, variables?: Record<string, unknown>) => Promise<any>;
+}> {
   const process = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
   running.push(process);
   const { graphqlUrl } = (await process.waitForLog(listening, 60_000)) as { graphqlUrl: string };
@@ -41,55 +44,82 @@ async function npmStart(): Promise<{ process: SubgraphProcess; graphql: (query: 
 
 const LIST = /* GraphQL */ `
   query List($externalRef: String) {
-    paymentIntents(filter: { externalRef: $externalRef }) { edges { node { id status externalRef } } }
+    paymentIntents(filter: { externalRef: $externalRef }) {
+      edges {
+        node {
+          id
+          status
+          externalRef
+        }
+      }
+    }
   }
 `;
 
 const INPUTS = [
-  { clientMutationId: 'restart-zopay', provider: { zopay: { amount: '7.25', currencies: ['USDC'], externalRef: 'restart' } } },
-  { clientMutationId: 'restart-ziina', provider: { ziina: { amountMinor: 725, currencyCode: 'AED', externalRef: 'restart' } } },
+  {
+    clientMutationId: 'restart-zopay',
+    provider: { zopay: { amount: '7.25', currencies: ['USDC'], externalRef: 'restart' } },
+  },
+  {
+    clientMutationId: 'restart-ziina',
+    provider: { ziina: { amountMinor: 725, currencyCode: 'AED', externalRef: 'restart' } },
+  },
 ];
 
 describe('npm start on the embedded store', () => {
-  it('keeps intents, listings and idempotency records across a restart', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
-    const first = await npmStart();
-    const created: CreatePayload[] = [];
-    for (const input of INPUTS) created.push((await first.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent);
-    for (const payload of created) expect(payload.userErrors).toEqual([]);
-    // The whole process group, npm included, gets the signal: the subgraph's own log says it stopped cleanly.
-    first.process.kill('SIGTERM');
-    await first.process.waitForLog((entry) => entry.msg === 'stopped');
-    await first.process.exited;
+  it(
+    'keeps intents, listings and idempotency records across a restart',
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const first = await npmStart();
+      const created: CreatePayload[] = [];
+      for (const input of INPUTS)
+        created.push((await first.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent);
+      for (const payload of created) expect(payload.userErrors).toEqual([]);
+      // The whole process group, npm included, gets the signal: the subgraph's own log says it stopped cleanly.
+      first.process.kill('SIGTERM');
+      await first.process.waitForLog((entry) => entry.msg === 'stopped');
+      await first.process.exited;
 
-    const second = await npmStart();
-    for (const payload of created) {
-      const read = await second.graphql(GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
-      expect(read.paymentIntent).toEqual(payload.paymentIntent);
-    }
-    const listed = await second.graphql(LIST, { externalRef: 'restart' });
-    expect(listed.paymentIntents.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(
-      created.map((payload) => payload.paymentIntent!.id).reverse(),
-    );
-    // The same requests again: replayed from the records the first process stored.
-    for (const [index, input] of INPUTS.entries()) {
-      const replay = (await second.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent;
-      expect(replay).toEqual({ ...created[index], replayed: true });
-    }
-  });
+      const second = await npmStart();
+      for (const payload of created) {
+        const read = await second.graphql(GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
+        expect(read.paymentIntent).toEqual(payload.paymentIntent);
+      }
+      const listed = await second.graphql(LIST, { externalRef: 'restart' });
+      expect(listed.paymentIntents.edges.map((edge: { node: { id: string } }) => edge.node.id)).toEqual(
+        created.map((payload) => payload.paymentIntent!.id).reverse(),
+      );
+      // The same requests again: replayed from the records the first process stored.
+      for (const [index, input] of INPUTS.entries()) {
+        const replay = (await second.graphql(CREATE_PAYMENT_INTENT, { input })).createPaymentIntent;
+        expect(replay).toEqual({ ...created[index], replayed: true });
+      }
+    },
+  );
 
-  it('refuses a second process on the same DATA_DIR with a clear message, and starts again after a crash', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
-    const owner = await npmStart();
-    const intruder = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-    running.push(intruder);
-    expect(await intruder.exited).toBe(1);
-    const fatal = intruder.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
-    expect(fatal?.err?.message).toMatch(/DATA_DIR .* is in use by another process/);
-    expect(intruder.logs.some(listening)).toBe(false);
+  it(
+    'refuses a second process on the same DATA_DIR with a clear message, and starts again after a crash',
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const owner = await npmStart();
+      const intruder = spawnSubgraph(process.execPath, ['src/main.ts'], {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: dataDir,
+      });
+      running.push(intruder);
+      expect(await intruder.exited).toBe(1);
+      const fatal = intruder.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
+      expect(fatal?.err?.message).toMatch(/DATA_DIR .* is in use by another process/);
+      expect(intruder.logs.some(listening)).toBe(false);
 
-    owner.process.kill('SIGKILL');
-    await owner.process.exited;
-    const restarted = await npmStart();
-    const read = await restarted.graphql(LIST, { externalRef: 'restart' });
-    expect(read.paymentIntents.edges).toHaveLength(2);
-  });
+      owner.process.kill('SIGKILL');
+      await owner.process.exited;
+      const restarted = await npmStart();
+      const read = await restarted.graphql(LIST, { externalRef: 'restart' });
+      expect(read.paymentIntents.edges).toHaveLength(2);
+    },
+  );
 });

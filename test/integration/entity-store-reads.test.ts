@@ -5,8 +5,7 @@ import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metr
 import type { TestStack } from '../support/test-stack.ts';
 import { useTestStack } from '../support/test-stack.ts';
 
-// How many store statements and provider calls an `_entities` batch costs (ARCHITECTURE.md,
-// "freshness"): one store query for the batch, provider GETs only for ids missing or stale,
+// How many store statements and provider calls an `_entities` batch costs (docs/decisions/freshness-window.md): one store query for the batch, provider GETs only for ids missing or stale,
 // one write-back statement for what the providers answered. Measured on the subgraph's own
 // /metrics, and printed as `[figures]` lines to be quoted.
 
@@ -14,7 +13,13 @@ const BATCH = 100;
 
 const ENTITIES = /* GraphQL */ `
   query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) { ... on PaymentIntent { id status providerStatus } }
+    _entities(representations: $representations) {
+      ... on PaymentIntent {
+        id
+        status
+        providerStatus
+      }
+    }
   }
 `;
 
@@ -29,7 +34,10 @@ async function createIntents(stack: TestStack, count: number): Promise<string[]>
   const ids: string[] = [];
   for (let start = 0; start < count; start += 10) {
     const group = Array.from({ length: Math.min(10, count - start) }, (_, offset) =>
-      createdId(stack, { provider: (start + offset) % 2 === 0 ? 'ZOPAY' : 'ZIINA', clientMutationId: `entities-${randomUUID()}` }),
+      createdId(stack, {
+        provider: (start + offset) % 2 === 0 ? 'ZOPAY' : 'ZIINA',
+        clientMutationId: `entities-${randomUUID()}`,
+      }),
     );
     ids.push(...(await Promise.all(group)));
   }
@@ -86,7 +94,9 @@ describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000
     const { stack, ids } = subject;
     expect(stack.zopay.setStatus(providerIdOf(ids[0]!), 'paid')).toBe(true);
     const cost = await lookUp(stack, [ids[0]!]);
-    expect(cost.result).toEqual([{ id: ids[0], status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' }]);
+    expect(cost.result).toEqual([
+      { id: ids[0], status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' },
+    ]);
     expect(cost.providerRequests).toBe(0);
   });
 });
@@ -140,7 +150,10 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
     const batch = [a, a, b, unknownZopay, ...malformed, b, unknownZiina, a];
 
     const cost = await lookUp(stack, batch);
-    report(`entity lookup of ${batch.length} representations (2 distinct stored, 2 duplicates, 2 unknown, ${malformed.length} malformed)`, cost);
+    report(
+      `entity lookup of ${batch.length} representations (2 distinct stored, 2 duplicates, 2 unknown, ${malformed.length} malformed)`,
+      cost,
+    );
 
     const byId = (id: string) => cost.result[batch.indexOf(id)];
     expect(cost.result).toHaveLength(batch.length);

@@ -48,7 +48,11 @@ describe('HTTP behaviour of /graphql', () => {
   });
 
   it('answers 400 to a body that is not JSON', async () => {
-    const response = await fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    const response = await fetch(`${base}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"query":',
+    });
     expect(response.status).toBe(400);
     expect(await response.json()).toMatchObject({ errors: [{ extensions: { code: 'BAD_REQUEST' } }] });
   });
@@ -67,13 +71,20 @@ describe('HTTP behaviour of /graphql', () => {
       input: { clientMutationId: '', provider: { zopay: { amount: '1', currencies: ['USDT'] } } },
     });
     expect(answer.status).toBe(200);
-    expect(answer.data!.createPaymentIntent.userErrors[0]).toMatchObject({ code: 'INVALID_INPUT', field: ['clientMutationId'] });
+    expect(answer.data!.createPaymentIntent.userErrors[0]).toMatchObject({
+      code: 'INVALID_INPUT',
+      field: ['clientMutationId'],
+    });
   });
 });
 
 describe('the one-of provider input', () => {
   it.each([
-    ['both branches', { zopay: { amount: '1', currencies: ['USDT'] }, ziina: { amountMinor: 500, currencyCode: 'AED' } }, 2],
+    [
+      'both branches',
+      { zopay: { amount: '1', currencies: ['USDT'] }, ziina: { amountMinor: 500, currencyCode: 'AED' } },
+      2,
+    ],
     ['no branch', {}, 0],
     ['explicit nulls', { zopay: null, ziina: null }, 0],
   ])('answers %s with a typed INVALID_INPUT user error and HTTP 200, not a 400', async (_case, provider, given) => {

@@ -30,32 +30,48 @@ const PROCESS_TEST_TIMEOUT_MS = 60_000;
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
 
 describe('npm start on a fresh setup, without any provider key', () => {
-  it('starts both emulators, says so, and serves creates and reads on /graphql', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
-    running = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
-    const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
-    const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
-    expect(announcements.map((entry) => entry.provider)).toEqual(['ZOPAY', 'ZIINA']);
+  it(
+    'starts both emulators, says so, and serves creates and reads on /graphql',
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      running = spawnSubgraph('npm', ['start', '--silent'], {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: await freshDataDir(),
+      });
+      const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
+      const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
+      expect(announcements.map((entry) => entry.provider)).toEqual(['ZOPAY', 'ZIINA']);
 
-    const zopay = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
-    });
-    const ziina = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
-    });
-    for (const answer of [zopay, ziina]) {
-      const payload = answer.json.data.createPaymentIntent as CreatePayload;
-      expect(payload.userErrors).toEqual([]);
-      const read = await postGraphQL(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
-      expect(read.json.data.paymentIntent.amount).toEqual({ amount: '25.00', currency: payload.paymentIntent!.amount.currency });
-    }
-  });
+      const zopay = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
+        input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
+      });
+      const ziina = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
+        input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
+      });
+      for (const answer of [zopay, ziina]) {
+        const payload = answer.json.data.createPaymentIntent as CreatePayload;
+        expect(payload.userErrors).toEqual([]);
+        const read = await postGraphQL(graphqlUrl, GET_PAYMENT_INTENT, { id: payload.paymentIntent!.id });
+        expect(read.json.data.paymentIntent.amount).toEqual({
+          amount: '25.00',
+          currency: payload.paymentIntent!.amount.currency,
+        });
+      }
+    },
+  );
 });
 
 describe('graceful shutdown on SIGTERM', () => {
   it('stops accepting, finishes the in-flight create, and exits 0', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
-    running = spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() });
+    running = spawnSubgraph(process.execPath, ['src/main.ts'], {
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: await freshDataDir(),
+    });
     const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
-    const zopayEmulator = running.logs.find((entry) => entry.provider === 'ZOPAY' && entry.baseUrl !== undefined)!.baseUrl as string;
+    const zopayEmulator = running.logs.find((entry) => entry.provider === 'ZOPAY' && entry.baseUrl !== undefined)!
+      .baseUrl as string;
     // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.
     await fetch(new URL('/__emulator/faults', zopayEmulator), {
       method: 'POST',
@@ -90,7 +106,8 @@ describe('bad configuration', () => {
     expect(await running.exited).toBe(1);
     const stderr = running.stderr.join('\n');
     expect(stderr).toContain('Invalid configuration');
-    for (const variable of ['PORT', 'ZOPAY_API_KEY', 'ZIINA_API_KEY', 'PROVIDER_DEADLINE_MS']) expect(stderr).toContain(variable);
+    for (const variable of ['PORT', 'ZOPAY_API_KEY', 'ZIINA_API_KEY', 'PROVIDER_DEADLINE_MS'])
+      expect(stderr).toContain(variable);
     expect(stderr).not.toContain('pk_live_not_a_secret_key_format');
     expect(running.logs.some(listening)).toBe(false);
   });

@@ -15,17 +15,25 @@ let stack: TestStack;
 
 beforeAll(async () => {
   stack = await startTestStack({
-    env: { PROVIDER_BREAKER_FAILURES: String(FAILURES_TO_OPEN), PROVIDER_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS), PROVIDER_MAX_RETRIES: '0' },
+    env: {
+      PROVIDER_BREAKER_FAILURES: String(FAILURES_TO_OPEN),
+      PROVIDER_BREAKER_COOLDOWN_MS: String(COOLDOWN_MS),
+      PROVIDER_MAX_RETRIES: '0',
+    },
   });
 });
 afterAll(async () => {
   await stack.stop();
 });
 
-const zopayCreate = (clientMutationId: string) => ({ clientMutationId, provider: { zopay: { amount: '4.00', currencies: ['USDT'] } } });
+const zopayCreate = (clientMutationId: string) => ({
+  clientMutationId,
+  provider: { zopay: { amount: '4.00', currencies: ['USDT'] } },
+});
 
 async function create(input: Record<string, unknown>): Promise<CreatePayload> {
-  return (await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, { input })).data!.createPaymentIntent;
+  return (await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, { input })).data!
+    .createPaymentIntent;
 }
 
 async function circuitOpen(provider: string): Promise<number> {
@@ -36,7 +44,9 @@ describe('the circuit breaker of a provider', () => {
   it('stays closed on answers that are not outages (4xx)', async () => {
     for (let index = 0; index < FAILURES_TO_OPEN + 2; index += 1) {
       stack.zopay.faults.push({ method: 'POST', status: 422 });
-      expect((await create(zopayCreate(`breaker-422-${index}`))).userErrors[0]?.code).toBe('PROVIDER_VALIDATION_FAILED');
+      expect((await create(zopayCreate(`breaker-422-${index}`))).userErrors[0]?.code).toBe(
+        'PROVIDER_VALIDATION_FAILED',
+      );
     }
     expect(await circuitOpen('ZOPAY')).toBe(0);
   });
@@ -56,7 +66,12 @@ describe('the circuit breaker of a provider', () => {
     stack.zopay.faults.push({ status: 500 });
     const createsBefore = stack.zopay.stats.createRequests;
     const failedFast = await stack.graphql(GET_PAYMENT_INTENT, { id: notStored });
-    expect(failedFast.errors?.[0]?.extensions).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZOPAY', providerStatus: null, retryable: true });
+    expect(failedFast.errors?.[0]?.extensions).toMatchObject({
+      code: 'PROVIDER_UNAVAILABLE',
+      provider: 'ZOPAY',
+      providerStatus: null,
+      retryable: true,
+    });
     const fromStore = await stack.graphql(GET_PAYMENT_INTENT, { id: stored.id });
     expect(fromStore.errors).toBeUndefined();
     expect(fromStore.data!.paymentIntent).toMatchObject({ id: stored.id, status: stored.status });
@@ -65,7 +80,8 @@ describe('the circuit breaker of a provider', () => {
       expect.objectContaining({
         code: 'PROVIDER_UNAVAILABLE',
         retryable: true,
-        message: 'Zopay is failing repeatedly; calls are paused for a few seconds; nothing was sent. Retry with the same clientMutationId.',
+        message:
+          'Zopay is failing repeatedly; calls are paused for a few seconds; nothing was sent. Retry with the same clientMutationId.',
       }),
     ]);
     expect(stack.zopay.faults.pending).toBe(1);
@@ -73,7 +89,10 @@ describe('the circuit breaker of a provider', () => {
     stack.zopay.faults.clear();
 
     // The other provider has its own circuit.
-    const ziina = await create({ clientMutationId: 'breaker-ziina', provider: { ziina: { amountMinor: 400, currencyCode: 'AED' } } });
+    const ziina = await create({
+      clientMutationId: 'breaker-ziina',
+      provider: { ziina: { amountMinor: 400, currencyCode: 'AED' } },
+    });
     expect(ziina.userErrors).toEqual([]);
     expect(await circuitOpen('ZIINA')).toBe(0);
 
@@ -85,6 +104,10 @@ describe('the circuit breaker of a provider', () => {
     const retried = await create(zopayCreate('breaker-during'));
     expect(retried.userErrors).toEqual([]);
     expect(retried.replayed).toBe(false);
-    expect(stack.log.entries().filter((entry) => entry.msg === 'provider circuit opened: calls fail fast until a probe succeeds')).toHaveLength(1);
+    expect(
+      stack.log
+        .entries()
+        .filter((entry) => entry.msg === 'provider circuit opened: calls fail fast until a probe succeeds'),
+    ).toHaveLength(1);
   });
 });

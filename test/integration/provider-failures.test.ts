@@ -31,12 +31,19 @@ describe('credentials a provider rejects (our configuration fault)', () => {
     expect(answer.status).toBe(200);
     expect(answer.data).toBeNull();
     expect(answer.errors).toEqual([
-      { message: 'Internal server error', path: ['createPaymentIntent'], locations: expect.any(Array), extensions: { code: 'INTERNAL_SERVER_ERROR' } },
+      {
+        message: 'Internal server error',
+        path: ['createPaymentIntent'],
+        locations: expect.any(Array),
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      },
     ]);
     expect(answer.text).not.toContain(wrongKey);
     expect(answer.text).not.toContain(stack.zopay.baseUrl);
 
-    const failure = stack.log.entries().find((entry) => entry.msg === 'provider integration failure: Zopay: rejected our credentials (HTTP 401)');
+    const failure = stack.log
+      .entries()
+      .find((entry) => entry.msg === 'provider integration failure: Zopay: rejected our credentials (HTTP 401)');
     expect(failure).toMatchObject({ level: 50, provider: 'ZOPAY', providerStatus: 401 });
     expect(stack.log.text).not.toContain(wrongKey);
   });
@@ -45,7 +52,9 @@ describe('credentials a provider rejects (our configuration fault)', () => {
     stack = await startTestStack({ env: { ZIINA_API_KEY: 'ziina-wrong-token-abcdef' } });
     const answer = await stack.graphql(GET_PAYMENT_INTENT, { id: 'ziina:00000000-0000-4000-8000-000000000000' });
 
-    expect(answer.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(answer.errors).toEqual([
+      expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    ]);
     expect(answer.text).not.toContain('ziina-wrong-token-abcdef');
     expect(answer.text).not.toContain('Unauthorized');
     expect(stack.log.text).toContain('rejected our credentials (HTTP 401)');
@@ -58,7 +67,10 @@ describe('deadlines and unreachable providers', () => {
     stack = await startTestStack({ env: { PROVIDER_DEADLINE_MS: '600', PROVIDER_READ_TIMEOUT_MS: '400' } });
     stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'POST', delayMs: 5_000 })));
     const startedAt = performance.now();
-    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, zopayCreate('slow-1'));
+    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(
+      CREATE_PAYMENT_INTENT,
+      zopayCreate('slow-1'),
+    );
     const elapsed = performance.now() - startedAt;
 
     expect(answer.data!.createPaymentIntent.userErrors).toEqual([

@@ -36,14 +36,25 @@ afterAll(async () => {
 });
 
 async function replica(env: Record<string, string> = {}): Promise<Replica> {
-  const started = await startReplica({ zopay, ziina, store: { DATABASE_URL: schema.databaseUrl }, env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env } });
+  const started = await startReplica({
+    zopay,
+    ziina,
+    store: { DATABASE_URL: schema.databaseUrl },
+    env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
+  });
   running.push(started);
   return started;
 }
 
 const INPUTS = {
-  zopay: (clientMutationId: string) => ({ clientMutationId, provider: { zopay: { amount: '12.34', currencies: ['USDT'], externalRef: 'replicas' } } }),
-  ziina: (clientMutationId: string) => ({ clientMutationId, provider: { ziina: { amountMinor: 1234, currencyCode: 'AED', externalRef: 'replicas' } } }),
+  zopay: (clientMutationId: string) => ({
+    clientMutationId,
+    provider: { zopay: { amount: '12.34', currencies: ['USDT'], externalRef: 'replicas' } },
+  }),
+  ziina: (clientMutationId: string) => ({
+    clientMutationId,
+    provider: { ziina: { amountMinor: 1234, currencyCode: 'AED', externalRef: 'replicas' } },
+  }),
 };
 
 async function createOn(target: Replica, input: Record<string, unknown>): Promise<CreatePayload> {
@@ -73,7 +84,9 @@ describe('two replicas sharing PostgreSQL', () => {
       emulator.faults.push({ method: 'POST', delayMs: 300 });
       const input = INPUTS[provider](`replicas-${provider}-${randomUUID()}`);
 
-      const answers = await Promise.all(Array.from({ length: 50 }, (_, index) => createOn(index % 2 === 0 ? first : second, input)));
+      const answers = await Promise.all(
+        Array.from({ length: 50 }, (_, index) => createOn(index % 2 === 0 ? first : second, input)),
+      );
 
       expect(emulator.stats.intentsCreated - before).toBe(1);
       const ids = new Set(answers.map((answer) => answer.paymentIntent?.id));
@@ -93,7 +106,11 @@ describe('a replica killed in the middle of a create', () => {
   const RECOVERY_ENV = { PROVIDER_DEADLINE_MS: '4000', IDEMPOTENCY_LEASE_MS: '5000', IDEMPOTENCY_WAIT_MS: '15000' };
 
   /** Sends the create to `victim`, lets the provider create the intent, and kills the victim before it hears back. */
-  async function crashMidCreate(victim: Replica, emulator: StartedEmulator, input: Record<string, unknown>): Promise<void> {
+  async function crashMidCreate(
+    victim: Replica,
+    emulator: StartedEmulator,
+    input: Record<string, unknown>,
+  ): Promise<void> {
     const before = emulator.stats.intentsCreated;
     // The provider creates the intent, then holds its answer: the victim is waiting when it dies.
     emulator.faults.push({ method: 'POST', afterHandler: true, delayMs: 3_000 });
@@ -103,49 +120,65 @@ describe('a replica killed in the middle of a create', () => {
     expect(await lost).toBeInstanceOf(Error);
   }
 
-  it('zopay: the retry on another replica sends the create again with the same Idempotency-Key, which Zopay replays: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
-    const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
-    const input = INPUTS.zopay(`crash-zopay-${randomUUID()}`);
-    const before = { ...zopay.stats };
-    await crashMidCreate(victim, zopay, input);
+  it(
+    'zopay: the retry on another replica sends the create again with the same Idempotency-Key, which Zopay replays: one intent',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
+    async () => {
+      const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
+      const input = INPUTS.zopay(`crash-zopay-${randomUUID()}`);
+      const before = { ...zopay.stats };
+      await crashMidCreate(victim, zopay, input);
 
-    const retried = await createOn(survivor, input);
+      const retried = await createOn(survivor, input);
 
-    expect(retried.userErrors).toEqual([]);
-    expect(retried.paymentIntent?.id).toMatch(/^zopay:/);
-    // Sent twice, created once.
-    expect(zopay.stats.createRequests - before.createRequests).toBe(2);
-    expect(zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
-    const again = await createOn(survivor, input);
-    expect(again).toEqual({ ...retried, replayed: true });
-  });
+      expect(retried.userErrors).toEqual([]);
+      expect(retried.paymentIntent?.id).toMatch(/^zopay:/);
+      // Sent twice, created once.
+      expect(zopay.stats.createRequests - before.createRequests).toBe(2);
+      expect(zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
+      const again = await createOn(survivor, input);
+      expect(again).toEqual({ ...retried, replayed: true });
+    },
+  );
 
-  it('ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent', { timeout: REPLICA_TEST_TIMEOUT_MS }, async () => {
-    const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
-    await ziinaWebhook.register(ziina, `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
-    const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
-    const before = ziina.stats.intentsCreated;
-    await crashMidCreate(victim, ziina, input);
+  it(
+    'ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
+    async () => {
+      const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
+      await ziinaWebhook.register(ziina, `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
+      const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
+      const before = ziina.stats.intentsCreated;
+      await crashMidCreate(victim, ziina, input);
 
-    const unknown = await createOn(survivor, input);
-    expect(unknown.paymentIntent).toBeNull();
-    expect(unknown.userErrors).toEqual([
-      expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZIINA', retryable: true, message: expect.stringMatching(/outcome is not known/) }),
-    ]);
-    expect(ziina.stats.intentsCreated - before).toBe(1);
+      const unknown = await createOn(survivor, input);
+      expect(unknown.paymentIntent).toBeNull();
+      expect(unknown.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'PROVIDER_UNAVAILABLE',
+          provider: 'ZIINA',
+          retryable: true,
+          message: expect.stringMatching(/outcome is not known/),
+        }),
+      ]);
+      expect(ziina.stats.intentsCreated - before).toBe(1);
 
-    // The payer acts at Ziina: its webhook tells the store about the intent and its operation_id.
-    const atZiina = (await (await fetch(new URL('/__emulator/payment-intents', ziina.baseUrl))).json()) as { id: string; operation_id: string }[];
-    const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(input.clientMutationId));
-    if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
-    expect(ziina.setStatus(intent.id, 'pending')).toBe(true);
-    await ziina.webhooks.settled();
+      // The payer acts at Ziina: its webhook tells the store about the intent and its operation_id.
+      const atZiina = (await (await fetch(new URL('/__emulator/payment-intents', ziina.baseUrl))).json()) as {
+        id: string;
+        operation_id: string;
+      }[];
+      const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(input.clientMutationId));
+      if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
+      expect(ziina.setStatus(intent.id, 'pending')).toBe(true);
+      await ziina.webhooks.settled();
 
-    const recovered = await createOn(survivor, input);
-    expect(recovered.userErrors).toEqual([]);
-    expect(recovered.replayed).toBe(true);
-    expect(recovered.paymentIntent).toMatchObject({ id: `ziina:${intent.id}`, status: 'PENDING' });
-    expect(ziina.stats.intentsCreated - before).toBe(1);
-    expect(await createOn(survivor, input)).toEqual(recovered);
-  });
+      const recovered = await createOn(survivor, input);
+      expect(recovered.userErrors).toEqual([]);
+      expect(recovered.replayed).toBe(true);
+      expect(recovered.paymentIntent).toMatchObject({ id: `ziina:${intent.id}`, status: 'PENDING' });
+      expect(ziina.stats.intentsCreated - before).toBe(1);
+      expect(await createOn(survivor, input)).toEqual(recovered);
+    },
+  );
 });

@@ -35,12 +35,18 @@ async function readiness(): Promise<number> {
   return (await fetch(`${base}/health/ready`)).status;
 }
 
-const ZOPAY_INPUT = (clientMutationId: string) => ({ clientMutationId, provider: { zopay: { amount: '3.10', currencies: ['USDT'] } } });
+const ZOPAY_INPUT = (clientMutationId: string) => ({
+  clientMutationId,
+  provider: { zopay: { amount: '3.10', currencies: ['USDT'] } },
+});
 
 describe('when the store goes away', () => {
   it('turns unready, answers masked errors without creating anything, and recovers when the store is back', async () => {
-    const created = (await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, { input: ZOPAY_INPUT('outage-before') })).data!
-      .createPaymentIntent;
+    const created = (
+      await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
+        input: ZOPAY_INPUT('outage-before'),
+      })
+    ).data!.createPaymentIntent;
     expect(created.userErrors).toEqual([]);
     expect(await readiness()).toBe(200);
 
@@ -51,15 +57,20 @@ describe('when the store goes away', () => {
     // The record cannot be claimed: the create must not reach the provider.
     const create = await stack.graphql(CREATE_PAYMENT_INTENT, { input: ZOPAY_INPUT('outage-during') });
     expect(create.status).toBe(200);
-    expect(create.errors).toEqual([expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } })]);
+    expect(create.errors).toEqual([
+      expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+    ]);
     expect(stack.zopay.stats.intentsCreated).toBe(intentsBefore);
     const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.paymentIntent!.id });
     expect(read.errors?.[0]?.extensions).toEqual({ code: 'INTERNAL_SERVER_ERROR' });
 
     await proxy.restore();
     expect(await readiness()).toBe(200);
-    const retried = (await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, { input: ZOPAY_INPUT('outage-during') })).data!
-      .createPaymentIntent;
+    const retried = (
+      await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
+        input: ZOPAY_INPUT('outage-during'),
+      })
+    ).data!.createPaymentIntent;
     expect(retried.userErrors).toEqual([]);
     expect(stack.zopay.stats.intentsCreated).toBe(intentsBefore + 1);
   });

@@ -108,7 +108,12 @@ describe('createPaymentIntent at Ziina', () => {
     const payload = await create({ ...input, provider: { ziina: { ...input.provider.ziina, currencyCode: 'USD' } } });
 
     expect(payload.userErrors).toEqual([
-      expect.objectContaining({ code: 'IDEMPOTENCY_CONFLICT', field: ['clientMutationId'], provider: 'ZIINA', retryable: false }),
+      expect.objectContaining({
+        code: 'IDEMPOTENCY_CONFLICT',
+        field: ['clientMutationId'],
+        provider: 'ZIINA',
+        retryable: false,
+      }),
     ]);
     expect(stack.ziina.stats.intentsCreated).toBe(minted);
   });
@@ -127,14 +132,23 @@ describe('createPaymentIntent at Ziina', () => {
     [150, 'AED', 'TRANSFER_UNDER_MINIMUM'],
     [100_000_01, 'AED', 'TRANSFER_EXCEEDS_LIMIT'],
     [1000, 'CHF', 'CURRENCY_NOT_SUPPORTED'],
-  ])('maps Ziina business error for %i %s to PROVIDER_VALIDATION_FAILED %s', async (amountMinor, currencyCode, providerCode) => {
-    const payload = await create(ziinaInput({ amountMinor, currencyCode }));
-    expect(payload.paymentIntent).toBeNull();
-    expect(payload.userErrors).toEqual([
-      expect.objectContaining({ code: 'PROVIDER_VALIDATION_FAILED', provider: 'ZIINA', providerStatus: 400, providerCode, retryable: false }),
-    ]);
-    expect(payload.userErrors[0]!.message).toMatch(/^Ziina rejected the payment intent: /);
-  });
+  ])(
+    'maps Ziina business error for %i %s to PROVIDER_VALIDATION_FAILED %s',
+    async (amountMinor, currencyCode, providerCode) => {
+      const payload = await create(ziinaInput({ amountMinor, currencyCode }));
+      expect(payload.paymentIntent).toBeNull();
+      expect(payload.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'PROVIDER_VALIDATION_FAILED',
+          provider: 'ZIINA',
+          providerStatus: 400,
+          providerCode,
+          retryable: false,
+        }),
+      ]);
+      expect(payload.userErrors[0]!.message).toMatch(/^Ziina rejected the payment intent: /);
+    },
+  );
 
   it('stores a business rejection as final: the identical retry is replayed, not resent', async () => {
     const input = ziinaInput({ amountMinor: 100 });
@@ -153,7 +167,11 @@ describe('createPaymentIntent at Ziina', () => {
     stack.ziina.faults.push({
       method: 'POST',
       status: 400,
-      body: { statusCode: 400, message: ['expiry must be a future date', 'message must be a string'], error: 'Bad Request' },
+      body: {
+        statusCode: 400,
+        message: ['expiry must be a future date', 'message must be a string'],
+        error: 'Bad Request',
+      },
     });
     const payload = await create(ziinaInput());
     expect(payload.userErrors).toEqual([
@@ -175,7 +193,12 @@ describe('createPaymentIntent at Ziina', () => {
     const payload = await create(ziinaInput());
 
     expect(payload.userErrors).toEqual([
-      expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZIINA', providerStatus: 503, retryable: true }),
+      expect.objectContaining({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'ZIINA',
+        providerStatus: 503,
+        retryable: true,
+      }),
     ]);
     expect(stack.ziina.faults.pending).toBe(1);
     expect(stack.ziina.stats.intentsCreated).toBe(minted);
@@ -192,7 +215,11 @@ describe('createPaymentIntent at Ziina', () => {
   it('rejects invalid input with INVALID_INPUT and sends nothing', async () => {
     const minted = stack.ziina.stats.intentsCreated;
     const payload = await create(
-      ziinaInput({ amountMinor: 0, expiresAt: new Date(Date.now() - 1000).toISOString(), successUrl: 'ftp://shop.example/ok' }),
+      ziinaInput({
+        amountMinor: 0,
+        expiresAt: new Date(Date.now() - 1000).toISOString(),
+        successUrl: 'ftp://shop.example/ok',
+      }),
     );
     expect(payload.userErrors.map((error) => [error.code, error.field])).toEqual([
       ['INVALID_INPUT', ['provider', 'ziina', 'amountMinor']],

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
-import { createdId, emulatorWireIntent, listPage, providerIdOf, readStatus, type ListedNode } from '../support/payment-intents-client.ts';
+import {
+  createdId,
+  emulatorWireIntent,
+  listPage,
+  providerIdOf,
+  readStatus,
+  type ListedNode,
+} from '../support/payment-intents-client.ts';
 import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
 import type { TestStack } from '../support/test-stack.ts';
 import { useTestStack } from '../support/test-stack.ts';
@@ -37,7 +44,9 @@ async function post(body: string, headers: Record<string, string> = {}, method =
 }
 
 /** A Ziina intent created through the subgraph: stored, REQUIRES_PAYMENT_INSTRUMENT. */
-async function storedZiinaIntent(externalRef = `wh-order-${++sequence}`): Promise<{ id: string; providerId: string; externalRef: string }> {
+async function storedZiinaIntent(
+  externalRef = `wh-order-${++sequence}`,
+): Promise<{ id: string; providerId: string; externalRef: string }> {
   const id = await createdId(stack, { provider: 'ZIINA', clientMutationId: `wh-${++sequence}`, externalRef });
   return { id, providerId: providerIdOf(id), externalRef };
 }
@@ -67,10 +76,18 @@ async function changeAtZiina(providerId: string, status: string): Promise<void> 
 async function webhookCounters(): Promise<Record<'applied' | 'ignored' | 'unauthorized' | 'malformed', number>> {
   const text = await scrapeMetrics(stack);
   const of = (result: string) => counterValue(text, 'payments_webhooks_total', { provider: 'ZIINA', result });
-  return { applied: of('applied'), ignored: of('ignored'), unauthorized: of('unauthorized'), malformed: of('malformed') };
+  return {
+    applied: of('applied'),
+    ignored: of('ignored'),
+    unauthorized: of('unauthorized'),
+    malformed: of('malformed'),
+  };
 }
 
-async function expectCounted(work: () => Promise<void>, delta: Partial<Record<'applied' | 'ignored' | 'unauthorized' | 'malformed', number>>): Promise<void> {
+async function expectCounted(
+  work: () => Promise<void>,
+  delta: Partial<Record<'applied' | 'ignored' | 'unauthorized' | 'malformed', number>>,
+): Promise<void> {
   const before = await webhookCounters();
   await work();
   const after = await webhookCounters();
@@ -87,17 +104,28 @@ describe('status changes at Ziina', () => {
     const intent = await storedZiinaIntent();
     const reads = stack.ziina.stats.readRequests;
 
-    await expectCounted(async () => {
-      await changeAtZiina(intent.providerId, 'pending');
-      expect(await stored(intent.id)).toMatchObject({ status: 'PENDING', providerStatus: 'pending', externalRef: intent.externalRef });
-      const pending = await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'PENDING' } });
-      expect(pending.edges.map((edge) => edge.node.id)).toEqual([intent.id]);
+    await expectCounted(
+      async () => {
+        await changeAtZiina(intent.providerId, 'pending');
+        expect(await stored(intent.id)).toMatchObject({
+          status: 'PENDING',
+          providerStatus: 'pending',
+          externalRef: intent.externalRef,
+        });
+        const pending = await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'PENDING' } });
+        expect(pending.edges.map((edge) => edge.node.id)).toEqual([intent.id]);
 
-      await changeAtZiina(intent.providerId, 'completed');
-      expect(await stored(intent.id)).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed', externalRef: intent.externalRef });
-      const completed = await listPage(stack, { filter: { provider: 'ZIINA', status: 'COMPLETED' } });
-      expect(completed.edges.map((edge) => edge.node.id)).toContain(intent.id);
-    }, { applied: 2 });
+        await changeAtZiina(intent.providerId, 'completed');
+        expect(await stored(intent.id)).toMatchObject({
+          status: 'COMPLETED',
+          providerStatus: 'completed',
+          externalRef: intent.externalRef,
+        });
+        const completed = await listPage(stack, { filter: { provider: 'ZIINA', status: 'COMPLETED' } });
+        expect(completed.edges.map((edge) => edge.node.id)).toContain(intent.id);
+      },
+      { applied: 2 },
+    );
 
     expect(stack.ziina.stats.readRequests).toBe(reads);
     expect(ziinaDeliveries(stack).failed).toBe(0);
@@ -105,12 +133,20 @@ describe('status changes at Ziina', () => {
 
   it('store an intent the store never saw (created behind its back), which then lists', async () => {
     const id = await createBehindTheSubgraph('ZIINA', stack.ziina);
-    expect((await listPage(stack, { filter: { provider: 'ZIINA', status: 'PENDING' } })).edges.map((edge) => edge.node.id)).not.toContain(id);
+    expect(
+      (await listPage(stack, { filter: { provider: 'ZIINA', status: 'PENDING' } })).edges.map((edge) => edge.node.id),
+    ).not.toContain(id);
 
     await changeAtZiina(providerIdOf(id), 'pending');
 
     const listed = await listPage(stack, { filter: { provider: 'ZIINA', status: 'PENDING' } });
-    expect(listed.edges.map((edge) => edge.node)).toContainEqual({ id, provider: 'ZIINA', status: 'PENDING', providerStatus: 'pending', externalRef: null });
+    expect(listed.edges.map((edge) => edge.node)).toContainEqual({
+      id,
+      provider: 'ZIINA',
+      status: 'PENDING',
+      providerStatus: 'pending',
+      externalRef: null,
+    });
     expect(await stored(id)).toMatchObject({ id, status: 'PENDING' });
   });
 
@@ -121,7 +157,9 @@ describe('status changes at Ziina', () => {
       await changeAtZiina(intent.providerId, later);
       expect(await stored(intent.id)).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed' });
     }
-    expect((await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'COMPLETED' } })).edges).toHaveLength(1);
+    expect(
+      (await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'COMPLETED' } })).edges,
+    ).toHaveLength(1);
   });
 
   it('map an unknown Ziina status to UNKNOWN, which never overwrites a terminal status', async () => {
@@ -151,21 +189,36 @@ describe('deliveries posted directly', () => {
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.text)).toEqual({ received: true });
     }
-    expect(await stored(intent.id)).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed', externalRef: intent.externalRef });
+    expect(await stored(intent.id)).toMatchObject({
+      status: 'COMPLETED',
+      providerStatus: 'completed',
+      externalRef: intent.externalRef,
+    });
   });
 
   it('apply a replayed delivery once: 200 both times, one stored state', async () => {
     const intent = await storedZiinaIntent();
     const body = await statusUpdate(intent.providerId, 'pending');
 
-    await expectCounted(async () => {
-      expect((await post(body, signedBy(SECRET, body))).status).toBe(200);
-      expect((await post(body, signedBy(SECRET, body))).status).toBe(200);
-    }, { applied: 2 });
+    await expectCounted(
+      async () => {
+        expect((await post(body, signedBy(SECRET, body))).status).toBe(200);
+        expect((await post(body, signedBy(SECRET, body))).status).toBe(200);
+      },
+      { applied: 2 },
+    );
 
     expect(await stored(intent.id)).toMatchObject({ status: 'PENDING', providerStatus: 'pending' });
     const listed = await listPage(stack, { filter: { externalRef: intent.externalRef } });
-    expect(listed.edges.map((edge) => edge.node)).toEqual([{ id: intent.id, provider: 'ZIINA', status: 'PENDING', providerStatus: 'pending', externalRef: intent.externalRef }]);
+    expect(listed.edges.map((edge) => edge.node)).toEqual([
+      {
+        id: intent.id,
+        provider: 'ZIINA',
+        status: 'PENDING',
+        providerStatus: 'pending',
+        externalRef: intent.externalRef,
+      },
+    ]);
   });
 
   it('accept the signature in upper-case hex', async () => {
@@ -183,19 +236,33 @@ describe('deliveries posted directly', () => {
     ['the signature of another body', (body: string) => signedBy(SECRET, body.replace('"completed"', '"pending"'))],
     ['a signature made with another secret', (body: string) => signedBy(OTHER_SECRET, body)],
     ['the secret itself as the signature', (_body: string) => ({ 'x-hmac-signature': SECRET })],
-    ['a truncated signature', (body: string) => ({ 'x-hmac-signature': signedBy(SECRET, body)['x-hmac-signature']!.slice(0, 63) })],
-    ['a base64 signature', (body: string) => ({ 'x-hmac-signature': Buffer.from(signedBy(SECRET, body)['x-hmac-signature']!, 'hex').toString('base64') })],
+    [
+      'a truncated signature',
+      (body: string) => ({ 'x-hmac-signature': signedBy(SECRET, body)['x-hmac-signature']!.slice(0, 63) }),
+    ],
+    [
+      'a base64 signature',
+      (body: string) => ({
+        'x-hmac-signature': Buffer.from(signedBy(SECRET, body)['x-hmac-signature']!, 'hex').toString('base64'),
+      }),
+    ],
   ])('refuse %s with 401 and change nothing', async (_label, headersFor) => {
     const intent = await storedZiinaIntent();
     const body = await statusUpdate(intent.providerId, 'completed');
 
-    await expectCounted(async () => {
-      const answer = await post(body, headersFor(body));
-      expect(answer.status).toBe(401);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'invalid signature' });
-    }, { unauthorized: 1 });
+    await expectCounted(
+      async () => {
+        const answer = await post(body, headersFor(body));
+        expect(answer.status).toBe(401);
+        expect(JSON.parse(answer.text)).toEqual({ error: 'invalid signature' });
+      },
+      { unauthorized: 1 },
+    );
 
-    expect(await stored(intent.id)).toMatchObject({ status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'requires_payment_instrument' });
+    expect(await stored(intent.id)).toMatchObject({
+      status: 'REQUIRES_PAYMENT_INSTRUMENT',
+      providerStatus: 'requires_payment_instrument',
+    });
   });
 
   it.each([
@@ -209,34 +276,52 @@ describe('deliveries posted directly', () => {
     ['a status update without data', () => `{"event": "${STATUS_UPDATED}"}`],
   ])('answer %s, validly signed, with 400 and change nothing', async (_label, bodyFor) => {
     const intent = await storedZiinaIntent();
-    const wire = JSON.stringify({ ...(await emulatorWireIntent(stack.ziina.baseUrl, intent.providerId)), status: 'completed' });
+    const wire = JSON.stringify({
+      ...(await emulatorWireIntent(stack.ziina.baseUrl, intent.providerId)),
+      status: 'completed',
+    });
     const body = bodyFor(wire);
 
-    await expectCounted(async () => {
-      const answer = await post(body, signedBy(SECRET, body));
-      expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.text)).toEqual({ error: 'body must be a JSON object {event, data}' });
-    }, { malformed: 1 });
+    await expectCounted(
+      async () => {
+        const answer = await post(body, signedBy(SECRET, body));
+        expect(answer.status).toBe(400);
+        expect(JSON.parse(answer.text)).toEqual({ error: 'body must be a JSON object {event, data}' });
+      },
+      { malformed: 1 },
+    );
 
     expect(await stored(intent.id)).toMatchObject({ status: 'REQUIRES_PAYMENT_INSTRUMENT' });
   });
 
   it.each([
     ['data that is a string', () => ({ data: 'completed' })],
-    ['data without an amount', (wire: Record<string, unknown>) => ({ data: { id: wire['id'], status: 'completed', currency_code: 'AED' } })],
-    ['data with a fractional amount', (wire: Record<string, unknown>) => ({ data: { ...wire, amount: 10.5, status: 'completed' } })],
-    ['data in a currency that is not ISO-4217', (wire: Record<string, unknown>) => ({ data: { ...wire, currency_code: 'ZZZ', status: 'completed' } })],
+    [
+      'data without an amount',
+      (wire: Record<string, unknown>) => ({ data: { id: wire.id, status: 'completed', currency_code: 'AED' } }),
+    ],
+    [
+      'data with a fractional amount',
+      (wire: Record<string, unknown>) => ({ data: { ...wire, amount: 10.5, status: 'completed' } }),
+    ],
+    [
+      'data in a currency that is not ISO-4217',
+      (wire: Record<string, unknown>) => ({ data: { ...wire, currency_code: 'ZZZ', status: 'completed' } }),
+    ],
     ['data with an empty id', (wire: Record<string, unknown>) => ({ data: { ...wire, id: '', status: 'completed' } })],
   ])('answer a status update with %s, validly signed, with 400 and change nothing', async (_label, envelopeFor) => {
     const intent = await storedZiinaIntent();
     const wire = await emulatorWireIntent(stack.ziina.baseUrl, intent.providerId);
     const body = JSON.stringify({ event: STATUS_UPDATED, ...envelopeFor(wire) });
 
-    await expectCounted(async () => {
-      const answer = await post(body, signedBy(SECRET, body));
-      expect(answer.status).toBe(400);
-      expect(JSON.parse(answer.text).error).toMatch(/^data is not a payment intent: /);
-    }, { malformed: 1 });
+    await expectCounted(
+      async () => {
+        const answer = await post(body, signedBy(SECRET, body));
+        expect(answer.status).toBe(400);
+        expect(JSON.parse(answer.text).error).toMatch(/^data is not a payment intent: /);
+      },
+      { malformed: 1 },
+    );
 
     expect(await stored(intent.id)).toMatchObject({ status: 'REQUIRES_PAYMENT_INSTRUMENT' });
   });
@@ -245,11 +330,14 @@ describe('deliveries posted directly', () => {
     const intent = await storedZiinaIntent();
     const body = await statusUpdate(intent.providerId, 'completed', 'refund.status.updated');
 
-    await expectCounted(async () => {
-      const answer = await post(body, signedBy(SECRET, body));
-      expect(answer.status).toBe(200);
-      expect(JSON.parse(answer.text)).toEqual({ received: true });
-    }, { ignored: 1 });
+    await expectCounted(
+      async () => {
+        const answer = await post(body, signedBy(SECRET, body));
+        expect(answer.status).toBe(200);
+        expect(JSON.parse(answer.text)).toEqual({ received: true });
+      },
+      { ignored: 1 },
+    );
 
     expect(await stored(intent.id)).toMatchObject({ status: 'REQUIRES_PAYMENT_INSTRUMENT' });
   });

@@ -90,7 +90,12 @@ describe('createPaymentIntent at Zopay', () => {
 
     expect(conflicting.paymentIntent).toBeNull();
     expect(conflicting.userErrors).toEqual([
-      expect.objectContaining({ code: 'IDEMPOTENCY_CONFLICT', field: ['clientMutationId'], provider: 'ZOPAY', retryable: false }),
+      expect.objectContaining({
+        code: 'IDEMPOTENCY_CONFLICT',
+        field: ['clientMutationId'],
+        provider: 'ZOPAY',
+        retryable: false,
+      }),
     ]);
     expect(stack.zopay.stats).toEqual(before);
   });
@@ -150,7 +155,12 @@ describe('createPaymentIntent at Zopay', () => {
     );
     const failed = await create(input);
     expect(failed.userErrors).toEqual([
-      expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', provider: 'ZOPAY', providerStatus: 504, retryable: true }),
+      expect.objectContaining({
+        code: 'PROVIDER_UNAVAILABLE',
+        provider: 'ZOPAY',
+        providerStatus: 504,
+        retryable: true,
+      }),
     ]);
 
     const retried = await create(input);
@@ -278,7 +288,9 @@ describe('paymentIntent for Zopay ids', () => {
     expect(read.errors).toBeUndefined();
     expect(read.data!.paymentIntent).toMatchObject({ id: created.id, status: created.status, amount: created.amount });
     expect(stack.zopay.faults.pending).toBe(0);
-    expect(stack.log.entries().some((entry) => entry.msg === 'provider read failed: serving the stored copy')).toBe(true);
+    expect(stack.log.entries().some((entry) => entry.msg === 'provider read failed: serving the stored copy')).toBe(
+      true,
+    );
   });
 });
 

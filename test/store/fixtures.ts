@@ -62,9 +62,28 @@ export function created(paymentIntent: PaymentIntent): CreateOutcome {
   return { kind: 'created', paymentIntent };
 }
 
-export function userError(code: PaymentIntentErrorCode, retryable: boolean, provider: ProviderId = 'ZOPAY'): PaymentIntentUserError {
-  const providerStatus = code === 'RATE_LIMITED' ? 429 : code === 'PROVIDER_UNAVAILABLE' ? 503 : code === 'PROVIDER_VALIDATION_FAILED' ? 422 : null;
-  return { code, retryable, message: `${code.toLowerCase()}: provider said so`, field: code === 'PROVIDER_VALIDATION_FAILED' ? ['providerInput', 'amount'] : null, provider, providerStatus, providerCode: providerStatus === null ? null : `E${providerStatus}` };
+export function userError(
+  code: PaymentIntentErrorCode,
+  retryable: boolean,
+  provider: ProviderId = 'ZOPAY',
+): PaymentIntentUserError {
+  const providerStatus =
+    code === 'RATE_LIMITED'
+      ? 429
+      : code === 'PROVIDER_UNAVAILABLE'
+        ? 503
+        : code === 'PROVIDER_VALIDATION_FAILED'
+          ? 422
+          : null;
+  return {
+    code,
+    retryable,
+    message: `${code.toLowerCase()}: provider said so`,
+    field: code === 'PROVIDER_VALIDATION_FAILED' ? ['providerInput', 'amount'] : null,
+    provider,
+    providerStatus,
+    providerCode: providerStatus === null ? null : `E${providerStatus}`,
+  };
 }
 
 /** A create that got no answer (timeout, reset): retryable, and it may have made an intent. */
@@ -108,7 +127,7 @@ export function fakeAttempt(
 ): FakeAttempt {
   let performs = 0;
   let lookups = 0;
-  const sent = deferred<void>();
+  const sent = deferred<undefined>();
   return {
     resendIsSafe: options.resendIsSafe ?? true,
     known: options.known ?? null,
@@ -121,12 +140,12 @@ export function fakeAttempt(
     },
     async perform() {
       performs += 1;
-      sent.resolve();
+      sent.resolve(undefined);
       return answer(performs);
     },
-    async findCreated() {
+    findCreated() {
       lookups += 1;
-      return this.known;
+      return Promise.resolve(this.known);
     },
   };
 }

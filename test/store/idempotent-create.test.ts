@@ -40,7 +40,12 @@ function replica(sql: SqlClient, options: ReplicaOptions = {}) {
   const store = sqlStore(sql, { leaseMs: options.leaseMs ?? 30_000, retentionMs: options.retentionMs ?? DAY_MS });
   const log = new MemoryLog();
   const logger = createLogger({ level: 'warn', secrets: [], destination: log });
-  const idempotent = new IdempotentCreate({ store, waitForInFlightMs: options.waitForInFlightMs ?? 10_000, pollIntervalMs: POLL_MS, logger });
+  const idempotent = new IdempotentCreate({
+    store,
+    waitForInFlightMs: options.waitForInFlightMs ?? 10_000,
+    pollIntervalMs: POLL_MS,
+    logger,
+  });
   return { store, idempotent, log };
 }
 
@@ -91,11 +96,21 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       expect(await retry.store.find(ZIINA_KEY)).toEqual({ state: 'in_flight', fingerprint: 'fp-1' });
     }
     attempt.known = ziinaIntent(ZIINA_ID);
-    expect(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: true });
-    expect(await retry.store.find(ZIINA_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(ziinaIntent(ZIINA_ID)) });
+    expect(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+      outcome: created(ziinaIntent(ZIINA_ID)),
+      replayed: true,
+    });
+    expect(await retry.store.find(ZIINA_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-1',
+      outcome: created(ziinaIntent(ZIINA_ID)),
+    });
     // Later retries replay the record, from any replica, without looking again.
     for (const sql of [database.db.sql, database.second]) {
-      expect(await replica(sql).idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: true });
+      expect(await replica(sql).idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(ziinaIntent(ZIINA_ID)),
+        replayed: true,
+      });
     }
     expect(attempt.lookups).toBe(3);
     expect(attempt.performs).toBe(0);
@@ -105,10 +120,19 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
     it('replays a completed create without a second perform, also after a restart', async () => {
       const attempt = fakeAttempt(() => created(zopayIntent('zp_1')));
       const { idempotent } = replica(database.db.sql);
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: true });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: false,
+      });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: true,
+      });
       const restarted = replica(database.db.sql).idempotent;
-      expect(await restarted.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: true });
+      expect(await restarted.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: true,
+      });
       expect(attempt.performs).toBe(1);
     });
 
@@ -124,10 +148,17 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
 
     it('answers IDEMPOTENCY_CONFLICT to a different input after completion, and keeps the stored outcome', async () => {
       const { idempotent } = replica(database.db.sql);
-      await idempotent.run(ZIINA_KEY, 'fp-1', fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: false }));
+      await idempotent.run(
+        ZIINA_KEY,
+        'fp-1',
+        fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: false }),
+      );
       const other = fakeAttempt(() => created(ziinaIntent('other')), { resendIsSafe: false });
       expectConflict(await idempotent.run(ZIINA_KEY, 'fp-2', other), 'ZIINA');
-      expect(await idempotent.run(ZIINA_KEY, 'fp-1', other)).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: true });
+      expect(await idempotent.run(ZIINA_KEY, 'fp-1', other)).toEqual({
+        outcome: created(ziinaIntent(ZIINA_ID)),
+        replayed: true,
+      });
       expect(other.performs).toBe(0);
     });
 
@@ -144,13 +175,19 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       // The 19 duplicates wait for the first one in the process: none of them polls the database.
       expect(database.db.queries.count - statementsBefore).toBeLessThan(5);
       expect(results[0]).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
-      expect(results.slice(1)).toEqual(Array.from({ length: 19 }, () => ({ outcome: created(zopayIntent('zp_1')), replayed: true })));
+      expect(results.slice(1)).toEqual(
+        Array.from({ length: 19 }, () => ({ outcome: created(zopayIntent('zp_1')), replayed: true })),
+      );
     });
 
     it('answers IDEMPOTENCY_CONFLICT at once to a different input while the first is in flight', async () => {
       const { idempotent } = replica(database.db.sql);
       const gate = deferred<CreateOutcome>();
-      const first = idempotent.run(ZOPAY_KEY, 'fp-1', fakeAttempt(() => gate.promise));
+      const first = idempotent.run(
+        ZOPAY_KEY,
+        'fp-1',
+        fakeAttempt(() => gate.promise),
+      );
       const other = fakeAttempt(() => created(zopayIntent('zp_2')));
       expectConflict(await idempotent.run(ZOPAY_KEY, 'fp-2', other));
       expect(other.performs).toBe(0);
@@ -168,25 +205,49 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       expect(performance.now() - started).toBeGreaterThanOrEqual(95);
       gate.resolve(created(zopayIntent('zp_1')));
       expect(await first).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: true });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: true,
+      });
       expect(attempt.performs).toBe(1);
     });
   });
 
   describe('outcomes', () => {
     it.for([
-      { name: 'PROVIDER_UNAVAILABLE (503)', outcome: rejected(userError('PROVIDER_UNAVAILABLE', true)), resendIsSafe: true },
+      {
+        name: 'PROVIDER_UNAVAILABLE (503)',
+        outcome: rejected(userError('PROVIDER_UNAVAILABLE', true)),
+        resendIsSafe: true,
+      },
       { name: 'RATE_LIMITED', outcome: rejected(userError('RATE_LIMITED', true)), resendIsSafe: true },
-      { name: 'a business error with a retryable one', outcome: rejected(userError('PROVIDER_VALIDATION_FAILED', false), userError('RATE_LIMITED', true)), resendIsSafe: true },
+      {
+        name: 'a business error with a retryable one',
+        outcome: rejected(userError('PROVIDER_VALIDATION_FAILED', false), userError('RATE_LIMITED', true)),
+        resendIsSafe: true,
+      },
       { name: 'no answer, at a provider that deduplicates', outcome: unanswered('ZOPAY', true), resendIsSafe: true },
-      { name: 'PROVIDER_UNAVAILABLE (503), at a provider that does not deduplicate', outcome: rejected(userError('PROVIDER_UNAVAILABLE', true, 'ZIINA')), resendIsSafe: false },
-      { name: 'connection refused, at a provider that does not deduplicate', outcome: unanswered('ZIINA', false), resendIsSafe: false },
+      {
+        name: 'PROVIDER_UNAVAILABLE (503), at a provider that does not deduplicate',
+        outcome: rejected(userError('PROVIDER_UNAVAILABLE', true, 'ZIINA')),
+        resendIsSafe: false,
+      },
+      {
+        name: 'connection refused, at a provider that does not deduplicate',
+        outcome: unanswered('ZIINA', false),
+        resendIsSafe: false,
+      },
     ])('does not store a retryable outcome ($name): the next run performs again', async ({ outcome, resendIsSafe }) => {
       const { idempotent, store } = replica(database.db.sql);
-      const attempt = fakeAttempt((performNumber) => (performNumber === 1 ? outcome : created(zopayIntent('zp_1'))), { resendIsSafe });
+      const attempt = fakeAttempt((performNumber) => (performNumber === 1 ? outcome : created(zopayIntent('zp_1'))), {
+        resendIsSafe,
+      });
       expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome, replayed: false });
       expect(await store.find(ZOPAY_KEY)).toBeNull();
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: false,
+      });
       expect(attempt.performs).toBe(2);
       expect(attempt.lookups).toBe(0);
     });
@@ -195,7 +256,11 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       const { idempotent, store } = replica(database.db.sql);
       const attempt = fakeAttempt(() => VALIDATION_FAILED);
       expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: VALIDATION_FAILED, replayed: false });
-      expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: VALIDATION_FAILED });
+      expect(await store.find(ZOPAY_KEY)).toEqual({
+        state: 'completed',
+        fingerprint: 'fp-1',
+        outcome: VALIDATION_FAILED,
+      });
       expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: VALIDATION_FAILED, replayed: true });
       expect(attempt.performs).toBe(1);
     });
@@ -211,7 +276,10 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       );
       await expect(idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).rejects.toThrow('socket hang up');
       expect(await store.find(ZOPAY_KEY)).toBeNull();
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: false,
+      });
       expect(attempt.performs).toBe(2);
     });
 
@@ -222,7 +290,10 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       await idempotent.run(ZOPAY_KEY, 'fp-1', attempt);
       expect((await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).replayed).toBe(true);
       await sleep(retentionMs + MARGIN_MS);
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_2')), replayed: false });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_2')),
+        replayed: false,
+      });
       expect(attempt.performs).toBe(2);
     });
   });
@@ -232,7 +303,9 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       const replicas = [replica(database.db.sql).idempotent, replica(database.second).idempotent];
       const gate = deferred<CreateOutcome>();
       const attempt = fakeAttempt(() => gate.promise);
-      const runs = Array.from({ length: 50 }, (_, index) => watch(replicas[index % 2]!.run(ZIINA_KEY, 'fp-1', attempt)));
+      const runs = Array.from({ length: 50 }, (_, index) =>
+        watch(replicas[index % 2]!.run(ZIINA_KEY, 'fp-1', attempt)),
+      );
       await sleep(100);
       // The holder is still at the provider: nobody has an answer yet.
       expect(runs.filter((run) => run.settled)).toHaveLength(0);
@@ -240,7 +313,9 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       const results = await Promise.all(runs.map((run) => run.promise));
       expect(attempt.performs).toBe(1);
       expect(results.filter((result) => !result.replayed)).toHaveLength(1);
-      expect(results.map((result) => result.outcome)).toEqual(Array.from({ length: 50 }, () => created(ziinaIntent(ZIINA_ID))));
+      expect(results.map((result) => result.outcome)).toEqual(
+        Array.from({ length: 50 }, () => created(ziinaIntent(ZIINA_ID))),
+      );
     });
 
     it('answers IDEMPOTENCY_CONFLICT at once in the other replica to a different input', async () => {
@@ -270,7 +345,10 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       expect(waiting.performs).toBe(0);
       gate.resolve(created(zopayIntent('zp_1')));
       await running;
-      expect(await second.run(ZOPAY_KEY, 'fp-1', waiting)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: true });
+      expect(await second.run(ZOPAY_KEY, 'fp-1', waiting)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: true,
+      });
     });
 
     it('lets the waiting replica perform itself when the holder releases the key', async () => {
@@ -293,7 +371,10 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
   describe('a create that may have reached a provider that does not deduplicate', () => {
     it('is never sent again after no answer came back', async () => {
       const first = fakeAttempt(() => unanswered('ZIINA', true), { resendIsSafe: false });
-      expect(await replica(database.db.sql).idempotent.run(ZIINA_KEY, 'fp-1', first)).toEqual({ outcome: unanswered('ZIINA', true), replayed: false });
+      expect(await replica(database.db.sql).idempotent.run(ZIINA_KEY, 'fp-1', first)).toEqual({
+        outcome: unanswered('ZIINA', true),
+        replayed: false,
+      });
       await expectRecoveredWithoutResend(impatient());
     });
 
@@ -310,10 +391,16 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
 
     it('is sent again where the provider deduplicates creates', async () => {
       const { idempotent, store } = replica(database.db.sql);
-      const attempt = fakeAttempt((performNumber) => (performNumber === 1 ? unanswered('ZOPAY', true) : created(zopayIntent('zp_1'))), { resendIsSafe: true });
+      const attempt = fakeAttempt(
+        (performNumber) => (performNumber === 1 ? unanswered('ZOPAY', true) : created(zopayIntent('zp_1'))),
+        { resendIsSafe: true },
+      );
       await idempotent.run(ZOPAY_KEY, 'fp-1', attempt);
       expect(await store.find(ZOPAY_KEY)).toBeNull();
-      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
+      expect(await idempotent.run(ZOPAY_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(zopayIntent('zp_1')),
+        replayed: false,
+      });
       expect([attempt.performs, attempt.lookups]).toEqual([2, 0]);
     });
   });
@@ -333,10 +420,17 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       const { idempotent, store } = replica(database.second, { leaseMs: LEASE_MS });
       const attempt = fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: true });
       // Polls while the lease lasts, then takes the claim over.
-      expect(await idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: false });
+      expect(await idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(ziinaIntent(ZIINA_ID)),
+        replayed: false,
+      });
       expect(performance.now() - started).toBeGreaterThanOrEqual(LEASE_MS - 5);
       expect([attempt.performs, attempt.lookups]).toEqual([1, 0]);
-      expect(await store.find(ZIINA_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(ziinaIntent(ZIINA_ID)) });
+      expect(await store.find(ZIINA_KEY)).toEqual({
+        state: 'completed',
+        fingerprint: 'fp-1',
+        outcome: created(ziinaIntent(ZIINA_ID)),
+      });
     });
 
     it('is never resent to a provider that does not deduplicate once the create may have left', async () => {
@@ -364,7 +458,12 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       stuck.resolve(created(ziinaIntent(ZIINA_ID)));
       expect(await holderRun).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: false });
       expect(holder.log.entries()).toEqual([
-        expect.objectContaining({ level: 40, provider: 'ZIINA', clientMutationId: 'order-1', msg: 'idempotency claim was lost before its outcome was stored' }),
+        expect.objectContaining({
+          level: 40,
+          provider: 'ZIINA',
+          clientMutationId: 'order-1',
+          msg: 'idempotency claim was lost before its outcome was stored',
+        }),
       ]);
     });
 
@@ -373,9 +472,16 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       await sleep(LEASE_MS + MARGIN_MS);
       const { idempotent, store } = replica(database.second, { leaseMs: LEASE_MS });
       const attempt = fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: false });
-      expect(await idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: false });
+      expect(await idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(ziinaIntent(ZIINA_ID)),
+        replayed: false,
+      });
       expect([attempt.performs, attempt.lookups]).toEqual([1, 0]);
-      expect(await store.find(ZIINA_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(ziinaIntent(ZIINA_ID)) });
+      expect(await store.find(ZIINA_KEY)).toEqual({
+        state: 'completed',
+        fingerprint: 'fp-1',
+        outcome: created(ziinaIntent(ZIINA_ID)),
+      });
     });
   });
 });

@@ -1,35 +1,32 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { PaymentIntent } from '../../src/payments/payment-intent.ts';
 import type { PaymentIntentFilter } from '../../src/payments/payment-intent-repository.ts';
 import { SqlPaymentIntentRepository } from '../../src/store/sql-payment-intent-repository.ts';
 import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../support/intent-builders.ts';
-import { openTestDatabase, STORE_ENGINES, type TestDatabase } from '../support/test-database.ts';
-
-/** Opening PGlite takes seconds (more on a busy machine): one database per engine for the file. */
-const OPEN_TIMEOUT_MS = 60_000;
+import { useStarted } from '../support/lifecycle.ts';
+import { openTestDatabase, STORE_ENGINES } from '../support/test-database.ts';
 
 describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
-  let db: TestDatabase;
+  const db = useStarted(
+    () => openTestDatabase(engine),
+    (opened) => opened.close(),
+  );
   let repository: SqlPaymentIntentRepository;
 
-  beforeAll(async () => {
-    db = await openTestDatabase(engine);
-    repository = new SqlPaymentIntentRepository(db.sql);
-  }, OPEN_TIMEOUT_MS);
+  beforeAll(() => {
+    repository = new SqlPaymentIntentRepository(db().sql);
+  });
   beforeEach(async () => {
     // Positions start at 1 again in each test: listings cross 9 -> 10 where a test stores 10 or more.
-    await db.sql.query('truncate payment_intents restart identity');
-    db.queries.count = 0;
+    await db().sql.query('truncate payment_intents restart identity');
+    db().queries.count = 0;
   });
-  afterAll(async () => {
-    await db?.close();
-  }, OPEN_TIMEOUT_MS);
 
   /** What `work` cost in statements sent to the store. */
   async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-    const before = db.queries.count;
+    const before = db().queries.count;
     const result = await work();
-    return { result, statements: db.queries.count - before };
+    return { result, statements: db().queries.count - before };
   }
 
   async function storedIntent(id: string): Promise<PaymentIntent | undefined> {
@@ -37,10 +34,12 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
   }
 
   async function storedColumns(id: string) {
-    const [row] = await db.sql.query<{ status: string; terminal: boolean; external_ref: string | null; client_mutation_id: string | null }>(
-      'select status, terminal, external_ref, client_mutation_id from payment_intents where id = $1',
-      [id],
-    );
+    const [row] = await db().sql.query<{
+      status: string;
+      terminal: boolean;
+      external_ref: string | null;
+      client_mutation_id: string | null;
+    }>('select status, terminal, external_ref, client_mutation_id from payment_intents where id = $1', [id]);
     return row;
   }
 
@@ -64,11 +63,15 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     });
 
     it('reads N ids in one query and leaves out the ids it does not know', async () => {
-      const intents = Array.from({ length: 30 }, (_, index) => (index % 2 === 0 ? zopayIntent(`pi_${index}`) : ziinaIntent(`zi-${index}`)));
+      const intents = Array.from({ length: 30 }, (_, index) =>
+        index % 2 === 0 ? zopayIntent(`pi_${index}`) : ziinaIntent(`zi-${index}`),
+      );
       await repository.saveReported(intents);
       const unknown = ['zopay:pi_never', 'ziina:00000000-0000-4000-8000-000000000000', 'not-an-id'];
 
-      const { result, statements } = await statementsOf(() => repository.getMany([...unknown, ...intents.map((intent) => intent.id)]));
+      const { result, statements } = await statementsOf(() =>
+        repository.getMany([...unknown, ...intents.map((intent) => intent.id)]),
+      );
 
       expect(statements).toBe(1);
       expect([...result.keys()].sort()).toEqual(intents.map((intent) => intent.id).sort());
@@ -109,11 +112,25 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     it('never moves a terminal status back to a non-terminal one', async () => {
       const created = ziinaIntent('zi-terminal', { externalRef: 'order-t' });
       await repository.saveCreated(created, 'cmid-t');
-      const completed = reportedAs({ ...created, externalRef: null, details: { ...created.details, feeAmountMinor: 75 } as PaymentIntent['details'] }, 'COMPLETED', 'completed');
+      const completed = reportedAs(
+        {
+          ...created,
+          externalRef: null,
+          details: { ...created.details, feeAmountMinor: 75 } as PaymentIntent['details'],
+        },
+        'COMPLETED',
+        'completed',
+      );
       await repository.saveReported([completed]);
 
-      for (const [status, providerStatus] of [['PENDING', 'pending'], ['REQUIRES_USER_ACTION', 'requires_user_action'], ['UNKNOWN', 'on_hold']] as const) {
-        const [returned] = await repository.saveReported([reportedAs({ ...created, externalRef: null }, status, providerStatus)]);
+      for (const [status, providerStatus] of [
+        ['PENDING', 'pending'],
+        ['REQUIRES_USER_ACTION', 'requires_user_action'],
+        ['UNKNOWN', 'on_hold'],
+      ] as const) {
+        const [returned] = await repository.saveReported([
+          reportedAs({ ...created, externalRef: null }, status, providerStatus),
+        ]);
         expect(returned).toEqual({ ...completed, externalRef: 'order-t' });
       }
       expect(await storedIntent(created.id)).toEqual({ ...completed, externalRef: 'order-t' });
@@ -124,7 +141,11 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const intent = zopayIntent('pi_two_terminals');
       await repository.saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
 
-      for (const [status, providerStatus] of [['FAILED', 'failed'], ['CANCELED', 'canceled'], ['EXPIRED', 'expired']] as const) {
+      for (const [status, providerStatus] of [
+        ['FAILED', 'failed'],
+        ['CANCELED', 'canceled'],
+        ['EXPIRED', 'expired'],
+      ] as const) {
         const [returned] = await repository.saveReported([reportedAs(intent, status, providerStatus)]);
         expect(returned).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
       }
@@ -134,7 +155,10 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     it('refreshes the data of a terminal intent reported again in the same status', async () => {
       const intent = reportedAs(ziinaIntent('zi-fee-later'), 'COMPLETED', 'completed');
       await repository.saveReported([intent]);
-      const withFee = { ...intent, details: { ...intent.details, feeAmountMinor: 120, tipAmountMinor: 300 } as PaymentIntent['details'] };
+      const withFee = {
+        ...intent,
+        details: { ...intent.details, feeAmountMinor: 120, tipAmountMinor: 300 } as PaymentIntent['details'],
+      };
 
       const [returned] = await repository.saveReported([withFee]);
 
@@ -163,12 +187,16 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const created = ziinaIntent('zi-ref', { externalRef: 'order-ref-1' });
       await repository.saveCreated(created, 'cmid-ref');
 
-      const [returned] = await repository.saveReported([reportedAs({ ...created, externalRef: null }, 'PENDING', 'pending')]);
+      const [returned] = await repository.saveReported([
+        reportedAs({ ...created, externalRef: null }, 'PENDING', 'pending'),
+      ]);
 
       expect(returned?.externalRef).toBe('order-ref-1');
       expect((await storedIntent(created.id))?.externalRef).toBe('order-ref-1');
       expect(await storedColumns(created.id)).toMatchObject({ external_ref: 'order-ref-1' });
-      expect((await repository.list({ externalRef: 'order-ref-1' }, 10, null)).items.map((item) => item.id)).toEqual([created.id]);
+      expect((await repository.list({ externalRef: 'order-ref-1' }, 10, null)).items.map((item) => item.id)).toEqual([
+        created.id,
+      ]);
     });
 
     it('keeps the clientMutationId of the create against later reports', async () => {
@@ -186,7 +214,11 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const returned = await repository.saveCreated(intent, 'cmid-late');
 
       expect(returned).toMatchObject({ status: 'COMPLETED', externalRef: 'order-late' });
-      expect(await storedColumns(intent.id)).toMatchObject({ status: 'COMPLETED', client_mutation_id: 'cmid-late', external_ref: 'order-late' });
+      expect(await storedColumns(intent.id)).toMatchObject({
+        status: 'COMPLETED',
+        client_mutation_id: 'cmid-late',
+        external_ref: 'order-late',
+      });
     });
 
     it('keeps a non-terminal status a webhook stored before the create answer was written: that report is newer', async () => {
@@ -201,26 +233,34 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('keeps the terminal report among several of one id in one call, whatever their order', async () => {
       const intent = ziinaIntent('zi-terminal-first');
-      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'completed'), reportedAs(intent, 'PENDING', 'pending')]);
+      await repository.saveReported([
+        reportedAs(intent, 'COMPLETED', 'completed'),
+        reportedAs(intent, 'PENDING', 'pending'),
+      ]);
       expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
     });
 
     it('takes several reports of one id in one call without failing: the last one wins', async () => {
       const intent = ziinaIntent('zi-twice');
       const { result, statements } = await statementsOf(() =>
-        repository.saveReported([reportedAs(intent, 'PENDING', 'pending'), zopayIntent('pi_other'), reportedAs(intent, 'COMPLETED', 'completed')]),
+        repository.saveReported([
+          reportedAs(intent, 'PENDING', 'pending'),
+          zopayIntent('pi_other'),
+          reportedAs(intent, 'COMPLETED', 'completed'),
+        ]),
       );
 
       expect(statements).toBe(1);
       expect(result.filter((returned) => returned.id === intent.id)).not.toHaveLength(0);
-      for (const returned of result.filter((candidate) => candidate.id === intent.id)) expect(returned.status).toBe('COMPLETED');
+      for (const returned of result.filter((candidate) => candidate.id === intent.id))
+        expect(returned.status).toBe('COMPLETED');
       expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
       expect((await repository.list({}, 10, null)).items).toHaveLength(2);
     });
   });
 
   describe('findByCreationMarker', () => {
-    it("finds a Ziina intent by its operation id, whichever write stored it, and nothing else", async () => {
+    it('finds a Ziina intent by its operation id, whichever write stored it, and nothing else', async () => {
       const created = ziinaIntent('zi-marker-created');
       const fromWebhook = ziinaIntent('zi-marker-webhook');
       const zopay = zopayIntent('pi_marker');
@@ -228,7 +268,9 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       await repository.saveReported([fromWebhook, zopay]);
 
       expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-created'))).toEqual(created);
-      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-webhook'))).toEqual(fromWebhook);
+      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-webhook'))).toEqual(
+        fromWebhook,
+      );
       expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-never-stored'))).toBeNull();
       expect(await repository.findByCreationMarker('ZOPAY', ziinaOperationIdOf('zi-marker-created'))).toBeNull();
       expect(await repository.findByCreationMarker('ZOPAY', 'pi_marker')).toBeNull();
@@ -257,10 +299,10 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('lists newest first in one query, with hasNextPage only when more rows match', async () => {
       const ids = await storeInOrder(mixed());
-      db.queries.count = 0;
+      db().queries.count = 0;
 
       const everything = await repository.list({}, 100, null);
-      expect(db.queries.count).toBe(1);
+      expect(db().queries.count).toBe(1);
       expect(everything.items.map((item) => item.id)).toEqual([...ids].reverse());
       expect(everything.hasNextPage).toBe(false);
 
@@ -278,24 +320,37 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const ids = await storeInOrder(Array.from({ length: 12 }, (_, index) => zopayIntent(`pi_order_${index + 1}`)));
       const page = await repository.list({}, 100, null);
 
-      expect(page.items.map((item) => item.position)).toEqual(Array.from({ length: 12 }, (_, index) => BigInt(12 - index)));
+      expect(page.items.map((item) => item.position)).toEqual(
+        Array.from({ length: 12 }, (_, index) => BigInt(12 - index)),
+      );
       expect(page.items.map((item) => item.id)).toEqual([...ids].reverse());
       // What a client sees: the first page holds the newest intents, and paging loses none.
-      expect((await repository.list({}, 3, null)).items.map((item) => item.id)).toEqual(['zopay:pi_order_12', 'zopay:pi_order_11', 'zopay:pi_order_10']);
+      expect((await repository.list({}, 3, null)).items.map((item) => item.id)).toEqual([
+        'zopay:pi_order_12',
+        'zopay:pi_order_11',
+        'zopay:pi_order_10',
+      ]);
       expect((await repository.list({}, 100, 10n)).items.map((item) => item.id)).toEqual(ids.slice(0, 9).reverse());
     });
 
     it('filters by externalRef, provider and status, alone and combined', async () => {
       await storeInOrder(mixed());
 
-      expect(await listIds({ externalRef: 'shared' })).toEqual(['zopay:pi_f', 'ziina:zi-d', 'ziina:zi-b', 'zopay:pi_a']);
+      expect(await listIds({ externalRef: 'shared' })).toEqual([
+        'zopay:pi_f',
+        'ziina:zi-d',
+        'ziina:zi-b',
+        'zopay:pi_a',
+      ]);
       expect(await listIds({ externalRef: 'nobody' })).toEqual([]);
       expect(await listIds({ provider: 'ZIINA' })).toEqual(['ziina:zi-e', 'ziina:zi-d', 'ziina:zi-b']);
       expect(await listIds({ status: 'COMPLETED' })).toEqual(['ziina:zi-d', 'zopay:pi_c']);
       expect(await listIds({ externalRef: 'shared', provider: 'ZOPAY' })).toEqual(['zopay:pi_f', 'zopay:pi_a']);
       expect(await listIds({ externalRef: 'shared', status: 'COMPLETED' })).toEqual(['ziina:zi-d']);
       expect(await listIds({ provider: 'ZOPAY', status: 'REQUIRES_PAYMENT_INSTRUMENT' })).toEqual(['zopay:pi_a']);
-      expect(await listIds({ externalRef: 'shared', provider: 'ZIINA', status: 'REQUIRES_PAYMENT_INSTRUMENT' })).toEqual(['ziina:zi-b']);
+      expect(
+        await listIds({ externalRef: 'shared', provider: 'ZIINA', status: 'REQUIRES_PAYMENT_INSTRUMENT' }),
+      ).toEqual(['ziina:zi-b']);
       expect(await listIds({ externalRef: null, provider: null, status: null })).toHaveLength(6);
     });
 
@@ -308,7 +363,11 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     });
 
     it('walks every row exactly once page by page, even when rows arrive between pages', async () => {
-      const initial = await storeInOrder(Array.from({ length: 11 }, (_, index) => (index % 3 === 0 ? ziinaIntent(`zi-walk-${index}`) : zopayIntent(`pi_walk_${index}`))));
+      const initial = await storeInOrder(
+        Array.from({ length: 11 }, (_, index) =>
+          index % 3 === 0 ? ziinaIntent(`zi-walk-${index}`) : zopayIntent(`pi_walk_${index}`),
+        ),
+      );
       const seen: string[] = [];
       let after: bigint | null = null;
       let pages = 0;
@@ -334,7 +393,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const oldest = all.items.at(-1)!;
 
       expect(await repository.list({}, 5, oldest.position)).toEqual({ items: [], hasNextPage: false });
-      await db.sql.query('delete from payment_intents where id = $1', [all.items[2]!.id]);
+      await db().sql.query('delete from payment_intents where id = $1', [all.items[2]!.id]);
       const afterDeleted = await repository.list({}, 100, all.items[2]!.position);
       expect(afterDeleted.items.map((item) => item.id)).toEqual(all.items.slice(3).map((item) => item.id));
     });

@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import type { Claim, ClaimResult, IdempotencyKey } from '../../src/idempotency/idempotency-store.ts';
 import { rejected } from '../../src/payments/create-payment-intent-result.ts';
 import { STORE_ENGINES } from '../support/test-database.ts';
-import { created, sleep, sqlStore, useTestDatabase, userError, VALIDATION_FAILED, ZIINA_ID, ZIINA_KEY, ZOPAY_KEY, ziinaIntent, zopayIntent } from './fixtures.ts';
+import {
+  created,
+  sleep,
+  sqlStore,
+  useTestDatabase,
+  userError,
+  VALIDATION_FAILED,
+  ZIINA_ID,
+  ZIINA_KEY,
+  ZOPAY_KEY,
+  ziinaIntent,
+  zopayIntent,
+} from './fixtures.ts';
 
 // Expiry is decided by the database clock; the waits below leave it a wide margin.
 const LEASE_MS = 300;
@@ -47,19 +59,29 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     }
   });
 
-  it.runIf(engine === 'postgres')('gives each key to exactly one claim across two connection pools (two replicas)', async () => {
-    const replicas = [sqlStore(database.db.sql), sqlStore(database.second)];
-    const keys: IdempotencyKey[] = Array.from({ length: 10 }, (_, index) => ({ provider: 'ZIINA', clientMutationId: `order-${index}` }));
-    // 20 claims per key, alternating between the pools, all keys at once.
-    const results = await Promise.all(
-      keys.flatMap((key) => Array.from({ length: 20 }, (_, index) => replicas[index % 2]!.claim(key, 'fp-1').then((result) => ({ key, result })))),
-    );
-    for (const key of keys) {
-      const ofKey = results.filter((entry) => entry.key === key).map((entry) => entry.result);
-      expect(ofKey.filter((result) => result.claimed)).toHaveLength(1);
-      expect(ofKey.filter((result) => !result.claimed)).toHaveLength(19);
-    }
-  });
+  it.runIf(engine === 'postgres')(
+    'gives each key to exactly one claim across two connection pools (two replicas)',
+    async () => {
+      const replicas = [sqlStore(database.db.sql), sqlStore(database.second)];
+      const keys: IdempotencyKey[] = Array.from({ length: 10 }, (_, index) => ({
+        provider: 'ZIINA',
+        clientMutationId: `order-${index}`,
+      }));
+      // 20 claims per key, alternating between the pools, all keys at once.
+      const results = await Promise.all(
+        keys.flatMap((key) =>
+          Array.from({ length: 20 }, (_, index) =>
+            replicas[index % 2]!.claim(key, 'fp-1').then((result) => ({ key, result })),
+          ),
+        ),
+      );
+      for (const key of keys) {
+        const ofKey = results.filter((entry) => entry.key === key).map((entry) => entry.result);
+        expect(ofKey.filter((result) => result.claimed)).toHaveLength(1);
+        expect(ofKey.filter((result) => !result.claimed)).toHaveLength(19);
+      }
+    },
+  );
 
   it('stores a completed outcome and gives it back exactly: decimal text, nested metadata, unicode', async () => {
     const store = sqlStore(database.db.sql);
@@ -68,7 +90,10 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
       { key: ZIINA_KEY, outcome: created(ziinaIntent(ZIINA_ID)) },
       {
         key: { provider: 'ZOPAY', clientMutationId: 'order-2' } as const,
-        outcome: rejected({ ...userError('PROVIDER_VALIDATION_FAILED', false), message: 'amount "0.00" \\ is below\nthe minimum 🙅 (0.01)' }),
+        outcome: rejected({
+          ...userError('PROVIDER_VALIDATION_FAILED', false),
+          message: 'amount "0.00" \\ is below\nthe minimum 🙅 (0.01)',
+        }),
       },
     ];
     for (const { key, outcome } of outcomes) {
@@ -78,8 +103,14 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     for (const { key, outcome } of outcomes) {
       expect(await store.find(key)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome });
       // A claim finds the completed record rather than winning: identical and different requests alike.
-      expect(await store.claim(key, 'fp-1')).toEqual({ claimed: false, record: { state: 'completed', fingerprint: 'fp-1', outcome } });
-      expect(await store.claim(key, 'fp-2')).toEqual({ claimed: false, record: { state: 'completed', fingerprint: 'fp-1', outcome } });
+      expect(await store.claim(key, 'fp-1')).toEqual({
+        claimed: false,
+        record: { state: 'completed', fingerprint: 'fp-1', outcome },
+      });
+      expect(await store.claim(key, 'fp-2')).toEqual({
+        claimed: false,
+        record: { state: 'completed', fingerprint: 'fp-1', outcome },
+      });
     }
     const amount = (await store.find(ZOPAY_KEY)) as { outcome: { paymentIntent: { amount: { amount: unknown } } } };
     expect(amount.outcome.paymentIntent.amount.amount).toBe('1234567890123456789.000000000000000001');
@@ -88,13 +119,19 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
   it('stores an outcome whose provider text jsonb cannot hold (U+0000, a lone surrogate) with U+FFFD in its place', async () => {
     const store = sqlStore(database.db.sql);
     const intent = zopayIntent('zp_nul');
-    const outcome = created({ ...intent, details: { ...intent.details, description: 'tea\u0000time \ud800' } as typeof intent.details });
+    const outcome = created({
+      ...intent,
+      details: { ...intent.details, description: 'tea\u0000time \ud800' } as typeof intent.details,
+    });
     const claim = claimOf(await store.claim(ZOPAY_KEY, 'fp-1'));
 
     expect(await store.complete(ZOPAY_KEY, claim, outcome)).toBe(true);
 
     const stored = await store.find(ZOPAY_KEY);
-    expect(stored).toMatchObject({ state: 'completed', outcome: { paymentIntent: { details: { description: 'tea\ufffdtime \ufffd' } } } });
+    expect(stored).toMatchObject({
+      state: 'completed',
+      outcome: { paymentIntent: { details: { description: 'tea\ufffdtime \ufffd' } } },
+    });
   });
 
   it('completes a claim once: a second complete with the same token changes nothing', async () => {
@@ -102,7 +139,11 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     const claim = claimOf(await store.claim(ZOPAY_KEY, 'fp-1'));
     expect(await store.complete(ZOPAY_KEY, claim, created(zopayIntent('zp_1')))).toBe(true);
     expect(await store.complete(ZOPAY_KEY, claim, created(zopayIntent('zp_2')))).toBe(false);
-    expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(zopayIntent('zp_1')) });
+    expect(await store.find(ZOPAY_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-1',
+      outcome: created(zopayIntent('zp_1')),
+    });
   });
 
   it('refuses complete, release and markRequestSent with a token that is not the holder', async () => {
@@ -129,7 +170,11 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
 
     expect(await store.complete(ZOPAY_KEY, current, created(zopayIntent('zp_current')))).toBe(true);
     expect(await store.complete(ZOPAY_KEY, stale, created(zopayIntent('zp_stale')))).toBe(false);
-    expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(zopayIntent('zp_current')) });
+    expect(await store.find(ZOPAY_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-1',
+      outcome: created(zopayIntent('zp_current')),
+    });
   });
 
   it('does not count markRequestSent of a stale holder for the next takeover', async () => {
@@ -153,7 +198,11 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     const done = claimOf(await store.claim(ZIINA_KEY, 'fp-1'));
     await store.complete(ZIINA_KEY, done, VALIDATION_FAILED);
     await store.release(ZIINA_KEY, done);
-    expect(await store.find(ZIINA_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: VALIDATION_FAILED });
+    expect(await store.find(ZIINA_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-1',
+      outcome: VALIDATION_FAILED,
+    });
   });
 
   it('lets an identical claim take over once the lease has run out, telling whether the request may have been sent', async () => {
@@ -163,14 +212,20 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     claimOf(await store.claim(quiet, 'fp-1'));
     await store.markRequestSent(sent, claimOf(await store.claim(sent, 'fp-1')));
     // Within the lease the holder keeps the key.
-    expect(await store.claim(sent, 'fp-1')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+    expect(await store.claim(sent, 'fp-1')).toEqual({
+      claimed: false,
+      record: { state: 'in_flight', fingerprint: 'fp-1' },
+    });
 
     await sleep(LEASE_MS + MARGIN_MS);
     expect(claimOf(await store.claim(quiet, 'fp-1')).requestMayHaveBeenSent).toBe(false);
     const takenOver = claimOf(await store.claim(sent, 'fp-1'));
     expect(takenOver.requestMayHaveBeenSent).toBe(true);
     // The new holder has the lease now.
-    expect(await store.claim(sent, 'fp-1')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+    expect(await store.claim(sent, 'fp-1')).toEqual({
+      claimed: false,
+      record: { state: 'in_flight', fingerprint: 'fp-1' },
+    });
 
     // "May have been sent" survives takeovers: a later one still knows, and the last holder can complete.
     await sleep(LEASE_MS + MARGIN_MS);
@@ -192,12 +247,18 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     await store.abandon(ZOPAY_KEY, quiet);
     // The record stays, in flight; the lease (a day here) no longer protects it.
     expect(await store.find(ZIINA_KEY)).toEqual({ state: 'in_flight', fingerprint: 'fp-1' });
-    expect(await store.claim(ZIINA_KEY, 'fp-2')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+    expect(await store.claim(ZIINA_KEY, 'fp-2')).toEqual({
+      claimed: false,
+      record: { state: 'in_flight', fingerprint: 'fp-1' },
+    });
     const next = claimOf(await store.claim(ZIINA_KEY, 'fp-1'));
     expect(next.requestMayHaveBeenSent).toBe(true);
     expect(claimOf(await store.claim(ZOPAY_KEY, 'fp-1')).requestMayHaveBeenSent).toBe(false);
     // The new holder has the lease, and completes.
-    expect(await store.claim(ZIINA_KEY, 'fp-1')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+    expect(await store.claim(ZIINA_KEY, 'fp-1')).toEqual({
+      claimed: false,
+      record: { state: 'in_flight', fingerprint: 'fp-1' },
+    });
     expect(await store.complete(ZIINA_KEY, next, created(ziinaIntent(ZIINA_ID)))).toBe(true);
   });
 
@@ -205,10 +266,17 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     const store = sqlStore(database.db.sql);
     const holder = claimOf(await store.claim(ZIINA_KEY, 'fp-1'));
     await store.abandon(ZIINA_KEY, { token: randomUUID(), requestMayHaveBeenSent: false });
-    expect(await store.claim(ZIINA_KEY, 'fp-1')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+    expect(await store.claim(ZIINA_KEY, 'fp-1')).toEqual({
+      claimed: false,
+      record: { state: 'in_flight', fingerprint: 'fp-1' },
+    });
     await store.complete(ZIINA_KEY, holder, created(ziinaIntent(ZIINA_ID)));
     await store.abandon(ZIINA_KEY, holder);
-    expect(await store.find(ZIINA_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-1', outcome: created(ziinaIntent(ZIINA_ID)) });
+    expect(await store.find(ZIINA_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-1',
+      outcome: created(ziinaIntent(ZIINA_ID)),
+    });
   });
 
   it('never lets a different fingerprint take over an in-flight record, even past its lease', async () => {
@@ -217,7 +285,10 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     claimOf(await store.claim(ZOPAY_KEY, 'fp-1'));
     await sleep(LEASE_MS + MARGIN_MS);
     for (const key of [ZIINA_KEY, ZOPAY_KEY]) {
-      expect(await store.claim(key, 'fp-2')).toEqual({ claimed: false, record: { state: 'in_flight', fingerprint: 'fp-1' } });
+      expect(await store.claim(key, 'fp-2')).toEqual({
+        claimed: false,
+        record: { state: 'in_flight', fingerprint: 'fp-1' },
+      });
       expect(await store.find(key)).toEqual({ state: 'in_flight', fingerprint: 'fp-1' });
     }
   });
@@ -225,7 +296,10 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
   it('forgets a completed record past retention: find says nothing and a new claim replaces it, whatever its fingerprint', async () => {
     const store = sqlStore(database.db.sql, { retentionMs: RETENTION_MS, leaseMs: LEASE_MS });
     await store.complete(ZOPAY_KEY, claimOf(await store.claim(ZOPAY_KEY, 'fp-1')), created(zopayIntent('zp_1')));
-    expect(await store.claim(ZOPAY_KEY, 'fp-2')).toMatchObject({ claimed: false, record: { state: 'completed', fingerprint: 'fp-1' } });
+    expect(await store.claim(ZOPAY_KEY, 'fp-2')).toMatchObject({
+      claimed: false,
+      record: { state: 'completed', fingerprint: 'fp-1' },
+    });
 
     await sleep(RETENTION_MS + MARGIN_MS);
     expect(await store.find(ZOPAY_KEY)).toBeNull();
@@ -234,7 +308,11 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'in_flight', fingerprint: 'fp-2' });
     // Its retention starts afresh.
     expect(await store.complete(ZOPAY_KEY, fresh, created(zopayIntent('zp_2')))).toBe(true);
-    expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'completed', fingerprint: 'fp-2', outcome: created(zopayIntent('zp_2')) });
+    expect(await store.find(ZOPAY_KEY)).toEqual({
+      state: 'completed',
+      fingerprint: 'fp-2',
+      outcome: created(zopayIntent('zp_2')),
+    });
   });
 
   it('treats a claim past retention as a new request, even when the old one may have been sent', async () => {
@@ -251,13 +329,25 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     const slowHolder = sqlStore(sql, { retentionMs: RETENTION_MS, leaseMs: 60_000 });
     const key = (clientMutationId: string): IdempotencyKey => ({ provider: 'ZOPAY', clientMutationId });
 
-    await store.complete(key('old-completed'), claimOf(await store.claim(key('old-completed'), 'fp')), VALIDATION_FAILED);
-    await store.complete(ZIINA_KEY, claimOf(await store.claim(ZIINA_KEY, 'fp')), rejected(userError('PROVIDER_VALIDATION_FAILED', false, 'ZIINA')));
+    await store.complete(
+      key('old-completed'),
+      claimOf(await store.claim(key('old-completed'), 'fp')),
+      VALIDATION_FAILED,
+    );
+    await store.complete(
+      ZIINA_KEY,
+      claimOf(await store.claim(ZIINA_KEY, 'fp')),
+      rejected(userError('PROVIDER_VALIDATION_FAILED', false, 'ZIINA')),
+    );
     claimOf(await store.claim(key('old-lease-out'), 'fp'));
     await slowHolder.abandon(key('old-abandoned'), claimOf(await slowHolder.claim(key('old-abandoned'), 'fp')));
     claimOf(await slowHolder.claim(key('old-still-held'), 'fp'));
     await sleep(RETENTION_MS + MARGIN_MS);
-    await store.complete(key('young-completed'), claimOf(await store.claim(key('young-completed'), 'fp')), VALIDATION_FAILED);
+    await store.complete(
+      key('young-completed'),
+      claimOf(await store.claim(key('young-completed'), 'fp')),
+      VALIDATION_FAILED,
+    );
     await slowHolder.abandon(key('young-abandoned'), claimOf(await slowHolder.claim(key('young-abandoned'), 'fp')));
     // In flight and its lease already out, but young: kept for a takeover by a retry.
     claimOf(await sqlStore(sql, { retentionMs: RETENTION_MS, leaseMs: 1 }).claim(key('young-lease-out'), 'fp'));
@@ -265,8 +355,19 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
 
     expect(await store.purgeExpired()).toBe(4);
     expect(await store.purgeExpired()).toBe(0);
-    const remaining = await sql.query<{ client_mutation_id: string }>('select client_mutation_id from idempotency_records order by 1');
-    expect(remaining.map((row) => row.client_mutation_id)).toEqual(['old-still-held', 'young-abandoned', 'young-completed', 'young-lease-out']);
-    expect(await store.find(key('young-completed'))).toEqual({ state: 'completed', fingerprint: 'fp', outcome: VALIDATION_FAILED });
+    const remaining = await sql.query<{ client_mutation_id: string }>(
+      'select client_mutation_id from idempotency_records order by 1',
+    );
+    expect(remaining.map((row) => row.client_mutation_id)).toEqual([
+      'old-still-held',
+      'young-abandoned',
+      'young-completed',
+      'young-lease-out',
+    ]);
+    expect(await store.find(key('young-completed'))).toEqual({
+      state: 'completed',
+      fingerprint: 'fp',
+      outcome: VALIDATION_FAILED,
+    });
   });
 });

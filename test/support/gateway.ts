@@ -26,7 +26,10 @@ export interface SubgraphFetch {
   /** The `representations` variable of an `_entities` fetch, else empty. */
   readonly representations: readonly Record<string, unknown>[];
   /** The subgraph's parsed answer, once it arrived. */
-  response?: { data?: Record<string, unknown> | null; errors?: readonly { message: string; extensions?: Record<string, unknown> }[] };
+  response?: {
+    data?: Record<string, unknown> | null;
+    errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
+  };
 }
 
 export interface HttpAnswer {
@@ -66,7 +69,8 @@ export interface FederationHarnessOptions {
 
 const ORDERS_SDL_FILE = new URL('../../examples/orders/schema.graphql', import.meta.url);
 
-const quietLogger = { debug() {}, info() {}, warn() {}, error() {} };
+const ignore = () => undefined;
+const quietLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
 
 async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
   const response = await fetch(url, {
@@ -100,10 +104,16 @@ export async function startFederationHarness(options: FederationHarnessOptions =
     const ordersSubgraph = await startOrdersSubgraph(orders);
     stoppers.push(() => ordersSubgraph.stop());
 
-    const serviceAnswer = await postJson(stack.app.graphqlUrl, { query: '{ _service { sdl } }' }, { [ROUTER_SECRET_HEADER]: routerSecret });
+    const serviceAnswer = await postJson(
+      stack.app.graphqlUrl,
+      { query: '{ _service { sdl } }' },
+      { [ROUTER_SECRET_HEADER]: routerSecret },
+    );
     const paymentsSdl: unknown = serviceAnswer.body?.data?._service?.sdl;
     if (serviceAnswer.status !== 200 || typeof paymentsSdl !== 'string') {
-      throw new Error(`the payments subgraph did not serve its SDL (HTTP ${serviceAnswer.status}): ${serviceAnswer.text}`);
+      throw new Error(
+        `the payments subgraph did not serve its SDL (HTTP ${serviceAnswer.status}): ${serviceAnswer.text}`,
+      );
     }
     const composition = composeSupergraph([
       { name: PAYMENTS, url: stack.app.graphqlUrl, sdl: paymentsSdl },
@@ -121,7 +131,7 @@ export async function startFederationHarness(options: FederationHarnessOptions =
           url,
           willSendRequest({ request }) {
             request.http?.headers.set(ROUTER_SECRET_HEADER, routerSecret);
-            const representations = request.variables?.['representations'];
+            const representations = request.variables?.representations;
             const fetch: SubgraphFetch = {
               subgraph: name,
               query: request.query ?? '',
@@ -135,7 +145,7 @@ export async function startFederationHarness(options: FederationHarnessOptions =
           },
           didReceiveResponse({ request, response }) {
             const fetch = request.http === undefined ? undefined : inFlight.get(request.http);
-            if (fetch !== undefined) fetch.response = structuredClone(response) as SubgraphFetch['response'];
+            if (fetch !== undefined) fetch.response = structuredClone(response);
             return response;
           },
         }),

@@ -29,7 +29,12 @@ export function postJson(url: string | URL, body: unknown, headers: Record<strin
 }
 
 /** One GraphQL operation POSTed as JSON, as a frontend (or a router, with its headers) sends it. */
-export function postGraphQL(url: string | URL, query: string, variables: Record<string, unknown> = {}, headers: Record<string, string> = {}): Promise<HttpAnswer> {
+export function postGraphQL(
+  url: string | URL,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<HttpAnswer> {
   return postJson(url, { query, variables }, headers);
 }
 

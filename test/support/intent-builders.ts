@@ -7,7 +7,10 @@ import type { ZopayIntentDetails } from '../../src/providers/zopay/zopay-intent-
 // Domain intents as the provider transformers make them, for tests that write the store directly.
 
 /** A Zopay intent: exact decimal amounts as text, nested metadata, the externalRef Zopay echoes. */
-export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent<ZopayIntentDetails>> = {}): PaymentIntent<ZopayIntentDetails> {
+export function zopayIntent(
+  providerId: string,
+  overrides: Partial<PaymentIntent<ZopayIntentDetails>> = {},
+): PaymentIntent<ZopayIntentDetails> {
   const amount = parseDecimal('1234567890123456789.000000000000000001');
   return {
     id: `zopay:${providerId}`,
@@ -35,7 +38,10 @@ export function zopayIntent(providerId: string, overrides: Partial<PaymentIntent
 }
 
 /** A Ziina intent as Ziina reports it: no externalRef (Ziina never echoes one), an operation id. */
-export function ziinaIntent(providerId: string, overrides: Partial<PaymentIntent<ZiinaIntentDetails>> = {}): PaymentIntent<ZiinaIntentDetails> {
+export function ziinaIntent(
+  providerId: string,
+  overrides: Partial<PaymentIntent<ZiinaIntentDetails>> = {},
+): PaymentIntent<ZiinaIntentDetails> {
   return {
     id: `ziina:${providerId}`,
     provider: 'ZIINA',
@@ -72,6 +78,10 @@ export function ziinaOperationIdOf(providerId: string): string {
 }
 
 /** The same intent as its provider reports it in another status. */
-export function reportedAs(intent: PaymentIntent, status: PaymentIntentStatus, providerStatus: string = status.toLowerCase()): PaymentIntent {
+export function reportedAs(
+  intent: PaymentIntent,
+  status: PaymentIntentStatus,
+  providerStatus: string = status.toLowerCase(),
+): PaymentIntent {
   return { ...intent, status, providerStatus };
 }

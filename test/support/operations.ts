@@ -7,15 +7,39 @@ export const PAYMENT_INTENT_FIELDS = /* GraphQL */ `
     providerId
     status
     providerStatus
-    amount { amount currency }
+    amount {
+      amount
+      currency
+    }
     checkoutUrl
     createdAt
     details {
       __typename
-      ... on ZopayPaymentIntentDetails { amount currencies externalRef description metadata refCode expiresAt }
+      ... on ZopayPaymentIntentDetails {
+        amount
+        currencies
+        externalRef
+        description
+        metadata
+        refCode
+        expiresAt
+      }
       ... on ZiinaPaymentIntentDetails {
-        amountMinor tipAmountMinor feeAmountMinor currencyCode message redirectUrl
-        successUrl cancelUrl failureUrl allowTips operationId latestError { message code }
+        amountMinor
+        tipAmountMinor
+        feeAmountMinor
+        currencyCode
+        message
+        redirectUrl
+        successUrl
+        cancelUrl
+        failureUrl
+        allowTips
+        operationId
+        latestError {
+          message
+          code
+        }
       }
     }
   }
@@ -26,8 +50,18 @@ export const CREATE_PAYMENT_INTENT = /* GraphQL */ `
     createPaymentIntent(input: $input) {
       clientMutationId
       replayed
-      paymentIntent { ...PaymentIntentFields }
-      userErrors { code message field provider providerStatus providerCode retryable }
+      paymentIntent {
+        ...PaymentIntentFields
+      }
+      userErrors {
+        code
+        message
+        field
+        provider
+        providerStatus
+        providerCode
+        retryable
+      }
     }
   }
   ${PAYMENT_INTENT_FIELDS}
@@ -35,7 +69,9 @@ export const CREATE_PAYMENT_INTENT = /* GraphQL */ `
 
 export const GET_PAYMENT_INTENT = /* GraphQL */ `
   query Get($id: ID!) {
-    paymentIntent(id: $id) { ...PaymentIntentFields }
+    paymentIntent(id: $id) {
+      ...PaymentIntentFields
+    }
   }
   ${PAYMENT_INTENT_FIELDS}
 `;

@@ -9,8 +9,19 @@ export const CREATE_WITH_EXTERNAL_REF = /* GraphQL */ `
     createPaymentIntent(input: $input) {
       clientMutationId
       replayed
-      paymentIntent { ...PaymentIntentFields externalRef }
-      userErrors { code message field provider providerStatus providerCode retryable }
+      paymentIntent {
+        ...PaymentIntentFields
+        externalRef
+      }
+      userErrors {
+        code
+        message
+        field
+        provider
+        providerStatus
+        providerCode
+        retryable
+      }
     }
   }
   ${PAYMENT_INTENT_FIELDS}
@@ -19,14 +30,35 @@ export const CREATE_WITH_EXTERNAL_REF = /* GraphQL */ `
 export const LIST_PAYMENT_INTENTS = /* GraphQL */ `
   query List($filter: PaymentIntentFilter, $first: Int, $after: String) {
     paymentIntents(filter: $filter, first: $first, after: $after) {
-      edges { cursor node { id provider status providerStatus externalRef } }
-      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+      edges {
+        cursor
+        node {
+          id
+          provider
+          status
+          providerStatus
+          externalRef
+        }
+      }
+      pageInfo {
+        hasNextPage
+        hasPreviousPage
+        startCursor
+        endCursor
+      }
     }
   }
 `;
 
 export const READ_STATUS = /* GraphQL */ `
-  query ReadStatus($id: ID!) { paymentIntent(id: $id) { id status providerStatus externalRef } }
+  query ReadStatus($id: ID!) {
+    paymentIntent(id: $id) {
+      id
+      status
+      providerStatus
+      externalRef
+    }
+  }
 `;
 
 export interface ListedNode {
@@ -53,8 +85,22 @@ export interface CreateOptions {
 export function createInput({ provider, clientMutationId, externalRef, fields = {} }: CreateOptions) {
   const branch =
     provider === 'ZOPAY'
-      ? { zopay: { amount: '12.30', currencies: ['USDT'], ...(externalRef !== undefined && { externalRef }), ...fields } }
-      : { ziina: { amountMinor: 1230, currencyCode: 'AED', ...(externalRef !== undefined && { externalRef }), ...fields } };
+      ? {
+          zopay: {
+            amount: '12.30',
+            currencies: ['USDT'],
+            ...(externalRef !== undefined && { externalRef }),
+            ...fields,
+          },
+        }
+      : {
+          ziina: {
+            amountMinor: 1230,
+            currencyCode: 'AED',
+            ...(externalRef !== undefined && { externalRef }),
+            ...fields,
+          },
+        };
   return { clientMutationId, provider: branch };
 }
 
@@ -72,14 +118,21 @@ export async function createdId(stack: TestStack, options: CreateOptions): Promi
   return payload.paymentIntent!.id as string;
 }
 
-export async function listPage(stack: TestStack, variables: { filter?: Record<string, unknown>; first?: number; after?: string }): Promise<ListingPage> {
+export async function listPage(
+  stack: TestStack,
+  variables: { filter?: Record<string, unknown>; first?: number; after?: string },
+): Promise<ListingPage> {
   const answer = await stack.graphql<{ paymentIntents: ListingPage }>(LIST_PAYMENT_INTENTS, variables);
   expect(answer.errors, answer.text).toBeUndefined();
   return answer.data!.paymentIntents;
 }
 
 /** Every page of a listing, following endCursor until hasNextPage is false. */
-export async function walkListing(stack: TestStack, filter: Record<string, unknown>, first: number): Promise<{ pages: ListingPage[]; ids: string[] }> {
+export async function walkListing(
+  stack: TestStack,
+  filter: Record<string, unknown>,
+  first: number,
+): Promise<{ pages: ListingPage[]; ids: string[] }> {
   const pages: ListingPage[] = [];
   let after: string | undefined;
   for (;;) {
@@ -99,10 +152,13 @@ export async function readStatus(stack: TestStack, id: string): Promise<ListedNo
 }
 
 /** An intent as the emulator holds it, in the provider's wire shape (its admin route: not a provider read). */
-export async function emulatorWireIntent(emulatorBaseUrl: string, providerId: string): Promise<Record<string, unknown>> {
+export async function emulatorWireIntent(
+  emulatorBaseUrl: string,
+  providerId: string,
+): Promise<Record<string, unknown>> {
   const response = await fetch(`${new URL(emulatorBaseUrl).origin}/__emulator/payment-intents`);
   const intents = (await response.json()) as Record<string, unknown>[];
-  const intent = intents.find((candidate) => candidate['id'] === providerId);
+  const intent = intents.find((candidate) => candidate.id === providerId);
   if (intent === undefined) throw new Error(`the emulator has no intent ${providerId}`);
   return intent;
 }

@@ -34,7 +34,10 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     ...options.store,
     ...options.env,
   });
-  const listening = await process.waitForLog((entry) => entry.msg === 'payments subgraph listening' || entry.level === 60, 60_000);
+  const listening = await process.waitForLog(
+    (entry) => entry.msg === 'payments subgraph listening' || entry.level === 60,
+    60_000,
+  );
   if (listening.level === 60) throw new Error(`replica failed to start: ${JSON.stringify(listening)}`);
   const graphqlUrl = String(listening.graphqlUrl);
   return {

@@ -15,8 +15,10 @@ export function counterValue(metricsText: string, name: string, labels: Record<s
   let sum = 0;
   for (const line of metricsText.split('\n')) {
     const sample = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (sample === null || sample[1] !== name) continue;
-    const sampleLabels = Object.fromEntries([...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]));
+    if (sample?.[1] !== name) continue;
+    const sampleLabels = Object.fromEntries(
+      [...(sample[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map(([, key, value]) => [key, value]),
+    );
     if (Object.entries(labels).every(([key, value]) => sampleLabels[key] === value)) sum += Number(sample[3]);
   }
   return sum;

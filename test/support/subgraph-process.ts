@@ -8,7 +8,10 @@ export interface SubgraphProcess {
   readonly logs: Record<string, unknown>[];
   readonly stderr: string[];
   /** Resolves with the first log line that satisfies the predicate. */
-  waitForLog(predicate: (entry: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  waitForLog(
+    predicate: (entry: Record<string, unknown>) => boolean,
+    timeoutMs?: number,
+  ): Promise<Record<string, unknown>>;
   exited: Promise<number | null>;
   kill(signal?: NodeJS.Signals): void;
 }
@@ -26,8 +29,11 @@ export function spawnSubgraph(command: string, args: string[], env: Record<strin
   });
   const logs: Record<string, unknown>[] = [];
   const stderr: string[] = [];
-  const waiters: { predicate: (entry: Record<string, unknown>) => boolean; resolve: (entry: Record<string, unknown>) => void }[] = [];
-  createInterface({ input: child.stdout! }).on('line', (line) => {
+  const waiters: {
+    predicate: (entry: Record<string, unknown>) => boolean;
+    resolve: (entry: Record<string, unknown>) => void;
+  }[] = [];
+  createInterface({ input: child.stdout }).on('line', (line) => {
     let entry: Record<string, unknown>;
     try {
       entry = JSON.parse(line) as Record<string, unknown>;
@@ -42,7 +48,7 @@ export function spawnSubgraph(command: string, args: string[], env: Record<strin
       }
     }
   });
-  createInterface({ input: child.stderr! }).on('line', (line) => stderr.push(line));
+  createInterface({ input: child.stderr }).on('line', (line) => stderr.push(line));
   const exited = once(child, 'exit').then(([code]) => code as number | null);
 
   return {
@@ -54,8 +60,17 @@ export function spawnSubgraph(command: string, args: string[], env: Record<strin
       const seen = logs.find(predicate);
       if (seen) return Promise.resolve(seen);
       return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.join('\n')}`)), timeoutMs);
-        waiters.push({ predicate, resolve: (entry) => (clearTimeout(timer), resolve(entry)) });
+        const timer = setTimeout(
+          () => reject(new Error(`no matching log line within ${timeoutMs} ms; stderr: ${stderr.join('\n')}`)),
+          timeoutMs,
+        );
+        waiters.push({
+          predicate,
+          resolve: (entry) => {
+            clearTimeout(timer);
+            resolve(entry);
+          },
+        });
       });
     },
     kill(signal = 'SIGTERM') {

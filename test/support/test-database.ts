@@ -15,8 +15,18 @@ export type StoreEngine = (typeof STORE_ENGINES)[number];
 const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 /** A client of the test server (or of a test schema on it), with the subgraph's default timeouts. */
-export function testPostgresClient(connectionString: string, maxConnections = 10, onQuery: () => void = () => undefined): PostgresClient {
-  return new PostgresClient({ connectionString, maxConnections, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, onQuery });
+export function testPostgresClient(
+  connectionString: string,
+  maxConnections = 10,
+  onQuery: () => void = () => undefined,
+): PostgresClient {
+  return new PostgresClient({
+    connectionString,
+    maxConnections,
+    connectTimeoutMs: 5_000,
+    statementTimeoutMs: 10_000,
+    onQuery,
+  });
 }
 
 export interface TestDatabase {
@@ -33,7 +43,9 @@ export interface TestDatabase {
 /** A fresh, migrated database on the engine: PGlite in memory, or a new schema on the server. */
 export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabase> {
   const queries = { count: 0 };
-  const onQuery = () => void queries.count++;
+  const onQuery = () => {
+    queries.count += 1;
+  };
   if (engine === 'pglite') {
     const sql = await PGliteClient.open(undefined, onQuery);
     await migrate(sql);
@@ -58,7 +70,11 @@ export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabas
 }
 
 /** A new empty schema on the server, for a subgraph process to migrate itself. */
-export async function createTestSchema(): Promise<{ readonly name: string; readonly databaseUrl: string; drop(): Promise<void> }> {
+export async function createTestSchema(): Promise<{
+  readonly name: string;
+  readonly databaseUrl: string;
+  drop(): Promise<void>;
+}> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = testPostgresClient(SERVER_URL, 1);
   try {

@@ -2,7 +2,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DocumentNode } from 'graphql';
-import { afterAll, beforeAll } from 'vitest';
 import type { EmulatorOptions } from '../../emulators/kit/emulator.ts';
 import { startZiinaEmulator, type ZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
 import { startZopayEmulator, type ZopayEmulator } from '../../emulators/zopay/zopay-emulator.ts';
@@ -11,6 +10,7 @@ import { configSecrets, loadConfig } from '../../src/config/environment.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { ProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { registeredProviders } from '../../src/providers/registered-providers.ts';
+import { useStarted } from './lifecycle.ts';
 import { MemoryLog } from './memory-log.ts';
 import { createTestSchema, type StoreEngine } from './test-database.ts';
 
@@ -28,7 +28,10 @@ export interface TestStack {
   readonly log: MemoryLog;
   /** Every raw response body this stack answered, for leak checks. */
   readonly responses: string[];
-  graphql<TData = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLAnswer<TData>>;
+  graphql<TData = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+  ): Promise<GraphQLAnswer<TData>>;
   stop(): Promise<void>;
 }
 
@@ -123,24 +126,25 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
   };
 }
 
-/** Starting takes seconds on PGlite and on a busy machine; so may setting up what a block needs. */
-const STACK_TIMEOUT_MS = 120_000;
-
 /**
  * A test stack for the enclosing describe block (or file): started before its tests, handed to
  * `onStarted` (which may also prepare data), stopped after them. Returns an accessor of the stack.
  */
-export function useTestStack(options: TestStackOptions = {}, onStarted: (stack: TestStack) => void | Promise<void> = () => undefined): () => TestStack {
-  let started: TestStack | undefined;
-  beforeAll(async () => {
-    started = await startTestStack(options);
-    await onStarted(started);
-  }, STACK_TIMEOUT_MS);
-  afterAll(async () => {
-    await started?.stop();
-  }, STACK_TIMEOUT_MS);
-  return () => {
-    if (started === undefined) throw new Error('the test stack is not started yet');
-    return started;
-  };
+export function useTestStack(
+  options: TestStackOptions = {},
+  onStarted: (stack: TestStack) => void | Promise<void> = () => undefined,
+): () => TestStack {
+  return useStarted(
+    async () => {
+      const stack = await startTestStack(options);
+      try {
+        await onStarted(stack);
+      } catch (error) {
+        await stack.stop();
+        throw error;
+      }
+      return stack;
+    },
+    (stack) => stack.stop(),
+  );
 }

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { listenOnLoopback } from '../../emulators/kit/loopback-server.ts';
-import { readRequestBody } from '../../src/shared/http/request-body.ts';
+import { readRequestBody } from '../../src/lib/http/request-body.ts';
 
 /** One request as the receiver got it, body as raw text so signatures can be checked on the exact bytes. */
 export interface ReceivedWebhook {
@@ -26,7 +26,10 @@ export interface WebhookReceiver {
  * A webhook endpoint on 127.0.0.1 that records every request and answers each with the next of
  * `answers`, then with `otherwise`.
  */
-export async function startWebhookReceiver(answers: readonly ReceiverAnswer[] = [], otherwise: ReceiverAnswer = 200): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(
+  answers: readonly ReceiverAnswer[] = [],
+  otherwise: ReceiverAnswer = 200,
+): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const waiters: { count: number; resolve: () => void }[] = [];
   const server = await listenOnLoopback(async (request, response) => {
@@ -43,7 +46,8 @@ export async function startWebhookReceiver(answers: readonly ReceiverAnswer[] = 
   return {
     url: `${server.origin}/hooks/ziina`,
     received,
-    receivedCount: (count) => (received.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve }))),
+    receivedCount: (count) =>
+      received.length >= count ? Promise.resolve() : new Promise((resolve) => waiters.push({ count, resolve })),
     close: () => server.close(),
   };
 }

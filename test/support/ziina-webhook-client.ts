@@ -26,7 +26,12 @@ export function ziinaDeliveries(stack: TestStack): WebhookDeliveries {
 }
 
 /** POSTs raw bytes to the subgraph's webhook endpoint, as Ziina (or a forger) would. */
-export function postToSubgraphWebhook(stack: TestStack, body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<HttpAnswer> {
+export function postToSubgraphWebhook(
+  stack: TestStack,
+  body: string,
+  headers: Record<string, string> = {},
+  method = 'POST',
+): Promise<HttpAnswer> {
   return call(subgraphWebhookUrl(stack), {
     method,
     headers: { 'content-type': 'application/json', ...headers },

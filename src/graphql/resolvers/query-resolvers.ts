@@ -7,7 +7,7 @@ export const queryResolvers: QueryResolvers = {
   paymentIntent: (_parent, { id }, context) => readOrPublicError(() => context.paymentIntents.load(id)),
   paymentIntents: async (_parent, { filter, first, after }, context) => {
     try {
-      return await context.listPaymentIntents.execute({ filter: filter ?? {}, first: first ?? 20, after: after ?? null });
+      return await context.listPaymentIntents.execute({ filter: filter ?? {}, first, after: after ?? null });
     } catch (error) {
       if (error instanceof InvalidListingArgumentError) {
         throw new PublicGraphQLError(error.message, 'BAD_USER_INPUT', { argument: error.argument });

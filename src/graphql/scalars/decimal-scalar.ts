@@ -25,7 +25,9 @@ export const DecimalScalar = new GraphQLScalarType<Decimal, string>({
   },
   parseValue(value) {
     if (typeof value !== 'string') {
-      throw new GraphQLError('Decimal: variables must give decimals as strings, e.g. "10.50" (a JSON number is a binary float)');
+      throw new GraphQLError(
+        'Decimal: variables must give decimals as strings, e.g. "10.50" (a JSON number is a binary float)',
+      );
     }
     return decimalOrError(value);
   },

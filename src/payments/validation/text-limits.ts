@@ -1,15 +1,6 @@
 import { z } from 'zod';
-import { isStorableText } from '../../shared/storable-text.ts';
-
-/**
- * Length in Unicode code points, as the providers (Python and Node services validating JSON
- * strings) count it; JavaScript's `length` counts UTF-16 units and would reject emoji early.
- */
-export function codePointLength(text: string): number {
-  let count = 0;
-  for (const _ of text) count += 1;
-  return count;
-}
+import { codePointLength } from '../../lib/code-point-length.ts';
+import { isStorableText } from '../../lib/storable-text.ts';
 
 export const UNSTORABLE_TEXT_MESSAGE = 'must not contain U+0000 or unpaired surrogate characters';
 

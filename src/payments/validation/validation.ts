@@ -9,4 +9,5 @@ export interface ValidationIssue {
 }
 
 /** A validated value, or every reason it is not valid (all of them, not just the first). */
-export type Validation<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ValidationIssue[] };
+export type Validation<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly issues: readonly ValidationIssue[] };

@@ -1,4 +1,10 @@
-import { circuitBreaker, ConsecutiveBreaker, handleWhen, isBrokenCircuitError, type CircuitBreakerPolicy } from 'cockatiel';
+import {
+  circuitBreaker,
+  ConsecutiveBreaker,
+  handleWhen,
+  isBrokenCircuitError,
+  type CircuitBreakerPolicy,
+} from 'cockatiel';
 import type { Logger } from '../../logging/logger.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 
@@ -11,10 +17,10 @@ export interface CircuitBreakerOptions {
 
 /**
  * One circuit breaker per provider (docs/decisions/provider-http.md): a provider outage is handled
- * by the breaker and typed errors, never by making the subgraph unready. While a provider keeps failing, calls fail at once instead of
- * each waiting out its deadline: requests answer PROVIDER_UNAVAILABLE in milliseconds, stored
- * intents are served from the store, and the provider is not hammered while it recovers. A 4xx
- * or a 429 is an answer, not an outage, and does not count.
+ * by the breaker and typed errors, never by making the subgraph unready. While a provider keeps
+ * failing, calls fail at once instead of each waiting out its deadline: requests answer
+ * PROVIDER_UNAVAILABLE in milliseconds, stored intents are served from the store, and the provider
+ * is not hammered while it recovers. A 4xx or a 429 is an answer, not an outage, and does not count.
  */
 export class ProviderCircuitBreakers {
   readonly #options: CircuitBreakerOptions;
@@ -22,7 +28,11 @@ export class ProviderCircuitBreakers {
   readonly #onStateChange: (provider: string, open: boolean) => void;
   readonly #breakers = new Map<string, CircuitBreakerPolicy>();
 
-  constructor(options: CircuitBreakerOptions, logger: Logger, onStateChange: (provider: string, open: boolean) => void = () => undefined) {
+  constructor(
+    options: CircuitBreakerOptions,
+    logger: Logger,
+    onStateChange: (provider: string, open: boolean) => void = () => undefined,
+  ) {
     this.#options = options;
     this.#logger = logger;
     this.#onStateChange = onStateChange;
@@ -37,7 +47,8 @@ export class ProviderCircuitBreakers {
     try {
       return await this.#breakerOf(provider.id).execute(send);
     } catch (error) {
-      if (isBrokenCircuitError(error)) throw new ProviderUnavailableError(provider, 'circuit_open', false, null, { cause: error });
+      if (isBrokenCircuitError(error))
+        throw new ProviderUnavailableError(provider, 'circuit_open', false, null, { cause: error });
       throw error;
     }
   }
@@ -46,11 +57,19 @@ export class ProviderCircuitBreakers {
     let breaker = this.#breakers.get(provider);
     if (breaker === undefined) {
       breaker = circuitBreaker(
-        handleWhen((error) => error instanceof ProviderUnavailableError).orWhenResult((answer) => (answer as { status: number }).status >= 500),
-        { halfOpenAfter: this.#options.halfOpenAfterMs, breaker: new ConsecutiveBreaker(this.#options.failureThreshold) },
+        handleWhen((error) => error instanceof ProviderUnavailableError).orWhenResult(
+          (answer) => (answer as { status: number }).status >= 500,
+        ),
+        {
+          halfOpenAfter: this.#options.halfOpenAfterMs,
+          breaker: new ConsecutiveBreaker(this.#options.failureThreshold),
+        },
       );
       breaker.onBreak(() => {
-        this.#logger.error({ provider, retryInMs: this.#options.halfOpenAfterMs }, 'provider circuit opened: calls fail fast until a probe succeeds');
+        this.#logger.error(
+          { provider, retryInMs: this.#options.halfOpenAfterMs },
+          'provider circuit opened: calls fail fast until a probe succeeds',
+        );
         this.#onStateChange(provider, true);
       });
       breaker.onReset(() => {

@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { Agent } from 'undici';
 import type { Logger } from '../../logging/logger.ts';
-import { firstHeader } from '../../shared/first-header.ts';
+import { firstHeader } from '../../lib/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import { ProviderCircuitBreakers, type CircuitBreakerOptions } from './provider-circuit-breakers.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
@@ -150,14 +150,16 @@ export class ProviderHttpClient {
       if (error instanceof RetryableAnswer) return { ...error.response, attempts };
       if (error instanceof ProviderUnavailableError) throw error;
       // The deadline fired while waiting between attempts.
-      if (deadline.aborted) throw new ProviderUnavailableError(request.provider, 'timeout', attempts > 0, null, { cause: error });
+      if (deadline.aborted)
+        throw new ProviderUnavailableError(request.provider, 'timeout', attempts > 0, null, { cause: error });
       throw error;
     }
   }
 
   async #sendOnce(request: ProviderRequest, signal: AbortSignal): Promise<Omit<ProviderResponse, 'attempts'>> {
     const startedAt = performance.now();
-    const observe = (outcome: string) => this.#options.onAttempt?.(request.operation, outcome, (performance.now() - startedAt) / 1000);
+    const observe = (outcome: string) =>
+      this.#options.onAttempt?.(request.operation, outcome, (performance.now() - startedAt) / 1000);
     try {
       const response = await this.#agent.request({
         origin: request.url.origin,

@@ -1,6 +1,6 @@
 import type { CreateOutcome } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
-import { isUuidShaped } from '../../shared/uuid-shape.ts';
+import { isUuidShaped } from '../../lib/uuid-shape.ts';
 import type { ProviderResponse } from '../http/provider-http-client.ts';
 import type { ProviderEndpoint } from '../provider-endpoint.ts';
 import { failedCreateOutcome, failedReadError, ProviderUnavailableError } from '../provider-errors.ts';
@@ -39,7 +39,10 @@ export class ZiinaAdapter implements ProviderAdapter<ZiinaCreateRequest> {
       throw error;
     }
     if (response.status === 200 || response.status === 201) {
-      return { kind: 'created', paymentIntent: this.#endpoint.read(response, (answer) => toPaymentIntent(answer, request)) };
+      return {
+        kind: 'created',
+        paymentIntent: this.#endpoint.read(response, (answer) => toPaymentIntent(answer, request)),
+      };
     }
     return failedCreateOutcome(ZIINA, { status: response.status, details: readZiinaError(response.body) });
   }

@@ -61,9 +61,15 @@ function ziinaInput(nowMs: number) {
   });
 }
 
-export function validateZiinaInput(input: Readonly<Record<string, unknown>>, nowMs: number): Validation<ZiinaCreateRequest> {
+export function validateZiinaInput(
+  input: Readonly<Record<string, unknown>>,
+  nowMs: number,
+): Validation<ZiinaCreateRequest> {
   const parsed = ziinaInput(nowMs).safeParse(input);
   if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
   const { expiresAt, currencyCode, ...rest } = parsed.data;
-  return { ok: true, value: { provider: 'ZIINA', ...rest, currencyCode: currencyCode.toUpperCase(), expiresAtMs: expiresAt } };
+  return {
+    ok: true,
+    value: { provider: 'ZIINA', ...rest, currencyCode: currencyCode.toUpperCase(), expiresAtMs: expiresAt },
+  };
 }

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { minorUnitsToMajor } from '../../money/currency-exponent.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { formatPaymentIntentId } from '../../payments/payment-intent-id.ts';
-import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../shared/exact-json.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../lib/exact-json.ts';
 import { isoInstantOrNull, optionalBoolean, optionalInteger, optionalString } from '../lenient.ts';
 import { ProviderIntegrationError, type ProviderErrorDetails } from '../provider-errors.ts';
 import { ZIINA } from './ziina-identity.ts';
@@ -53,7 +53,7 @@ const ZiinaIntentWire = z.looseObject({
   status: optionalString,
   tip_amount: optionalInteger,
   fee_amount: optionalInteger,
-  // Unix milliseconds as a string (providers.md); a number is accepted too.
+  // Unix milliseconds as a string (docs/providers/ziina.md); a number is accepted too.
   created_at: z.union([z.string(), z.number()]).nullish().catch(null),
   operation_id: optionalString,
   message: optionalString,
@@ -62,16 +62,17 @@ const ZiinaIntentWire = z.looseObject({
   cancel_url: optionalString,
   failure_url: optionalString,
   allow_tips: optionalBoolean,
-  latest_error: z
-    .looseObject({ message: optionalString, code: optionalString })
-    .nullish()
-    .catch(null),
+  latest_error: z.looseObject({ message: optionalString, code: optionalString }).nullish().catch(null),
 });
 
 /** `request`: the create this answers, whose externalRef Ziina does not know. */
-export function toPaymentIntent(body: JsonWithNumberSources, request?: ZiinaCreateRequest): PaymentIntent<ZiinaIntentDetails> {
+export function toPaymentIntent(
+  body: JsonWithNumberSources,
+  request?: ZiinaCreateRequest,
+): PaymentIntent<ZiinaIntentDetails> {
   const parsed = ZiinaIntentWire.safeParse(body.value);
-  if (!parsed.success) throw new ProviderIntegrationError(ZIINA, 'payment intent answer lacks id, amount or currency_code');
+  if (!parsed.success)
+    throw new ProviderIntegrationError(ZIINA, 'payment intent answer lacks id, amount or currency_code');
   const wire = parsed.data;
   const currencyCode = wire.currency_code.toUpperCase();
   let amount;
@@ -119,7 +120,10 @@ function readUnixMs(value: string | number | null): number | null {
 // {statusCode, message: string[], error}; auth failures {message, statusCode}.
 const ZiinaErrorWire = z.looseObject({
   code: z.union([z.string(), z.number()]).nullish().catch(null),
-  message: z.union([z.string(), z.array(z.string())]).nullish().catch(null),
+  message: z
+    .union([z.string(), z.array(z.string())])
+    .nullish()
+    .catch(null),
 });
 
 export const PAYMENT_INTENT_NOT_FOUND = 'PAYMENT_INTENT_NOT_FOUND';

@@ -1,7 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { parseJsonWithNumberSources } from '../../shared/exact-json.ts';
-import { firstHeader } from '../../shared/first-header.ts';
+import { parseJsonWithNumberSources } from '../../lib/exact-json.ts';
+import { firstHeader } from '../../lib/first-header.ts';
 import { ProviderIntegrationError } from '../provider-errors.ts';
 import type { ProviderWebhook, WebhookEvent } from '../provider-module.ts';
 import { toPaymentIntent } from './ziina-transformers.ts';
@@ -33,13 +33,19 @@ function verify(rawBody: Buffer, headers: Record<string, string | string[] | und
 function parse(rawBody: Buffer): WebhookEvent {
   const body = parseJsonWithNumberSources(rawBody.toString('utf8'));
   const envelope = Envelope.safeParse(body?.value);
-  if (body === null || !envelope.success) return { kind: 'malformed', problem: 'body must be a JSON object {event, data}' };
+  if (body === null || !envelope.success)
+    return { kind: 'malformed', problem: 'body must be a JSON object {event, data}' };
   const { event, data } = envelope.data;
   if (event !== STATUS_UPDATED) return { kind: 'ignored', event };
   try {
-    return { kind: 'intent_reported', event, intent: toPaymentIntent({ value: data, numberSource: body.numberSource }) };
+    return {
+      kind: 'intent_reported',
+      event,
+      intent: toPaymentIntent({ value: data, numberSource: body.numberSource }),
+    };
   } catch (error) {
-    if (error instanceof ProviderIntegrationError) return { kind: 'malformed', problem: `data is not a payment intent: ${error.message}` };
+    if (error instanceof ProviderIntegrationError)
+      return { kind: 'malformed', problem: `data is not a payment intent: ${error.message}` };
     throw error;
   }
 }

@@ -1,6 +1,6 @@
 import type { CreateOutcome } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
-import { canonicalJson } from '../../shared/canonical-json.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 import type { ProviderResponse } from '../http/provider-http-client.ts';
 import type { ProviderEndpoint } from '../provider-endpoint.ts';
 import { failedCreateOutcome, failedReadError, ProviderUnavailableError } from '../provider-errors.ts';
@@ -37,15 +37,24 @@ export class ZopayAdapter implements ProviderAdapter<ZopayCreateRequest> {
       // Canonical JSON: a retry whose metadata lists its keys in another order is byte-identical,
       // as Zopay's replay requires.
       const body = canonicalJson(toZopayCreateBody(request));
-      response = await this.#endpoint.post('/payment-intents', body, 'idempotent', { 'idempotency-key': clientMutationId });
+      response = await this.#endpoint.post('/payment-intents', body, 'idempotent', {
+        'idempotency-key': clientMutationId,
+      });
     } catch (error) {
       if (error instanceof ProviderUnavailableError) return failedCreateOutcome(ZOPAY, error);
       throw error;
     }
     if (response.status === 200 || response.status === 201) {
-      return { kind: 'created', paymentIntent: this.#endpoint.read(response, (body) => toPaymentIntent(body, request)) };
+      return {
+        kind: 'created',
+        paymentIntent: this.#endpoint.read(response, (body) => toPaymentIntent(body, request)),
+      };
     }
-    return failedCreateOutcome(ZOPAY, { status: response.status, details: readZopayError(response.body) }, KEY_IN_USE_CODES);
+    return failedCreateOutcome(
+      ZOPAY,
+      { status: response.status, details: readZopayError(response.body) },
+      KEY_IN_USE_CODES,
+    );
   }
 
   async get(providerId: string): Promise<PaymentIntent | null> {

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { isPositive, type Decimal } from '../../money/decimal.ts';
 import type { ProviderCreateRequest } from '../../payments/create-payment-intent-command.ts';
 import { issuesFromZod } from '../../payments/validation/issues-from-zod.ts';
-import { codePointLength, isStorableJson, optionalText, UNSTORABLE_TEXT_MESSAGE } from '../../payments/validation/text-limits.ts';
+import { codePointLength } from '../../lib/code-point-length.ts';
+import { isStorableJson, optionalText, UNSTORABLE_TEXT_MESSAGE } from '../../payments/validation/text-limits.ts';
 import type { Validation } from '../../payments/validation/validation.ts';
 
 /** A validated Zopay create, in domain terms. */
@@ -32,11 +33,16 @@ const metadata = z
     }
     for (const key of keys) {
       const value = entries[key];
-      if (!isStorableJson({ [key]: value })) context.addIssue({ code: 'custom', path: [key], message: UNSTORABLE_TEXT_MESSAGE });
+      if (!isStorableJson({ [key]: value }))
+        context.addIssue({ code: 'custom', path: [key], message: UNSTORABLE_TEXT_MESSAGE });
       // Non-string values count by their JSON text, which is what Zopay stores.
       const text = typeof value === 'string' ? value : JSON.stringify(value);
-      if (codePointLength(text ?? '') > MAX_METADATA_VALUE_LENGTH) {
-        context.addIssue({ code: 'custom', path: [key], message: `must be at most ${MAX_METADATA_VALUE_LENGTH} characters` });
+      if (codePointLength(text) > MAX_METADATA_VALUE_LENGTH) {
+        context.addIssue({
+          code: 'custom',
+          path: [key],
+          message: `must be at most ${MAX_METADATA_VALUE_LENGTH} characters`,
+        });
       }
     }
   })
@@ -47,10 +53,15 @@ const zopayInput = z.object({
   // The Decimal scalar has already parsed the amount into exact decimal text.
   amount: z.custom<Decimal>((value) => typeof value === 'string').refine(isPositive, 'must be greater than 0'),
   currencies: z
-    .array(z.string().regex(ASSET_CODE, 'must be an asset code such as USDT (letters, digits, ".", "_" or "-", at most 20)'))
+    .array(
+      z.string().regex(ASSET_CODE, 'must be an asset code such as USDT (letters, digits, ".", "_" or "-", at most 20)'),
+    )
     .min(1, 'must list at least 1 currency')
     .max(MAX_CURRENCIES, `must list at most ${MAX_CURRENCIES} currencies`)
-    .refine((codes) => new Set(codes.map((code) => code.toUpperCase())).size === codes.length, 'must not list a currency twice'),
+    .refine(
+      (codes) => new Set(codes.map((code) => code.toUpperCase())).size === codes.length,
+      'must not list a currency twice',
+    ),
   externalRef: optionalText(255),
   description: optionalText(500),
   metadata,

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { DecimalFormatError, parseDecimal } from '../../money/decimal.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { formatPaymentIntentId } from '../../payments/payment-intent-id.ts';
-import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../shared/exact-json.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../lib/exact-json.ts';
 import { isoInstantOrNull, optionalObject, optionalString } from '../lenient.ts';
 import { ProviderIntegrationError, type ProviderErrorDetails } from '../provider-errors.ts';
 import { ZOPAY } from './zopay-identity.ts';
@@ -52,7 +52,10 @@ const ZopayIntentWire = z.looseObject({
  * Reads a payment intent answer. On a create, the request fills what the answer leaves out
  * (amount and currencies are echoed by assumption, not by documentation).
  */
-export function toPaymentIntent(body: JsonWithNumberSources, request?: ZopayCreateRequest): PaymentIntent<ZopayIntentDetails> {
+export function toPaymentIntent(
+  body: JsonWithNumberSources,
+  request?: ZopayCreateRequest,
+): PaymentIntent<ZopayIntentDetails> {
   const parsed = ZopayIntentWire.safeParse(body.value);
   if (!parsed.success || body.value === null || typeof body.value !== 'object') {
     throw new ProviderIntegrationError(ZOPAY, 'payment intent answer has no id');
@@ -98,12 +101,13 @@ function readExactAmount(body: JsonWithNumberSources, holder: object, amount: st
   try {
     return parseDecimal(text);
   } catch (error) {
-    if (error instanceof DecimalFormatError) throw new ProviderIntegrationError(ZOPAY, 'payment intent amount is not a decimal');
+    if (error instanceof DecimalFormatError)
+      throw new ProviderIntegrationError(ZOPAY, 'payment intent amount is not a decimal');
     throw error;
   }
 }
 
-// FastAPI error bodies, in the three shapes providers.md accepts.
+// FastAPI error bodies, in the three shapes docs/providers/zopay.md accepts.
 const ValidationItem = z.looseObject({
   loc: z.array(z.union([z.string(), z.number()])).catch([]),
   msg: z.string().catch('invalid value'),

@@ -1,4 +1,4 @@
--- Idempotency records of creates, one per (provider, clientMutationId): ARCHITECTURE.md, "Idempotency".
+-- Idempotency records of creates, one per (provider, clientMutationId): docs/decisions/idempotency.md.
 create table idempotency_records (
   provider           text        not null,
   client_mutation_id text        not null,
@@ -10,7 +10,7 @@ create table idempotency_records (
   claim_token        uuid,
   lease_expires_at   timestamptz,
   -- True once the create may have reached the provider: a takeover must not blindly resend it
-  -- to a provider that does not deduplicate creates (Ziina).
+  -- to a provider that does not deduplicate creates.
   request_sent       boolean     not null default false,
   outcome            jsonb,
   claimed_at         timestamptz not null default now(),
@@ -32,7 +32,7 @@ create table payment_intents (
   external_ref       text,
   -- Set when the intent was created through this service.
   client_mutation_id text,
-  -- What the provider echoes of the create that made the intent (Ziina's operation_id):
+  -- What the provider echoes of the create that made the intent (e.g. an operation id we sent):
   -- how a create whose answer was lost is recognised once a webhook or a read brings it.
   creation_marker    text,
   -- The domain PaymentIntent as JSON (exact decimals are strings).

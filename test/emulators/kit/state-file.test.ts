@@ -18,7 +18,8 @@ interface ProviderCase {
 }
 
 // Amounts and metadata numbers a float would round or reformat: the file must keep their digits.
-const ZOPAY_BODY = '{"amount":"12345678901234567890.01","currencies":["USDT"],"metadata":{"big":12345678901234567890.01,"scale":1.0,"small":0.1}}';
+const ZOPAY_BODY =
+  '{"amount":"12345678901234567890.01","currencies":["USDT"],"metadata":{"big":12345678901234567890.01,"scale":1.0,"small":0.1}}';
 
 const providers: ProviderCase[] = [
   {
@@ -35,9 +36,13 @@ const providers: ProviderCase[] = [
     provider: 'ziina',
     start: (options) => startZiinaEmulator(options),
     create: (emulator) =>
-      postJson(`${emulator.baseUrl}/payment_intent`, { amount: 1050, currency_code: 'AED', message: 'Order 7' }, {
-        authorization: `Bearer ${emulator.apiKey}`,
-      }),
+      postJson(
+        `${emulator.baseUrl}/payment_intent`,
+        { amount: 1050, currency_code: 'AED', message: 'Order 7' },
+        {
+          authorization: `Bearer ${emulator.apiKey}`,
+        },
+      ),
     intentUrl: (emulator, id) => `${emulator.baseUrl}/payment_intent/${id}`,
   },
 ];
@@ -62,7 +67,8 @@ async function track<Emulator extends StartedEmulator>(starting: Promise<Emulato
   return emulator;
 }
 
-const read = (emulator: StartedEmulator, url: string) => call(url, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
+const read = (emulator: StartedEmulator, url: string) =>
+  call(url, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
 
 describe.each(providers)('$provider emulator with a state file', ({ start, create, intentUrl }) => {
   it('keeps its key and intents across a restart', async () => {
@@ -172,8 +178,15 @@ describe('Ziina emulator with a state file', () => {
 
       expect(receiver.received).toHaveLength(1);
       const [delivery] = receiver.received;
-      expect(JSON.parse(delivery?.body ?? '')).toMatchObject({ event: 'payment_intent.status.updated', data: { id, status: 'completed' } });
-      expect(delivery?.headers['x-hmac-signature']).toBe(createHmac('sha256', 'kept-secret').update(delivery?.body ?? '').digest('hex'));
+      expect(JSON.parse(delivery?.body ?? '')).toMatchObject({
+        event: 'payment_intent.status.updated',
+        data: { id, status: 'completed' },
+      });
+      expect(delivery?.headers['x-hmac-signature']).toBe(
+        createHmac('sha256', 'kept-secret')
+          .update(delivery?.body ?? '')
+          .digest('hex'),
+      );
     } finally {
       await receiver.close();
     }

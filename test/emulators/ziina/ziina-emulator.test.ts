@@ -77,7 +77,14 @@ describe('POST /payment_intent', () => {
   it('answers null for what was not sent and allow_tips false by default', async () => {
     const answer = await create(validBody);
 
-    expect(answer.json).toMatchObject({ operation_id: null, message: null, success_url: null, cancel_url: null, failure_url: null, allow_tips: false });
+    expect(answer.json).toMatchObject({
+      operation_id: null,
+      message: null,
+      success_url: null,
+      cancel_url: null,
+      failure_url: null,
+      allow_tips: false,
+    });
   });
 
   it('mints a new intent for every create, even with the same operation_id', async () => {
@@ -133,19 +140,26 @@ describe('request validation (400, class-validator messages)', () => {
     expect(emulator.stats.intentsCreated).toBe(0);
   };
 
-  it.each([['a fraction', 10.5], ['zero', 0], ['negative', -100], ['a string', '1050'], ['missing', undefined]])(
-    'refuses an amount that is %s',
-    async (_case, amount) => {
-      await expectMessages({ ...validBody, amount }, ['amount must be a positive integer']);
-    },
-  );
+  it.each([
+    ['a fraction', 10.5],
+    ['zero', 0],
+    ['negative', -100],
+    ['a string', '1050'],
+    ['missing', undefined],
+  ])('refuses an amount that is %s', async (_case, amount) => {
+    await expectMessages({ ...validBody, amount }, ['amount must be a positive integer']);
+  });
 
-  it.each([['lower case', 'aed'], ['too long', 'AEDX'], ['missing', undefined], ['a number', 784]])(
-    'refuses a currency_code that is %s',
-    async (_case, currency_code) => {
-      await expectMessages({ ...validBody, currency_code }, ['currency_code must be a 3-letter upper-case ISO-4217 currency code']);
-    },
-  );
+  it.each([
+    ['lower case', 'aed'],
+    ['too long', 'AEDX'],
+    ['missing', undefined],
+    ['a number', 784],
+  ])('refuses a currency_code that is %s', async (_case, currency_code) => {
+    await expectMessages({ ...validBody, currency_code }, [
+      'currency_code must be a 3-letter upper-case ISO-4217 currency code',
+    ]);
+  });
 
   it('refuses non-string messages, non-URL urls and non-boolean flags', async () => {
     await expectMessages(
@@ -248,7 +262,10 @@ describe('GET /payment_intent/:id', () => {
     emulator.setStatus(created.json.id, 'failed');
 
     const fetched = await call(`${intentUrl()}/${created.json.id}`, { headers: auth });
-    expect(fetched.json).toMatchObject({ status: 'failed', latest_error: { message: 'Card declined', code: 'card_declined' } });
+    expect(fetched.json).toMatchObject({
+      status: 'failed',
+      latest_error: { message: 'Card declined', code: 'card_declined' },
+    });
   });
 
   it.each([

@@ -23,9 +23,13 @@ afterEach(async () => {
 });
 
 const webhookUrl = (on = emulator) => `${on.baseUrl}/webhook`;
-const register = (body: unknown, headers: Record<string, string> = auth, on = emulator) => postJson(webhookUrl(on), body, headers);
+const register = (body: unknown, headers: Record<string, string> = auth, on = emulator) =>
+  postJson(webhookUrl(on), body, headers);
 
-async function receive(answers: readonly ReceiverAnswer[] = [], otherwise: ReceiverAnswer = 200): Promise<WebhookReceiver> {
+async function receive(
+  answers: readonly ReceiverAnswer[] = [],
+  otherwise: ReceiverAnswer = 200,
+): Promise<WebhookReceiver> {
   receiver = await startWebhookReceiver(answers, otherwise);
   return receiver;
 }
@@ -101,7 +105,11 @@ describe('payment_intent.status.updated', () => {
     expect(delivery?.headers['content-type']).toBe('application/json');
     expect(delivery?.body).toBe(`{"event":"payment_intent.status.updated","data":${intentText}}`);
     expect(JSON.parse(delivery?.body ?? '')).toMatchObject({ data: { id, status: 'completed' } });
-    expect(delivery?.headers['x-hmac-signature']).toBe(createHmac('sha256', SECRET).update(delivery?.body ?? '').digest('hex'));
+    expect(delivery?.headers['x-hmac-signature']).toBe(
+      createHmac('sha256', SECRET)
+        .update(delivery?.body ?? '')
+        .digest('hex'),
+    );
     expect(emulator.webhooks).toMatchObject({ delivered: 1, failed: 0 });
   });
 
@@ -201,7 +209,10 @@ describe('payment_intent.status.updated', () => {
   it('lets close() return promptly while a delivery is pending', async () => {
     const hooks = await receive([], 'hang');
     // Attempts that would wait a minute: close() has to cut them short.
-    const slow = await startZiinaEmulator({ apiKey: API_KEY, webhookDelivery: { timeoutMs: 60_000, retryBackoffMs: 60_000 } });
+    const slow = await startZiinaEmulator({
+      apiKey: API_KEY,
+      webhookDelivery: { timeoutMs: 60_000, retryBackoffMs: 60_000 },
+    });
     await register({ url: hooks.url }, auth, slow);
     const id = await createIntent(slow);
 

@@ -69,7 +69,11 @@ describe('POST /payment-intents', () => {
       expect.arrayContaining(['USDT', 'BTC']),
     );
     for (const address of intent.deposit_addresses) {
-      expect(address).toEqual({ currency: expect.any(String), network: expect.any(String), address: expect.any(String) });
+      expect(address).toEqual({
+        currency: expect.any(String),
+        network: expect.any(String),
+        address: expect.any(String),
+      });
     }
     expect(emulator.stats).toMatchObject({ createRequests: 1, intentsCreated: 1 });
   });
@@ -82,7 +86,9 @@ describe('POST /payment-intents', () => {
   });
 
   it('keeps amounts exactly as sent, JSON numbers included', async () => {
-    const asNumber = await create('{"amount": 12345678901234567890.10, "currencies": ["USDT"], "metadata": {"n": 0.1000000000000000000001}}');
+    const asNumber = await create(
+      '{"amount": 12345678901234567890.10, "currencies": ["USDT"], "metadata": {"n": 0.1000000000000000000001}}',
+    );
     const asString = await create({ amount: '0.000000000000000000000001', currencies: ['USDT'] });
 
     expect(asNumber.json.amount).toBe('12345678901234567890.10');
@@ -95,10 +101,14 @@ describe('POST /payment-intents', () => {
     try {
       const first = await create({ amount: '1', currencies: ['BTC'] });
       const second = await create({ amount: '1', currencies: ['BTC'] });
-      const twinFirst = await postJson(`${twin.baseUrl}/payment-intents`, { amount: '1', currencies: ['BTC'] }, {
-        ...auth,
-        'idempotency-key': 'twin',
-      });
+      const twinFirst = await postJson(
+        `${twin.baseUrl}/payment-intents`,
+        { amount: '1', currencies: ['BTC'] },
+        {
+          ...auth,
+          'idempotency-key': 'twin',
+        },
+      );
 
       expect(twinFirst.json.id).toBe(first.json.id);
       expect(twinFirst.json.ref_code).toBe(first.json.ref_code);
@@ -132,7 +142,10 @@ describe('Idempotency-Key header (parsed before auth)', () => {
   });
 
   it('accepts 255 printable ASCII characters', async () => {
-    const answer = await create({ amount: '1', currencies: ['BTC'] }, { ...auth, 'idempotency-key': `${'k'.repeat(250)} ~!@#` });
+    const answer = await create(
+      { amount: '1', currencies: ['BTC'] },
+      { ...auth, 'idempotency-key': `${'k'.repeat(250)} ~!@#` },
+    );
 
     expect(answer.status).toBe(201);
   });
@@ -151,7 +164,10 @@ describe('authentication', () => {
     ['wrong', { authorization: 'Bearer sk_test_wrong' }],
     ['not a bearer', { authorization: `Basic ${API_KEY}` }],
   ])('refuses a %s API key on create', async (_case, authorization) => {
-    const answer = await create({ amount: '1', currencies: ['BTC'] }, { ...authorization, 'idempotency-key': freshKey() });
+    const answer = await create(
+      { amount: '1', currencies: ['BTC'] },
+      { ...authorization, 'idempotency-key': freshKey() },
+    );
 
     expect(answer.status).toBe(401);
     expect(answer.json).toEqual({ detail: 'Invalid or missing API key' });
@@ -184,9 +200,16 @@ describe('request validation (422, every violation listed)', () => {
   });
 
   it('refuses a body that is not an object', async () => {
-    await expectViolations([validBody], [
-      { loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' },
-    ]);
+    await expectViolations(
+      [validBody],
+      [
+        {
+          loc: ['body'],
+          msg: 'Input should be a valid dictionary or object to extract fields from',
+          type: 'model_attributes_type',
+        },
+      ],
+    );
   });
 
   it('refuses unknown fields', async () => {
@@ -216,7 +239,11 @@ describe('request validation (422, every violation listed)', () => {
 
   it.each([
     ['empty', [], [{ loc: ['body', 'currencies'], type: 'too_short' }]],
-    ['longer than 10', Array.from({ length: 11 }, (_, i) => `C${i}`), [{ loc: ['body', 'currencies'], type: 'too_long' }]],
+    [
+      'longer than 10',
+      Array.from({ length: 11 }, (_, i) => `C${i}`),
+      [{ loc: ['body', 'currencies'], type: 'too_long' }],
+    ],
     ['holding an empty code', ['BTC', ''], [{ loc: ['body', 'currencies', 1], type: 'string_too_short' }]],
     ['holding a number', [7], [{ loc: ['body', 'currencies', 0], type: 'string_type' }]],
     ['not a list', 'BTC', [{ loc: ['body', 'currencies'], type: 'list_type' }]],
@@ -254,10 +281,13 @@ describe('request validation (422, every violation listed)', () => {
   });
 
   it('limits metadata values to 500 characters, non-string values by their JSON text', async () => {
-    await expectViolations({ ...validBody, metadata: { ok: 'v'.repeat(500), long: 'v'.repeat(501), list: ['x'.repeat(498)] } }, [
-      { loc: ['body', 'metadata', 'long'], msg: expect.stringMatching(/^Value error, /), type: 'value_error' },
-      { loc: ['body', 'metadata', 'list'], msg: expect.stringMatching(/^Value error, /), type: 'value_error' },
-    ]);
+    await expectViolations(
+      { ...validBody, metadata: { ok: 'v'.repeat(500), long: 'v'.repeat(501), list: ['x'.repeat(498)] } },
+      [
+        { loc: ['body', 'metadata', 'long'], msg: expect.stringMatching(/^Value error, /), type: 'value_error' },
+        { loc: ['body', 'metadata', 'list'], msg: expect.stringMatching(/^Value error, /), type: 'value_error' },
+      ],
+    );
   });
 
   it('refuses metadata that is not an object', async () => {

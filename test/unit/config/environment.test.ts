@@ -28,7 +28,10 @@ describe('loadConfig', () => {
       shutdownGraceMs: 10_000,
       logLevel: 'info',
       maxBodyBytes: 1024 * 1024,
-      providers: { ZOPAY: { credentials: null, webhookSecret: null }, ZIINA: { credentials: null, webhookSecret: null } },
+      providers: {
+        ZOPAY: { credentials: null, webhookSecret: null },
+        ZIINA: { credentials: null, webhookSecret: null },
+      },
       providerHttp: {
         deadlineMs: 10_000,
         connectTimeoutMs: 3_000,
@@ -39,7 +42,12 @@ describe('loadConfig', () => {
         retryBaseDelayMs: 100,
         circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
-      idempotency: { waitForInFlightMs: 15_000, retentionMs: 24 * 60 * 60 * 1000, leaseMs: 30_000, purgeIntervalMs: 60 * 60 * 1000 },
+      idempotency: {
+        waitForInFlightMs: 15_000,
+        retentionMs: 24 * 60 * 60 * 1000,
+        leaseMs: 30_000,
+        purgeIntervalMs: 60 * 60 * 1000,
+      },
       store: { kind: 'embedded', dataDir: './.data' },
       intentFreshnessMs: 5_000,
     });
@@ -54,31 +62,45 @@ describe('loadConfig', () => {
       PROVIDER_READ_TIMEOUT_MS: '2500',
       IDEMPOTENCY_WAIT_MS: '500',
     });
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', logLevel: 'debug', idempotency: { waitForInFlightMs: 500 } });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      logLevel: 'debug',
+      idempotency: { waitForInFlightMs: 500 },
+    });
     expect(config.providerHttp).toMatchObject({ maxRetries: 0, headersTimeoutMs: 2500, bodyTimeoutMs: 2500 });
   });
 
   it('uses the default base URLs when only the keys are set', () => {
     const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZIINA_API_KEY: ZIINA_KEY });
-    expect(config.providers['ZOPAY']?.credentials).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'https://api.zopay.cash/connect/v1' });
-    expect(config.providers['ZIINA']?.credentials).toEqual({ apiKey: ZIINA_KEY, baseUrl: 'https://api-v2.ziina.com/api' });
+    expect(config.providers.ZOPAY?.credentials).toEqual({
+      apiKey: ZOPAY_KEY,
+      baseUrl: 'https://api.zopay.cash/connect/v1',
+    });
+    expect(config.providers.ZIINA?.credentials).toEqual({ apiKey: ZIINA_KEY, baseUrl: 'https://api-v2.ziina.com/api' });
   });
 
   it('takes a base URL set with its key, without trailing slashes', () => {
     const config = configOf({ ZOPAY_API_KEY: ZOPAY_KEY, ZOPAY_BASE_URL: 'http://127.0.0.1:9000/connect/v1//' });
-    expect(config.providers['ZOPAY']?.credentials).toEqual({ apiKey: ZOPAY_KEY, baseUrl: 'http://127.0.0.1:9000/connect/v1' });
+    expect(config.providers.ZOPAY?.credentials).toEqual({
+      apiKey: ZOPAY_KEY,
+      baseUrl: 'http://127.0.0.1:9000/connect/v1',
+    });
   });
 
   it.each(['sk_live_abc123', 'sk_test_abc123'])('accepts the Zopay key %s', (key) => {
-    expect(configOf({ ZOPAY_API_KEY: key }).providers['ZOPAY']?.credentials?.apiKey).toBe(key);
+    expect(configOf({ ZOPAY_API_KEY: key }).providers.ZOPAY?.credentials?.apiKey).toBe(key);
   });
 
-  it.each(['pk_live_abc123', 'sk_prod_abc123', 'sk_test_', 'sk_test_has space', 'abc'])('refuses the Zopay key %j', (key) => {
-    const problems = problemsOf({ ZOPAY_API_KEY: key });
-    expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^ZOPAY_API_KEY /);
-    expect(problems[0]).toContain('sk_live_');
-  });
+  it.each(['pk_live_abc123', 'sk_prod_abc123', 'sk_test_', 'sk_test_has space', 'abc'])(
+    'refuses the Zopay key %j',
+    (key) => {
+      const problems = problemsOf({ ZOPAY_API_KEY: key });
+      expect(problems).toHaveLength(1);
+      expect(problems[0]).toMatch(/^ZOPAY_API_KEY /);
+      expect(problems[0]).toContain('sk_live_');
+    },
+  );
 
   it('refuses a Ziina key with spaces', () => {
     expect(problemsOf({ ZIINA_API_KEY: 'two words' })).toEqual([expect.stringMatching(/^ZIINA_API_KEY /)]);
@@ -138,7 +160,9 @@ describe('loadConfig', () => {
   });
 
   it('treats an empty key with a set base URL as a missing key', () => {
-    expect(problemsOf({ ZIINA_API_KEY: '', ZIINA_BASE_URL: 'http://127.0.0.1:9001/api' })).toEqual([expect.stringMatching(/^ZIINA_API_KEY /)]);
+    expect(problemsOf({ ZIINA_API_KEY: '', ZIINA_BASE_URL: 'http://127.0.0.1:9001/api' })).toEqual([
+      expect.stringMatching(/^ZIINA_API_KEY /),
+    ]);
   });
 
   it('lists every problem at once, each starting with its variable name', () => {
@@ -185,7 +209,10 @@ describe('loadConfig', () => {
   });
 
   it('uses the shared PostgreSQL when DATABASE_URL is set', () => {
-    expect(configOf({ DATABASE_URL: 'postgres://payments:pw@db.internal:5432/payments', DATABASE_MAX_CONNECTIONS: '20' }).store).toEqual({
+    expect(
+      configOf({ DATABASE_URL: 'postgres://payments:pw@db.internal:5432/payments', DATABASE_MAX_CONNECTIONS: '20' })
+        .store,
+    ).toEqual({
       kind: 'postgres',
       databaseUrl: 'postgres://payments:pw@db.internal:5432/payments',
       maxConnections: 20,
@@ -208,7 +235,9 @@ describe('loadConfig', () => {
   });
 
   it('refuses a short Ziina webhook secret', () => {
-    expect(problemsOf({ ZIINA_WEBHOOK_SECRET: 'short' })).toEqual(['ZIINA_WEBHOOK_SECRET must be at least 16 characters']);
+    expect(problemsOf({ ZIINA_WEBHOOK_SECRET: 'short' })).toEqual([
+      'ZIINA_WEBHOOK_SECRET must be at least 16 characters',
+    ]);
   });
 
   it('lists the database URL, its password (as written and decoded) and the webhook secret among the secrets to scrub', () => {

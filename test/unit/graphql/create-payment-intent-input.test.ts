@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { commandFromInput } from '../../../src/graphql/create-payment-intent-input.ts';
-import { payloadFromResult, payloadOfUnreadableInput, type UserErrorModel } from '../../../src/graphql/create-payment-intent-payload.ts';
-import type { CreatePaymentIntentInput, ZiinaPaymentIntentInput, ZopayPaymentIntentInput } from '../../../src/graphql/generated/resolvers-types.ts';
+import {
+  payloadFromResult,
+  payloadOfUnreadableInput,
+  type UserErrorModel,
+} from '../../../src/graphql/create-payment-intent-payload.ts';
+import type {
+  CreatePaymentIntentInput,
+  ZiinaPaymentIntentInput,
+  ZopayPaymentIntentInput,
+} from '../../../src/graphql/generated/resolvers-types.ts';
 import { parseDecimal } from '../../../src/money/decimal.ts';
-import { validateCreateCommand, type ValidatedCreate } from '../../../src/payments/validation/validate-create-command.ts';
+import {
+  validateCreateCommand,
+  type ValidatedCreate,
+} from '../../../src/payments/validation/validate-create-command.ts';
 import { registeredProviders } from '../../../src/providers/registered-providers.ts';
 
 type PaymentIntentUserError = UserErrorModel;
@@ -13,13 +24,22 @@ type PaymentIntentUserError = UserErrorModel;
  * edge picks the provider branch, the domain checks the clientMutationId and has the provider's
  * module check its branch, and the edge words each problem on its input path.
  */
-function validateCreateInput(input: CreatePaymentIntentInput, nowMs: number): { ok: true; value: ValidatedCreate } | { ok: false; errors: PaymentIntentUserError[] } {
+function validateCreateInput(
+  input: CreatePaymentIntentInput,
+  nowMs: number,
+): { ok: true; value: ValidatedCreate } | { ok: false; errors: PaymentIntentUserError[] } {
   const read = commandFromInput(input, registeredProviders);
-  if (!read.ok) return { ok: false, errors: [...payloadOfUnreadableInput(input.clientMutationId, read.issues).userErrors] };
+  if (!read.ok)
+    return { ok: false, errors: [...payloadOfUnreadableInput(input.clientMutationId, read.issues).userErrors] };
   const { command } = read;
   const validation = validateCreateCommand(command, registeredProviders.byId(command.provider), nowMs);
   if (validation.ok) return validation;
-  const result = { clientMutationId: command.clientMutationId, provider: command.provider, outcome: { kind: 'invalid', issues: validation.issues } as const, replayed: false };
+  const result = {
+    clientMutationId: command.clientMutationId,
+    provider: command.provider,
+    outcome: { kind: 'invalid', issues: validation.issues } as const,
+    replayed: false,
+  };
   return { ok: false, errors: [...payloadFromResult(result, registeredProviders).userErrors] };
 }
 
@@ -27,7 +47,10 @@ const NOW = Date.parse('2025-03-01T10:00:00.000Z');
 const EMOJI = '😀'; // one code point, two UTF-16 units
 
 function zopay(overrides: Partial<ZopayPaymentIntentInput> = {}): CreatePaymentIntentInput {
-  return { clientMutationId: 'order-1', provider: { zopay: { amount: parseDecimal('10.50'), currencies: ['USDT'], ...overrides } } };
+  return {
+    clientMutationId: 'order-1',
+    provider: { zopay: { amount: parseDecimal('10.50'), currencies: ['USDT'], ...overrides } },
+  };
 }
 
 function ziina(overrides: Partial<ZiinaPaymentIntentInput> = {}): CreatePaymentIntentInput {
@@ -104,7 +127,10 @@ describe('provider branch', () => {
   });
 
   it('takes the one non-null branch when the other is null', () => {
-    const input = { clientMutationId: 'order-1', provider: { zopay: null, ziina: ziinaBranch } } as unknown as CreatePaymentIntentInput;
+    const input = {
+      clientMutationId: 'order-1',
+      provider: { zopay: null, ziina: ziinaBranch },
+    } as unknown as CreatePaymentIntentInput;
     expect(expectValid(input).request.provider).toBe('ZIINA');
   });
 });
@@ -112,7 +138,14 @@ describe('provider branch', () => {
 describe('Zopay branch', () => {
   it('yields the normalised request', () => {
     expect(
-      expectValid(zopay({ currencies: ['USDT', 'btc'], externalRef: 'ref', description: 'Coffee', metadata: { cart: 'c-1', n: 3 } })),
+      expectValid(
+        zopay({
+          currencies: ['USDT', 'btc'],
+          externalRef: 'ref',
+          description: 'Coffee',
+          metadata: { cart: 'c-1', n: 3 },
+        }),
+      ),
     ).toEqual({
       clientMutationId: 'order-1',
       request: {
@@ -128,12 +161,26 @@ describe('Zopay branch', () => {
 
   it('turns absent and null optional fields into null', () => {
     const { request } = expectValid(zopay({ externalRef: null }));
-    expect(request).toEqual({ provider: 'ZOPAY', amount: '10.50', currencies: ['USDT'], externalRef: null, description: null, metadata: null });
+    expect(request).toEqual({
+      provider: 'ZOPAY',
+      amount: '10.50',
+      currencies: ['USDT'],
+      externalRef: null,
+      description: null,
+      metadata: null,
+    });
   });
 
   it('drops fields Zopay does not know', () => {
     const input = zopay({ ...({ surprise: 1 } as object) });
-    expect(Object.keys(expectValid(input).request).sort()).toEqual(['amount', 'currencies', 'description', 'externalRef', 'metadata', 'provider']);
+    expect(Object.keys(expectValid(input).request).sort()).toEqual([
+      'amount',
+      'currencies',
+      'description',
+      'externalRef',
+      'metadata',
+      'provider',
+    ]);
   });
 
   it.each(['0', '0.00', '-1', '-0.01'])('rejects the amount %s', (amount) => {
@@ -144,7 +191,9 @@ describe('Zopay branch', () => {
   });
 
   it('accepts the smallest positive amount', () => {
-    expect(expectValid(zopay({ amount: parseDecimal('0.000000000000000001') })).request).toMatchObject({ amount: '0.000000000000000001' });
+    expect(expectValid(zopay({ amount: parseDecimal('0.000000000000000001') })).request).toMatchObject({
+      amount: '0.000000000000000001',
+    });
   });
 
   it.each([
@@ -163,15 +212,14 @@ describe('Zopay branch', () => {
     expect(fields(errorsOf(zopay({ currencies })))).toEqual([['provider', 'zopay', 'currencies']]);
   });
 
-  it.each([
-    [['USDT', 'USDT']],
-    [['USDT', 'usdt']],
-    [['BTC', 'USDT', 'Btc']],
-  ])('rejects the duplicate currencies %j', (currencies) => {
-    const errors = errorsOf(zopay({ currencies }));
-    expect(fields(errors)).toEqual([['provider', 'zopay', 'currencies']]);
-    expect(errors[0]?.message).toContain('twice');
-  });
+  it.each([[['USDT', 'USDT']], [['USDT', 'usdt']], [['BTC', 'USDT', 'Btc']]])(
+    'rejects the duplicate currencies %j',
+    (currencies) => {
+      const errors = errorsOf(zopay({ currencies }));
+      expect(fields(errors)).toEqual([['provider', 'zopay', 'currencies']]);
+      expect(errors[0]?.message).toContain('twice');
+    },
+  );
 
   it.each(['', 'US DT', '-USDT', 'USDT!', 'A'.repeat(21), 'ÜSDT'])('rejects the asset code %j at its index', (code) => {
     expect(fields(errorsOf(zopay({ currencies: ['BTC', code] })))).toEqual([['provider', 'zopay', 'currencies', '1']]);
@@ -201,7 +249,8 @@ describe('Zopay branch', () => {
     expect(fields(errorsOf(zopay({ description: 'd'.repeat(501) })))).toEqual([['provider', 'zopay', 'description']]);
   });
 
-  const metadataWith = (keys: number) => Object.fromEntries(Array.from({ length: keys }, (_, index) => [`k${index}`, 'v']));
+  const metadataWith = (keys: number) =>
+    Object.fromEntries(Array.from({ length: keys }, (_, index) => [`k${index}`, 'v']));
 
   it('accepts 50 metadata keys and rejects 51 on the metadata field', () => {
     expect(validateCreateInput(zopay({ metadata: metadataWith(50) }), NOW).ok).toBe(true);
@@ -254,18 +303,34 @@ describe('Zopay branch', () => {
 describe('text no store can hold', () => {
   it.each([
     ['U+0000 in a Zopay description', zopay({ description: 'tea\u0000time' }), ['provider', 'zopay', 'description']],
-    ['a lone surrogate in a Zopay externalRef', zopay({ externalRef: 'order-\ud800' }), ['provider', 'zopay', 'externalRef']],
-    ['U+0000 in a Zopay metadata value', zopay({ metadata: { note: { deep: ['a\u0000'] } } }), ['provider', 'zopay', 'metadata', 'note']],
-    ['U+0000 in a Zopay metadata key', zopay({ metadata: { 'k\u0000': 'v' } }), ['provider', 'zopay', 'metadata', 'k\u0000']],
+    [
+      'a lone surrogate in a Zopay externalRef',
+      zopay({ externalRef: 'order-\ud800' }),
+      ['provider', 'zopay', 'externalRef'],
+    ],
+    [
+      'U+0000 in a Zopay metadata value',
+      zopay({ metadata: { note: { deep: ['a\u0000'] } } }),
+      ['provider', 'zopay', 'metadata', 'note'],
+    ],
+    [
+      'U+0000 in a Zopay metadata key',
+      zopay({ metadata: { 'k\u0000': 'v' } }),
+      ['provider', 'zopay', 'metadata', 'k\u0000'],
+    ],
     ['U+0000 in a Ziina message', ziina({ message: '\u0000' }), ['provider', 'ziina', 'message']],
     ['a lone surrogate in a Ziina externalRef', ziina({ externalRef: '\udc00' }), ['provider', 'ziina', 'externalRef']],
   ])('refuses %s as INVALID_INPUT on its field', (_what, input, field) => {
     const errors = errorsOf(input);
-    expect(errors).toEqual([expect.objectContaining({ code: 'INVALID_INPUT', field, message: expect.stringContaining('U+0000') })]);
+    expect(errors).toEqual([
+      expect.objectContaining({ code: 'INVALID_INPUT', field, message: expect.stringContaining('U+0000') }),
+    ]);
   });
 
   it('accepts well-formed text beyond the BMP and line breaks', () => {
-    expect(expectValid(zopay({ description: 'line 1\nline 2 \u{1F4B8}' })).request).toMatchObject({ description: 'line 1\nline 2 \u{1F4B8}' });
+    expect(expectValid(zopay({ description: 'line 1\nline 2 \u{1F4B8}' })).request).toMatchObject({
+      description: 'line 1\nline 2 \u{1F4B8}',
+    });
   });
 });
 
@@ -321,7 +386,9 @@ describe('Ziina branch', () => {
   });
 
   it('limits externalRef to 255 characters, like Zopay', () => {
-    expect(expectValid(ziina({ externalRef: 'r'.repeat(255) })).request).toMatchObject({ externalRef: 'r'.repeat(255) });
+    expect(expectValid(ziina({ externalRef: 'r'.repeat(255) })).request).toMatchObject({
+      externalRef: 'r'.repeat(255),
+    });
     expect(fields(errorsOf(ziina({ externalRef: 'r'.repeat(256) })))).toEqual([['provider', 'ziina', 'externalRef']]);
   });
 
@@ -361,11 +428,15 @@ describe('Ziina branch', () => {
   });
 
   it.each(['successUrl', 'cancelUrl', 'failureUrl'] as const)('rejects an ftp:// %s', (field) => {
-    expect(fields(errorsOf(ziina({ [field]: new URL('ftp://files.example/x') })))).toEqual([['provider', 'ziina', field]]);
+    expect(fields(errorsOf(ziina({ [field]: new URL('ftp://files.example/x') })))).toEqual([
+      ['provider', 'ziina', field],
+    ]);
   });
 
   it('rejects a javascript: URL', () => {
-    expect(fields(errorsOf(ziina({ successUrl: new URL('javascript:alert(1)') })))).toEqual([['provider', 'ziina', 'successUrl']]);
+    expect(fields(errorsOf(ziina({ successUrl: new URL('javascript:alert(1)') })))).toEqual([
+      ['provider', 'ziina', 'successUrl'],
+    ]);
   });
 
   it('accepts an https URL and gives it back as a string', () => {

@@ -9,7 +9,11 @@ function capture(secrets: readonly string[] = [ZOPAY_KEY, ZIINA_KEY]) {
   const lines: string[] = [];
   const destination = new Writable({
     write(chunk: Buffer | string, _encoding, callback) {
-      lines.push(...String(chunk).split('\n').filter((line) => line !== ''));
+      lines.push(
+        ...String(chunk)
+          .split('\n')
+          .filter((line) => line !== ''),
+      );
       callback();
     },
   });
@@ -25,7 +29,9 @@ describe('createLogger', () => {
   it('writes JSON lines with level, message and service', async () => {
     const { logger, records } = capture();
     logger.info({ requestId: 'r-1' }, 'hello');
-    expect(await records()).toEqual([expect.objectContaining({ level: 30, msg: 'hello', requestId: 'r-1', service: 'payments-subgraph' })]);
+    expect(await records()).toEqual([
+      expect.objectContaining({ level: 30, msg: 'hello', requestId: 'r-1', service: 'payments-subgraph' }),
+    ]);
   });
 
   it('respects the level', async () => {
@@ -76,8 +82,16 @@ describe('createLogger', () => {
   });
 
   it.each([
-    ['headers.authorization', { headers: { authorization: 'Bearer some-unconfigured-token' } }, ['headers', 'authorization']],
-    ['*.headers.authorization', { req: { headers: { authorization: 'Bearer some-unconfigured-token' } } }, ['req', 'headers', 'authorization']],
+    [
+      'headers.authorization',
+      { headers: { authorization: 'Bearer some-unconfigured-token' } },
+      ['headers', 'authorization'],
+    ],
+    [
+      '*.headers.authorization',
+      { req: { headers: { authorization: 'Bearer some-unconfigured-token' } } },
+      ['req', 'headers', 'authorization'],
+    ],
     ['authorization', { authorization: 'Bearer some-unconfigured-token' }, ['authorization']],
     ['*.authorization', { upstream: { authorization: 'Basic dXNlcjpwYXNz' } }, ['upstream', 'authorization']],
   ])('redacts the authorization header at %s even when it is not a configured secret', async (_path, fields, path) => {

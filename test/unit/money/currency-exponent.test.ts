@@ -22,9 +22,12 @@ describe('currencyExponent', () => {
     expect(currencyExponent('kwd')).toBe(3);
   });
 
-  it.each(['ZZZ', 'USDT', 'BTC', '', 'AE', 'constructor', '__proto__', 'toString'])('%j is not an ISO-4217 currency', (code) => {
-    expect(currencyExponent(code)).toBeUndefined();
-  });
+  it.each(['ZZZ', 'USDT', 'BTC', '', 'AE', 'constructor', '__proto__', 'toString'])(
+    '%j is not an ISO-4217 currency',
+    (code) => {
+      expect(currencyExponent(code)).toBeUndefined();
+    },
+  );
 });
 
 describe('minorUnitsToMajor', () => {

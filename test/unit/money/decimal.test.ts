@@ -41,7 +41,10 @@ describe('parseDecimal', () => {
     expect(parseDecimal('1.8446744073709551617e19')).toBe('18446744073709551617');
   });
 
-  it.each([['007', '7'], ['00.5', '0.5']])('rewrites leading zeros of %s', (text, expected) => {
+  it.each([
+    ['007', '7'],
+    ['00.5', '0.5'],
+  ])('rewrites leading zeros of %s', (text, expected) => {
     expect(parseDecimal(text)).toBe(expected);
   });
 

@@ -45,6 +45,9 @@ describe('parsePaymentIntentId', () => {
     ['ZOPAY', 'pi_1'],
     ['ZIINA', 'x:y'],
   ] as const)('round-trips %s / %s', (provider, providerId) => {
-    expect(parsePaymentIntentId(formatPaymentIntentId(provider, providerId), PROVIDERS)).toEqual({ provider, providerId });
+    expect(parsePaymentIntentId(formatPaymentIntentId(provider, providerId), PROVIDERS)).toEqual({
+      provider,
+      providerId,
+    });
   });
 });

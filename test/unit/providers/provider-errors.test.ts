@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { PaymentIntentUserError } from '../../../src/payments/payment-intent-user-error.ts';
-import { failedCreateOutcome, ProviderIntegrationError, type ProviderErrorDetails } from '../../../src/providers/provider-errors.ts';
+import {
+  failedCreateOutcome,
+  ProviderIntegrationError,
+  type ProviderErrorDetails,
+} from '../../../src/providers/provider-errors.ts';
 import { ZIINA } from '../../../src/providers/ziina/ziina-identity.ts';
 import { ZOPAY } from '../../../src/providers/zopay/zopay-identity.ts';
 
@@ -13,9 +17,19 @@ const details = (overrides: Partial<ProviderErrorDetails> = {}): ProviderErrorDe
 });
 
 /** The one user error of a create the provider answered with `status`. */
-function classifyFailedCreate(provider: 'ZOPAY' | 'ZIINA', status: number, errorDetails: ProviderErrorDetails, inUseCodes?: ReadonlySet<string>): PaymentIntentUserError {
-  const outcome = failedCreateOutcome(provider === 'ZOPAY' ? ZOPAY : ZIINA, { status, details: errorDetails }, inUseCodes);
-  if (outcome.kind !== 'rejected' || outcome.userErrors.length !== 1) throw new Error(`expected one user error, got ${JSON.stringify(outcome)}`);
+function classifyFailedCreate(
+  provider: 'ZOPAY' | 'ZIINA',
+  status: number,
+  errorDetails: ProviderErrorDetails,
+  inUseCodes?: ReadonlySet<string>,
+): PaymentIntentUserError {
+  const outcome = failedCreateOutcome(
+    provider === 'ZOPAY' ? ZOPAY : ZIINA,
+    { status, details: errorDetails },
+    inUseCodes,
+  );
+  if (outcome.kind !== 'rejected' || outcome.userErrors.length !== 1)
+    throw new Error(`expected one user error, got ${JSON.stringify(outcome)}`);
   return outcome.userErrors[0]!;
 }
 const IN_USE = new Set(['idempotency_key_in_use']);
@@ -41,15 +55,24 @@ describe('failedCreateOutcome', () => {
 
   it('409 with an in-use code is IDEMPOTENCY_KEY_IN_USE, retryable', () => {
     const error = classifyFailedCreate('ZOPAY', 409, details({ code: 'idempotency_key_in_use' }), IN_USE);
-    expect(error).toMatchObject({ code: 'IDEMPOTENCY_KEY_IN_USE', retryable: true, providerStatus: 409, providerCode: 'idempotency_key_in_use' });
+    expect(error).toMatchObject({
+      code: 'IDEMPOTENCY_KEY_IN_USE',
+      retryable: true,
+      providerStatus: 409,
+      providerCode: 'idempotency_key_in_use',
+    });
   });
 
   it('an in-use code only counts on a 409', () => {
-    expect(classifyFailedCreate('ZOPAY', 400, details({ code: 'idempotency_key_in_use' }), IN_USE).code).toBe('PROVIDER_VALIDATION_FAILED');
+    expect(classifyFailedCreate('ZOPAY', 400, details({ code: 'idempotency_key_in_use' }), IN_USE).code).toBe(
+      'PROVIDER_VALIDATION_FAILED',
+    );
   });
 
   it('without in-use codes, every 409 is a conflict', () => {
-    expect(classifyFailedCreate('ZIINA', 409, details({ code: 'idempotency_key_in_use' })).code).toBe('IDEMPOTENCY_CONFLICT');
+    expect(classifyFailedCreate('ZIINA', 409, details({ code: 'idempotency_key_in_use' })).code).toBe(
+      'IDEMPOTENCY_CONFLICT',
+    );
   });
 
   it.each([400, 422])('%d is PROVIDER_VALIDATION_FAILED with the provider field kept', (status) => {
@@ -67,8 +90,12 @@ describe('failedCreateOutcome', () => {
   });
 
   it('without a provider message the message has no dangling quote', () => {
-    expect(classifyFailedCreate('ZIINA', 400, details({ message: null })).message).toBe('Ziina rejected the payment intent');
-    expect(classifyFailedCreate('ZIINA', 400, details({ message: '' })).message).toBe('Ziina rejected the payment intent');
+    expect(classifyFailedCreate('ZIINA', 400, details({ message: null })).message).toBe(
+      'Ziina rejected the payment intent',
+    );
+    expect(classifyFailedCreate('ZIINA', 400, details({ message: '' })).message).toBe(
+      'Ziina rejected the payment intent',
+    );
   });
 
   it('429 is RATE_LIMITED, retryable, field null', () => {
@@ -76,29 +103,40 @@ describe('failedCreateOutcome', () => {
     expect(error).toMatchObject({ code: 'RATE_LIMITED', retryable: true, providerStatus: 429, field: null });
   });
 
-  it.each([500, 502, 503, 504, 599])('%d is PROVIDER_UNAVAILABLE, retryable, without the provider message', (status) => {
-    const error = classifyFailedCreate('ZOPAY', status, details());
-    expect(error).toMatchObject({ code: 'PROVIDER_UNAVAILABLE', retryable: true, providerStatus: status, field: null });
-    expect(error.message).toContain(`HTTP ${status}`);
-    expect(error.message).toContain('same clientMutationId');
-    expect(error.message).not.toContain(PROVIDER_MESSAGE);
-  });
+  it.each([500, 502, 503, 504, 599])(
+    '%d is PROVIDER_UNAVAILABLE, retryable, without the provider message',
+    (status) => {
+      const error = classifyFailedCreate('ZOPAY', status, details());
+      expect(error).toMatchObject({
+        code: 'PROVIDER_UNAVAILABLE',
+        retryable: true,
+        providerStatus: status,
+        field: null,
+      });
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(error.message).toContain('same clientMutationId');
+      expect(error.message).not.toContain(PROVIDER_MESSAGE);
+    },
+  );
 
-  it.each([401, 403, 404, 418, 302, 408])('%d throws a ProviderIntegrationError that never quotes the provider message', (status) => {
-    let thrown: unknown;
-    try {
-      classifyFailedCreate('ZIINA', status, details());
-    } catch (error) {
-      thrown = error;
-    }
-    expect(thrown).toBeInstanceOf(ProviderIntegrationError);
-    const error = thrown as ProviderIntegrationError;
-    expect(error.provider).toBe(ZIINA);
-    expect(error.message).toContain(`HTTP ${status}`);
-    expect(error.message).not.toContain(PROVIDER_MESSAGE);
-    expect(JSON.stringify(error.detail)).not.toContain(PROVIDER_MESSAGE);
-    expect(error.detail).toMatchObject({ providerStatus: status, providerCode: 'some_code' });
-  });
+  it.each([401, 403, 404, 418, 302, 408])(
+    '%d throws a ProviderIntegrationError that never quotes the provider message',
+    (status) => {
+      let thrown: unknown;
+      try {
+        classifyFailedCreate('ZIINA', status, details());
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ProviderIntegrationError);
+      const error = thrown as ProviderIntegrationError;
+      expect(error.provider).toBe(ZIINA);
+      expect(error.message).toContain(`HTTP ${status}`);
+      expect(error.message).not.toContain(PROVIDER_MESSAGE);
+      expect(JSON.stringify(error.detail)).not.toContain(PROVIDER_MESSAGE);
+      expect(error.detail).toMatchObject({ providerStatus: status, providerCode: 'some_code' });
+    },
+  );
 
   it('says "credentials" for 401/403 only', () => {
     const messageFor = (status: number) => {

@@ -20,7 +20,7 @@ const UNKNOWN_INPUTS = [
 ];
 
 describe('ziinaStatus', () => {
-  // Every status providers.md documents for Ziina.
+  // Every status Ziina documents (docs/providers/ziina.md).
   it.each([
     ['requires_payment_instrument', 'REQUIRES_PAYMENT_INSTRUMENT'],
     ['requires_user_action', 'REQUIRES_USER_ACTION'],

@@ -5,7 +5,10 @@ import config from '../../../../codegen.ts';
 
 describe('generated resolver types', () => {
   it('match schema/ (run `npm run codegen` after changing the SDL)', async () => {
-    const outputs = (await generate({ ...config, cwd: new URL('../../../..', import.meta.url).pathname, silent: true }, false)) as {
+    const outputs = (await generate(
+      { ...config, cwd: new URL('../../../..', import.meta.url).pathname, silent: true },
+      false,
+    )) as {
       filename: string;
       content: string;
     }[];

@@ -1,4 +1,12 @@
-import { GraphQLError, GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString, graphql, parseValue } from 'graphql';
+import {
+  GraphQLError,
+  GraphQLNonNull,
+  GraphQLObjectType,
+  GraphQLSchema,
+  GraphQLString,
+  graphql,
+  parseValue,
+} from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { DecimalScalar } from '../../../../src/graphql/scalars/decimal-scalar.ts';
 
@@ -68,11 +76,14 @@ describe('Decimal scalar in a real GraphQL execution', () => {
     expect(received).toEqual([]);
   });
 
-  it.each(['abc', '1.', '', '1'.repeat(101)])('rejects the string variable %j with a Decimal: message', async (text) => {
-    const result = await run('query ($v: Decimal!) { echo(value: $v) }', { v: text });
-    expect(result.data).toBeUndefined();
-    expect(result.errors?.[0]?.message).toMatch(/Decimal: /);
-  });
+  it.each(['abc', '1.', '', '1'.repeat(101)])(
+    'rejects the string variable %j with a Decimal: message',
+    async (text) => {
+      const result = await run('query ($v: Decimal!) { echo(value: $v) }', { v: text });
+      expect(result.data).toBeUndefined();
+      expect(result.errors?.[0]?.message).toMatch(/Decimal: /);
+    },
+  );
 
   it('rejects a string literal that is not a decimal', async () => {
     const result = await run('{ echo(value: "ten") }');
@@ -113,7 +124,9 @@ describe('Decimal scalar functions', () => {
 
   it('parseLiteral throws a GraphQLError for a Boolean literal', () => {
     expect(() => DecimalScalar.parseLiteral(parseValue('true'))).toThrow(GraphQLError);
-    expect(() => DecimalScalar.parseLiteral(parseValue('true'))).toThrow('Decimal: expected a string, Int or Float literal');
+    expect(() => DecimalScalar.parseLiteral(parseValue('true'))).toThrow(
+      'Decimal: expected a string, Int or Float literal',
+    );
   });
 
   it('parseValue accepts strings only', () => {

@@ -34,9 +34,12 @@ describe('parseRetryAfterMs', () => {
     expect(parseRetryAfterMs(undefined, NOW)).toBeUndefined();
   });
 
-  it.each(['', '   ', 'soon', 'later please', 'Retry in a bit', 'abc1'])('is undefined for the unreadable value %j', (header) => {
-    expect(parseRetryAfterMs(header, NOW)).toBeUndefined();
-  });
+  it.each(['', '   ', 'soon', 'later please', 'Retry in a bit', 'abc1'])(
+    'is undefined for the unreadable value %j',
+    (header) => {
+      expect(parseRetryAfterMs(header, NOW)).toBeUndefined();
+    },
+  );
 
   // V8's lenient Date.parse would read "1.5" as 2001-01-05 and "-1" as 2001-01-01.
   it.each(['1.5', '-1', '1 2'])('is undefined for the non-RFC value %j', (header) => {

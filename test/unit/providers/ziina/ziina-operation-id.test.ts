@@ -10,7 +10,10 @@ const PINNED_NAMESPACE = '5b0f2a8e-6f43-4d5e-9a57-1f6c1c0b9d3e';
 
 /** UUIDv5 straight from RFC 9562 section 5.5 with node:crypto, independent of the uuid package. */
 function rfcUuidV5(name: string, namespace: string): string {
-  const hash = createHash('sha1').update(Buffer.from(namespace.replaceAll('-', ''), 'hex')).update(name, 'utf8').digest();
+  const hash = createHash('sha1')
+    .update(Buffer.from(namespace.replaceAll('-', ''), 'hex'))
+    .update(name, 'utf8')
+    .digest();
   const bytes = hash.subarray(0, 16);
   bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x50;
   bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80;
@@ -37,14 +40,19 @@ describe('ziinaOperationId', () => {
     expect(ziinaOperationId('checkout-42')).toBe('db1427b7-392c-5f97-bbd6-ee709370fea4');
   });
 
-  it.each(['order-123', 'checkout-42', 'a', ' ', 'x'.repeat(255), 'not-a-uuid-3F2A9C1E-7D6B-4A8E-9C0D-1E2F3A4B5C6D', '{3f2a9c1e-7d6b-4a8e-9c0d-1e2f3a4b5c6d}'])(
-    'derives a RFC 9562 UUIDv5 from %j under the pinned namespace',
-    (clientMutationId) => {
-      const operationId = ziinaOperationId(clientMutationId);
-      expect(operationId).toMatch(UUID_V5);
-      expect(operationId).toBe(rfcUuidV5(clientMutationId, PINNED_NAMESPACE));
-    },
-  );
+  it.each([
+    'order-123',
+    'checkout-42',
+    'a',
+    ' ',
+    'x'.repeat(255),
+    'not-a-uuid-3F2A9C1E-7D6B-4A8E-9C0D-1E2F3A4B5C6D',
+    '{3f2a9c1e-7d6b-4a8e-9c0d-1e2f3a4b5c6d}',
+  ])('derives a RFC 9562 UUIDv5 from %j under the pinned namespace', (clientMutationId) => {
+    const operationId = ziinaOperationId(clientMutationId);
+    expect(operationId).toMatch(UUID_V5);
+    expect(operationId).toBe(rfcUuidV5(clientMutationId, PINNED_NAMESPACE));
+  });
 
   it('is deterministic', () => {
     expect(ziinaOperationId('retry-me')).toBe(ziinaOperationId('retry-me'));

@@ -1,9 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { ZiinaCreateRequest } from '../../../../src/providers/ziina/ziina-input.ts';
 import type { ZiinaIntentDetails } from '../../../../src/providers/ziina/ziina-intent-details.ts';
-import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../../../src/shared/exact-json.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../../../src/lib/exact-json.ts';
 import { ProviderIntegrationError } from '../../../../src/providers/provider-errors.ts';
-import { readZiinaError, toPaymentIntent, toZiinaCreateBody } from '../../../../src/providers/ziina/ziina-transformers.ts';
+import {
+  readZiinaError,
+  toPaymentIntent,
+  toZiinaCreateBody,
+} from '../../../../src/providers/ziina/ziina-transformers.ts';
 
 const OPERATION_ID = '6c0c3f3e-5b1a-4f5e-9d1c-2a3b4c5d6e7f';
 
@@ -35,7 +39,7 @@ const ziinaDetails = (details: { provider: string }) => {
   return details as ZiinaIntentDetails;
 };
 
-// A create answer as providers.md describes it.
+// A create answer as Ziina documents it (docs/providers/ziina.md).
 const FULL_ANSWER = {
   id: '3f2a9c1e-7d6b-4a8e-9c0d-1e2f3a4b5c6d',
   account_id: 'acc-1',
@@ -84,7 +88,18 @@ describe('toZiinaCreateBody', () => {
       OPERATION_ID,
     );
     expect(Object.keys(body).sort()).toEqual(
-      ['allow_tips', 'amount', 'cancel_url', 'currency_code', 'expiry', 'failure_url', 'message', 'operation_id', 'success_url', 'test'].sort(),
+      [
+        'allow_tips',
+        'amount',
+        'cancel_url',
+        'currency_code',
+        'expiry',
+        'failure_url',
+        'message',
+        'operation_id',
+        'success_url',
+        'test',
+      ].sort(),
     );
     expect(body).toEqual({
       amount: 1500,
@@ -159,16 +174,18 @@ describe('toPaymentIntent', () => {
   });
 
   it('converts created_at from unix ms (string or number) to ISO 8601', () => {
-    expect(toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: '1700000000123' })).createdAt).toBe(
-      '2023-11-14T22:13:20.123Z',
-    );
-    expect(toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: 1700000000123 })).createdAt).toBe(
-      '2023-11-14T22:13:20.123Z',
-    );
+    expect(
+      toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: '1700000000123' })).createdAt,
+    ).toBe('2023-11-14T22:13:20.123Z');
+    expect(
+      toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: 1700000000123 })).createdAt,
+    ).toBe('2023-11-14T22:13:20.123Z');
   });
 
   it.each([['not-a-date'], [''], [{}], [null]])('reads an unreadable created_at %j as null', (createdAt) => {
-    expect(toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: createdAt })).createdAt).toBeNull();
+    expect(
+      toPaymentIntent(json({ id: 'pi', amount: 1, currency_code: 'AED', created_at: createdAt })).createdAt,
+    ).toBeNull();
   });
 
   it('maps latest_error', () => {
@@ -186,7 +203,13 @@ describe('toPaymentIntent', () => {
 
   it('tolerates every optional field missing', () => {
     const intent = toPaymentIntent(json({ id: 'pi_min', amount: 1050, currency_code: 'AED' }));
-    expect(intent).toMatchObject({ id: 'ziina:pi_min', status: 'UNKNOWN', providerStatus: null, checkoutUrl: null, createdAt: null });
+    expect(intent).toMatchObject({
+      id: 'ziina:pi_min',
+      status: 'UNKNOWN',
+      providerStatus: null,
+      checkoutUrl: null,
+      createdAt: null,
+    });
     expect(intent.details).toEqual({
       provider: 'ZIINA',
       amountMinor: 1050,
@@ -206,10 +229,24 @@ describe('toPaymentIntent', () => {
 
   it('tolerates ill-typed optional fields as null', () => {
     const intent = toPaymentIntent(
-      json({ id: 'pi', amount: 1, currency_code: 'AED', tip_amount: '5', fee_amount: 1.5, redirect_url: 7, allow_tips: 'yes', latest_error: 'x' }),
+      json({
+        id: 'pi',
+        amount: 1,
+        currency_code: 'AED',
+        tip_amount: '5',
+        fee_amount: 1.5,
+        redirect_url: 7,
+        allow_tips: 'yes',
+        latest_error: 'x',
+      }),
     );
     expect(intent.checkoutUrl).toBeNull();
-    expect(intent.details).toMatchObject({ tipAmountMinor: null, feeAmountMinor: null, allowTips: false, latestError: null });
+    expect(intent.details).toMatchObject({
+      tipAmountMinor: null,
+      feeAmountMinor: null,
+      allowTips: false,
+      latestError: null,
+    });
   });
 
   it('maps an undocumented status to UNKNOWN and keeps it', () => {
@@ -242,7 +279,11 @@ describe('toPaymentIntent', () => {
 
 describe('readZiinaError', () => {
   it('reads a business error {code, message}', () => {
-    expect(readZiinaError(JSON.stringify({ code: 'TRANSFER_UNDER_MINIMUM', message: 'Amount is below the minimum of 2 AED' }))).toEqual({
+    expect(
+      readZiinaError(
+        JSON.stringify({ code: 'TRANSFER_UNDER_MINIMUM', message: 'Amount is below the minimum of 2 AED' }),
+      ),
+    ).toEqual({
       code: 'TRANSFER_UNDER_MINIMUM',
       message: 'Amount is below the minimum of 2 AED',
       field: null,
@@ -251,12 +292,26 @@ describe('readZiinaError', () => {
 
   it('reads a NestJS validation error, joining every message, without taking statusCode or error as the code', () => {
     expect(
-      readZiinaError(JSON.stringify({ statusCode: 400, message: ['amount must be an integer number', 'currency_code must be 3 characters'], error: 'Bad Request' })),
-    ).toEqual({ code: null, message: 'amount must be an integer number; currency_code must be 3 characters', field: null });
+      readZiinaError(
+        JSON.stringify({
+          statusCode: 400,
+          message: ['amount must be an integer number', 'currency_code must be 3 characters'],
+          error: 'Bad Request',
+        }),
+      ),
+    ).toEqual({
+      code: null,
+      message: 'amount must be an integer number; currency_code must be 3 characters',
+      field: null,
+    });
   });
 
   it('reads an auth failure {message, statusCode}', () => {
-    expect(readZiinaError(JSON.stringify({ message: 'Unauthorized', statusCode: 401 }))).toEqual({ code: null, message: 'Unauthorized', field: null });
+    expect(readZiinaError(JSON.stringify({ message: 'Unauthorized', statusCode: 401 }))).toEqual({
+      code: null,
+      message: 'Unauthorized',
+      field: null,
+    });
   });
 
   it('turns a numeric code into a string', () => {

@@ -26,7 +26,12 @@ describe('ziinaWebhook.verify', () => {
     ['missing', undefined],
     ['empty', ''],
     ['made with another secret', createHmac('sha256', 'other').update(body).digest('hex')],
-    ['of other bytes', createHmac('sha256', SECRET).update(`${body.toString('utf8')} `).digest('hex')],
+    [
+      'of other bytes',
+      createHmac('sha256', SECRET)
+        .update(`${body.toString('utf8')} `)
+        .digest('hex'),
+    ],
     ['not hex', 'z'.repeat(64)],
     ['too short', signature.slice(0, 62)],
     ['too long', `${signature}00`],

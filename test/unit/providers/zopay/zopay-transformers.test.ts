@@ -2,9 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { parseDecimal } from '../../../../src/money/decimal.ts';
 import type { ZopayCreateRequest } from '../../../../src/providers/zopay/zopay-input.ts';
 import type { ZopayIntentDetails } from '../../../../src/providers/zopay/zopay-intent-details.ts';
-import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../../../src/shared/exact-json.ts';
+import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../../../src/lib/exact-json.ts';
 import { ProviderIntegrationError } from '../../../../src/providers/provider-errors.ts';
-import { readZopayError, toPaymentIntent, toZopayCreateBody } from '../../../../src/providers/zopay/zopay-transformers.ts';
+import {
+  readZopayError,
+  toPaymentIntent,
+  toZopayCreateBody,
+} from '../../../../src/providers/zopay/zopay-transformers.ts';
 
 function request(overrides: Partial<ZopayCreateRequest> = {}): ZopayCreateRequest {
   return {
@@ -51,7 +55,9 @@ describe('toZopayCreateBody', () => {
   });
 
   it('never sends the domain field names or the provider discriminator', () => {
-    const text = JSON.stringify(toZopayCreateBody(request({ externalRef: 'r', description: 'd', metadata: { k: 'v' } })));
+    const text = JSON.stringify(
+      toZopayCreateBody(request({ externalRef: 'r', description: 'd', metadata: { k: 'v' } })),
+    );
     for (const key of ['externalRef', 'provider', 'ZOPAY', 'null']) expect(text).not.toContain(key);
   });
 
@@ -59,11 +65,14 @@ describe('toZopayCreateBody', () => {
     expect(toZopayCreateBody(request({ description: '' }))).toHaveProperty('description', '');
   });
 
-  it.each(['10.50', '0.000000000000000001', '123456789012345678901234567890.12'])('keeps the amount %s as the exact string', (amount) => {
-    const body = toZopayCreateBody(request({ amount: parseDecimal(amount) }));
-    expect(body.amount).toBe(amount);
-    expect(JSON.stringify(body)).toContain(`"amount":"${amount}"`);
-  });
+  it.each(['10.50', '0.000000000000000001', '123456789012345678901234567890.12'])(
+    'keeps the amount %s as the exact string',
+    (amount) => {
+      const body = toZopayCreateBody(request({ amount: parseDecimal(amount) }));
+      expect(body.amount).toBe(amount);
+      expect(JSON.stringify(body)).toContain(`"amount":"${amount}"`);
+    },
+  );
 });
 
 describe('toPaymentIntent', () => {
@@ -156,7 +165,9 @@ describe('toPaymentIntent', () => {
   );
 
   it('fails the contract for an amount that is not a decimal', () => {
-    expect(() => toPaymentIntent(json('{"id":"pi_1","amount":"ten","currencies":["USDT"]}'))).toThrow(ProviderIntegrationError);
+    expect(() => toPaymentIntent(json('{"id":"pi_1","amount":"ten","currencies":["USDT"]}'))).toThrow(
+      ProviderIntegrationError,
+    );
   });
 
   it('reads a "+1" string amount as "1"', () => {
@@ -164,11 +175,15 @@ describe('toPaymentIntent', () => {
   });
 
   it('fails the contract for an amount too large to be a decimal', () => {
-    expect(() => toPaymentIntent(json('{"id":"pi_1","amount":1e99999999,"currencies":["USDT"]}'))).toThrow(ProviderIntegrationError);
+    expect(() => toPaymentIntent(json('{"id":"pi_1","amount":1e99999999,"currencies":["USDT"]}'))).toThrow(
+      ProviderIntegrationError,
+    );
   });
 
   it('maps an unknown status to UNKNOWN and keeps the raw string', () => {
-    const intent = toPaymentIntent(json('{"id":"pi_1","status":"on_hold_by_compliance","amount":"1","currencies":["USDT"]}'));
+    const intent = toPaymentIntent(
+      json('{"id":"pi_1","status":"on_hold_by_compliance","amount":"1","currencies":["USDT"]}'),
+    );
     expect(intent.status).toBe('UNKNOWN');
     expect(intent.providerStatus).toBe('on_hold_by_compliance');
   });
@@ -187,21 +202,35 @@ describe('toPaymentIntent', () => {
 
   it('tolerates ill-typed optional fields as null', () => {
     const intent = toPaymentIntent(
-      json('{"id":"pi_1","amount":"1","currencies":["USDT"],"ref_code":5,"payment_url":{},"created_at":"yesterday","expires_at":7,"metadata":"x"}'),
+      json(
+        '{"id":"pi_1","amount":"1","currencies":["USDT"],"ref_code":5,"payment_url":{},"created_at":"yesterday","expires_at":7,"metadata":"x"}',
+      ),
     );
     expect(intent.checkoutUrl).toBeNull();
     expect(intent.createdAt).toBeNull();
-    expect(intent.details).toMatchObject({ refCode: null, expiresAt: null, metadata: null, externalRef: null, description: null });
+    expect(intent.details).toMatchObject({
+      refCode: null,
+      expiresAt: null,
+      metadata: null,
+      externalRef: null,
+      description: null,
+    });
   });
 });
 
 describe('readZopayError', () => {
   it('reads a string detail as the message', () => {
-    expect(readZopayError(('{"detail":"Invalid API key"}'))).toEqual({ code: null, message: 'Invalid API key', field: null });
+    expect(readZopayError('{"detail":"Invalid API key"}')).toEqual({
+      code: null,
+      message: 'Invalid API key',
+      field: null,
+    });
   });
 
   it('reads a {code, message} detail', () => {
-    expect(readZopayError(('{"detail":{"code":"idempotency_conflict","message":"Key reused with another body"}}'))).toEqual({
+    expect(
+      readZopayError('{"detail":{"code":"idempotency_conflict","message":"Key reused with another body"}}'),
+    ).toEqual({
       code: 'idempotency_conflict',
       message: 'Key reused with another body',
       field: null,
@@ -209,7 +238,9 @@ describe('readZopayError', () => {
   });
 
   it('reads a single 422 item with its field path into the input', () => {
-    const details = readZopayError(('{"detail":[{"loc":["body","external_ref"],"msg":"String should have at most 255 characters","type":"string_too_long"}]}'));
+    const details = readZopayError(
+      '{"detail":[{"loc":["body","external_ref"],"msg":"String should have at most 255 characters","type":"string_too_long"}]}',
+    );
     expect(details).toEqual({
       code: 'string_too_long',
       message: 'external_ref: String should have at most 255 characters',
@@ -219,39 +250,47 @@ describe('readZopayError', () => {
 
   it.each([
     [['body', 'amount'], ['amount']],
-    [['body', 'currencies', 0], ['currencies', '0']],
-    [['body', 'metadata', 'cart'], ['metadata', 'cart']],
+    [
+      ['body', 'currencies', 0],
+      ['currencies', '0'],
+    ],
+    [
+      ['body', 'metadata', 'cart'],
+      ['metadata', 'cart'],
+    ],
     [['body', 'description'], ['description']],
     [['body', 'unknown_field'], null],
     [['header', 'idempotency-key'], null],
     [['body'], null],
     [[], null],
   ])('maps loc %j to field %j', (loc, field) => {
-    const details = readZopayError((JSON.stringify({ detail: [{ loc, msg: 'bad', type: 't' }] })));
+    const details = readZopayError(JSON.stringify({ detail: [{ loc, msg: 'bad', type: 't' }] }));
     expect(details.field).toEqual(field);
   });
 
   it('lists every item of a 422 in the message, uses the first item type as the code, and names no single field', () => {
-    const details = readZopayError(
-      (`{"detail":[
+    const details = readZopayError(`{"detail":[
         {"loc":["body","amount"],"msg":"Input should be greater than 0","type":"greater_than"},
         {"loc":["body","currencies",3],"msg":"Unknown asset","type":"value_error"},
         {"loc":["body"],"msg":"Extra inputs are not permitted","type":"extra_forbidden"}
-      ]}`),
-    );
+      ]}`);
     expect(details.code).toBe('greater_than');
-    expect(details.message).toBe('amount: Input should be greater than 0; currencies.3: Unknown asset; request: Extra inputs are not permitted');
+    expect(details.message).toBe(
+      'amount: Input should be greater than 0; currencies.3: Unknown asset; request: Extra inputs are not permitted',
+    );
     expect(details.field).toBeNull();
   });
 
   it('keeps a non-body location in the message', () => {
-    const details = readZopayError(('{"detail":[{"loc":["header","idempotency-key"],"msg":"Field required","type":"missing"}]}'));
+    const details = readZopayError(
+      '{"detail":[{"loc":["header","idempotency-key"],"msg":"Field required","type":"missing"}]}',
+    );
     expect(details.message).toBe('header.idempotency-key: Field required');
     expect(details.code).toBe('missing');
   });
 
   it('tolerates a 422 item without type or msg', () => {
-    const details = readZopayError(('{"detail":[{"loc":["body","amount"]}]}'));
+    const details = readZopayError('{"detail":[{"loc":["body","amount"]}]}');
     expect(details).toEqual({ code: null, message: 'amount: invalid value', field: ['amount'] });
   });
 

@@ -51,7 +51,7 @@ function parseKeepingSource(text: string, keepSource: (value: number, source: st
 export interface JsonWithNumberSources {
   readonly value: unknown;
   /** The literal text of the number at `holder[key]`, e.g. "10.50". */
-  numberSource(holder: object, key: string): string | undefined;
+  readonly numberSource: (holder: object, key: string) => string | undefined;
 }
 
 /** Null when the text is not JSON (an HTML error page from a proxy, an empty body). */

@@ -1,0 +1,23 @@
+import { afterAll, beforeAll } from 'vitest';
+
+/** Starting a server, a database or a stack takes seconds on PGlite and on a busy machine. */
+export const START_TIMEOUT_MS = 120_000;
+
+/**
+ * Something started once for the enclosing describe block (or file) and stopped after its tests.
+ * Returns an accessor: reading it before the start finished is a bug in the test, and says so.
+ * Nothing is stopped when nothing was started, so a failed start shows its own error.
+ */
+export function useStarted<T>(start: () => Promise<T>, stop: (started: T) => Promise<void>): () => T {
+  let started: T | undefined;
+  beforeAll(async () => {
+    started = await start();
+  }, START_TIMEOUT_MS);
+  afterAll(async () => {
+    if (started !== undefined) await stop(started);
+  }, START_TIMEOUT_MS);
+  return () => {
+    if (started === undefined) throw new Error('not started yet: read it inside a test or hook');
+    return started;
+  };
+}
