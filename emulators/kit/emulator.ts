@@ -19,6 +19,14 @@ export interface EmulatorOptions {
   stateFile?: string;
 }
 
+/** What an emulator mints a new intent from, besides the request: deterministic per key and counter. */
+export interface MintContext {
+  readonly apiKey: string;
+  /** 1 for the emulator's first intent, 2 for the next... */
+  readonly counter: number;
+  readonly nowMs: number;
+}
+
 export interface EmulatorStats {
   /** Create requests that reached the create handler and minted or replayed an intent. */
   createRequests: number;

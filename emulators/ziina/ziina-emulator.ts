@@ -8,6 +8,7 @@ import {
   type EmulatorResponse,
   type RouteContext,
 } from '../kit/emulator-exchange.ts';
+import { createdAnswer, readAnswer } from '../kit/intent-answers.ts';
 import { IntentStore } from '../kit/intent-store.ts';
 import { startEmulator } from '../kit/start-emulator.ts';
 import { openStateFile } from '../kit/state-file.ts';
@@ -85,21 +86,15 @@ export async function startZiinaEmulator(options: ZiinaEmulatorOptions = {}): Pr
     if (violation !== undefined) {
       return businessError(violation.code, violation.message);
     }
-    const intent = mintPaymentIntent(validated.request, { apiKey, counter: intents.size + 1, nowMs: now() });
-    intents.add(intent);
-    stats.createRequests += 1;
-    stats.intentsCreated += 1;
-    return jsonResponse(201, intent);
+    return createdAnswer(
+      intents,
+      stats,
+      mintPaymentIntent(validated.request, { apiKey, counter: intents.size + 1, nowMs: now() }),
+    );
   };
 
-  const get = (request: EmulatorRequest, id: string | undefined): EmulatorResponse => {
-    if (!hasBearerToken(request, apiKey)) {
-      return UNAUTHORIZED;
-    }
-    stats.readRequests += 1;
-    const intent = id === undefined ? undefined : intents.get(id);
-    return intent === undefined ? NOT_FOUND : jsonResponse(200, intent);
-  };
+  const get = (request: EmulatorRequest, id: string | undefined): EmulatorResponse =>
+    hasBearerToken(request, apiKey) ? readAnswer(intents, stats, id, NOT_FOUND) : UNAUTHORIZED;
 
   /** POST registers (replacing any earlier URL: one per account), DELETE unregisters. */
   const updateWebhook = (request: EmulatorRequest): EmulatorResponse => {

@@ -1,5 +1,6 @@
 import { v5 as uuidV5 } from 'uuid';
 import { z } from 'zod';
+import type { MintContext } from '../kit/emulator.ts';
 import type { CreateIntentBody } from './create-intent-body.ts';
 
 /** The payment intent as Ziina answers it on create (201) and GET (200) (docs/providers/ziina.md). */
@@ -54,13 +55,6 @@ const EMULATOR_UUID_NAMESPACE = '6f0d4c1e-3b9a-4e57-9c1d-2a8f5e7b3c40';
 
 function emulatedAccountId(apiKey: string): string {
   return uuidV5(`${apiKey}:account`, EMULATOR_UUID_NAMESPACE);
-}
-
-export interface MintContext {
-  readonly apiKey: string;
-  /** 1 for the emulator's first intent, 2 for the next... */
-  readonly counter: number;
-  readonly nowMs: number;
 }
 
 /**

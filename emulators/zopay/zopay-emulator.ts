@@ -8,6 +8,7 @@ import {
   type EmulatorResponse,
   type RouteContext,
 } from '../kit/emulator-exchange.ts';
+import { createdAnswer, readAnswer } from '../kit/intent-answers.ts';
 import { IntentStore } from '../kit/intent-store.ts';
 import { startEmulator } from '../kit/start-emulator.ts';
 import { openStateFile } from '../kit/state-file.ts';
@@ -25,6 +26,7 @@ const BASE_PATH = '/connect/v1';
 const PAYMENT_INTENTS_PATH = `${BASE_PATH}/payment-intents`;
 
 const UNAUTHORIZED = jsonResponse(401, { detail: 'Invalid or missing API key' });
+const NOT_FOUND = coded(404, 'not_found', 'Payment intent not found');
 
 export async function startZopayEmulator(options: EmulatorOptions = {}): Promise<ZopayEmulator> {
   const stateFile = openStateFile(options.stateFile, zopayEmulatorStateSchema);
@@ -84,21 +86,15 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
     if (!validated.valid) {
       return validationFailed(validated.errors);
     }
-    const intent = mintPaymentIntent(validated.request, { apiKey, counter: intents.size + 1, nowMs: now() });
-    intents.add(intent);
-    stats.createRequests += 1;
-    stats.intentsCreated += 1;
-    return jsonResponse(201, intent);
+    return createdAnswer(
+      intents,
+      stats,
+      mintPaymentIntent(validated.request, { apiKey, counter: intents.size + 1, nowMs: now() }),
+    );
   };
 
-  const get = (request: EmulatorRequest, id: string | undefined): EmulatorResponse => {
-    if (!hasBearerToken(request, apiKey)) {
-      return UNAUTHORIZED;
-    }
-    stats.readRequests += 1;
-    const intent = id === undefined ? undefined : intents.get(id);
-    return intent === undefined ? coded(404, 'not_found', 'Payment intent not found') : jsonResponse(200, intent);
-  };
+  const get = (request: EmulatorRequest, id: string | undefined): EmulatorResponse =>
+    hasBearerToken(request, apiKey) ? readAnswer(intents, stats, id, NOT_FOUND) : UNAUTHORIZED;
 
   const route = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
     if (request.path === PAYMENT_INTENTS_PATH) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { MintContext } from '../kit/emulator.ts';
 import { deterministicText } from './deterministic-text.ts';
 import { sandboxDepositAddresses, type DepositAddress } from './sandbox-deposit-addresses.ts';
 import type { CreateIntentBody } from './create-intent-body.ts';
@@ -43,13 +44,6 @@ export const zopayPaymentIntentSchema: z.ZodType<ZopayPaymentIntent> = z.strictO
 const INTENT_LIFETIME_MS = 60 * 60 * 1000;
 const HEX = '0123456789abcdef';
 const UPPER_ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-
-export interface MintContext {
-  readonly apiKey: string;
-  /** 1 for the emulator's first intent, 2 for the next... */
-  readonly counter: number;
-  readonly nowMs: number;
-}
 
 /** Every call mints a fresh intent and ref_code: the create itself is not idempotent (docs/providers/zopay.md). */
 export function mintPaymentIntent(

@@ -96,16 +96,7 @@ export interface Config {
   readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
   /** Each registered provider's settings, by provider id. */
   readonly providers: Readonly<Record<ProviderId, ProviderSettings>>;
-  readonly providerHttp: {
-    readonly deadlineMs: number;
-    readonly connectTimeoutMs: number;
-    readonly headersTimeoutMs: number;
-    readonly bodyTimeoutMs: number;
-    readonly maxConnectionsPerOrigin: number;
-    readonly maxRetries: number;
-    readonly retryBaseDelayMs: number;
-    readonly circuitBreaker: { readonly failureThreshold: number; readonly halfOpenAfterMs: number };
-  };
+  readonly providerHttp: ProviderHttpSettings;
   readonly idempotency: {
     readonly waitForInFlightMs: number;
     readonly retentionMs: number;
@@ -117,6 +108,29 @@ export interface Config {
   readonly entityFetchConcurrency: number;
   /** Null: any caller may query (local development, tests). */
   readonly routerSecret: string | null;
+}
+
+/** How the subgraph calls providers (src/providers/http/). */
+export interface ProviderHttpSettings {
+  /** Overall budget of one call, retries and their waits included. */
+  readonly deadlineMs: number;
+  readonly connectTimeoutMs: number;
+  /** Longest wait for the response headers of one attempt. */
+  readonly headersTimeoutMs: number;
+  /** Longest silence between two body chunks of one attempt. */
+  readonly bodyTimeoutMs: number;
+  /** Connection cap of the pool kept for each provider origin. */
+  readonly maxConnectionsPerOrigin: number;
+  /** Retries after the first attempt (at most 2 by configuration). */
+  readonly maxRetries: number;
+  /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
+  readonly retryBaseDelayMs: number;
+  readonly circuitBreaker: {
+    /** Consecutive failed calls (no answer, or a 5xx after the retries) that open the circuit. */
+    readonly failureThreshold: number;
+    /** How long an open circuit refuses calls before one probe call may test the provider. */
+    readonly halfOpenAfterMs: number;
+  };
 }
 
 export type StoreConfig =

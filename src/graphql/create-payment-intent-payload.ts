@@ -1,7 +1,7 @@
 import type { CreatePaymentIntentResult } from '../payments/create-payment-intent-result.ts';
 import { PROVIDER_INPUT_FIELD } from '../payments/create-payment-intent-command.ts';
 import type { PaymentIntent, ProviderId } from '../payments/payment-intent.ts';
-import type { PaymentIntentErrorCode, PaymentIntentUserError } from '../payments/payment-intent-user-error.ts';
+import type { PaymentIntentUserError } from '../payments/payment-intent-user-error.ts';
 import type { ValidationIssue } from '../payments/validation/validation.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 
@@ -13,16 +13,8 @@ export interface CreatePaymentIntentPayloadModel {
   readonly userErrors: readonly UserErrorModel[];
 }
 
-/** PaymentIntentUserError as resolved: `field` is a path into the mutation's input. */
-export interface UserErrorModel {
-  readonly code: PaymentIntentErrorCode;
-  readonly message: string;
-  readonly field: readonly string[] | null;
-  readonly provider: ProviderId | null;
-  readonly providerStatus: number | null;
-  readonly providerCode: string | null;
-  readonly retryable: boolean;
-}
+/** PaymentIntentUserError as resolved: the domain's, with `field` a path into the mutation's input. */
+export type UserErrorModel = PaymentIntentUserError;
 
 /** The payload of a create, its paths mapped from the domain command to the client's input. */
 export function payloadFromResult(

@@ -1,6 +1,21 @@
 import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../lib/exact-json.ts';
-import type { ProviderHttpClient, ProviderResponse, RetryPolicy } from './http/provider-http-client.ts';
-import { ProviderIntegrationError, type ProviderIdentity } from './provider-errors.ts';
+import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
+import type { PaymentIntent } from '../payments/payment-intent.ts';
+import type {
+  ProviderHttpClient,
+  ProviderRequest,
+  ProviderResponse,
+  RetryPolicy,
+} from './http/provider-http-client.ts';
+import {
+  failedCreateOutcome,
+  failedReadError,
+  ProviderIntegrationError,
+  ProviderUnavailableError,
+  type FailedAnswer,
+  type ProviderErrorDetails,
+  type ProviderIdentity,
+} from './provider-errors.ts';
 
 export interface ProviderEndpointOptions {
   readonly provider: ProviderIdentity;
@@ -10,10 +25,35 @@ export interface ProviderEndpointOptions {
   readonly http: ProviderHttpClient;
 }
 
+/** How an adapter reads its provider's answers: the rest of a call is the same for every provider. */
+export interface AnswerReaders {
+  /** The intent in a success answer; throws ProviderIntegrationError when the body breaks the contract. */
+  readonly intent: (body: JsonWithNumberSources) => PaymentIntent;
+  /** What a failed answer's body says (code, message, field), as leniently as it can. */
+  readonly errorDetails: (bodyText: string) => ProviderErrorDetails;
+}
+
+export interface CreateCall extends AnswerReaders {
+  readonly path: string;
+  readonly body: string;
+  /** `idempotent` only when the request carries the provider's own idempotency key. */
+  readonly retryPolicy: RetryPolicy;
+  readonly headers?: Record<string, string>;
+  /** The provider's 409 codes that mean "this key is still being processed" rather than a conflict. */
+  readonly keyInUseCodes?: ReadonlySet<string>;
+}
+
+export interface ReadCall extends AnswerReaders {
+  readonly path: string;
+  /** How the provider says that it does not know the id. */
+  readonly isNotFound: (answer: FailedAnswer) => boolean;
+}
+
 /**
- * A provider's base URL and credentials bound to the shared HTTP client: the plumbing every adapter
- * shares (authorization, JSON headers, URL joining, reading answers), so that an adapter is only
- * its provider's mapping. Calls throw ProviderUnavailableError when no answer came back.
+ * A provider's base URL and credentials bound to the shared HTTP client, and the course of a create
+ * and of a read that every provider shares (after stripe-node's resources): send, then read a success
+ * through the adapter's transformer, or turn a failure into an outcome through the one error model.
+ * An adapter is only its provider's paths, bodies and readers.
  */
 export class ProviderEndpoint {
   readonly provider: ProviderIdentity;
@@ -28,51 +68,57 @@ export class ProviderEndpoint {
     this.#http = options.http;
   }
 
-  post(
+  /** A create: the intent, or the user errors of its failure (an outage included). */
+  async create(call: CreateCall): Promise<CreateOutcome> {
+    let response: ProviderResponse;
+    try {
+      response = await this.#send('create', 'POST', call.path, call.retryPolicy, {
+        body: call.body,
+        headers: { 'content-type': 'application/json', ...call.headers },
+      });
+    } catch (error) {
+      if (error instanceof ProviderUnavailableError) return failedCreateOutcome(this.provider, error);
+      throw error;
+    }
+    if (response.status === 200 || response.status === 201) {
+      return { kind: 'created', paymentIntent: this.#read(response, call.intent) };
+    }
+    const failed = { status: response.status, details: call.errorDetails(response.body) };
+    return failedCreateOutcome(this.provider, failed, call.keyInUseCodes);
+  }
+
+  /** A read by id (always safe to retry): the intent, or null when the provider does not know it. */
+  async read(call: ReadCall): Promise<PaymentIntent | null> {
+    const response = await this.#send('get', 'GET', call.path, 'idempotent');
+    if (response.status === 200) return this.#read(response, call.intent);
+    const failed = { status: response.status, details: call.errorDetails(response.body) };
+    if (call.isNotFound(failed)) return null;
+    throw failedReadError(this.provider, failed);
+  }
+
+  #send(
+    action: string,
+    method: ProviderRequest['method'],
     path: string,
-    body: string,
     retryPolicy: RetryPolicy,
-    headers: Record<string, string> = {},
+    content: { readonly body?: string; readonly headers?: Record<string, string> } = {},
   ): Promise<ProviderResponse> {
     return this.#http.send({
       provider: this.provider,
-      operation: `${this.provider.id.toLowerCase()}.create`,
-      method: 'POST',
-      url: this.#url(path),
-      headers: { ...this.#headers(), 'content-type': 'application/json', ...headers },
-      body,
+      operation: `${this.provider.id.toLowerCase()}.${action}`,
+      method,
+      url: new URL(`${this.#baseUrl}${path}`),
+      headers: { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json', ...content.headers },
+      ...(content.body !== undefined && { body: content.body }),
       retryPolicy,
     });
   }
 
-  /** A GET is always safe to retry. */
-  get(path: string): Promise<ProviderResponse> {
-    return this.#http.send({
-      provider: this.provider,
-      operation: `${this.provider.id.toLowerCase()}.get`,
-      method: 'GET',
-      url: this.#url(path),
-      headers: this.#headers(),
-      retryPolicy: 'idempotent',
-    });
-  }
-
-  /**
-   * Reads an answer's JSON body with a transformer. A body that is not JSON breaks the provider's
-   * contract (an integration error: masked for clients, logged with the status, never the body).
-   */
-  read<T>(response: ProviderResponse, transform: (body: JsonWithNumberSources) => T): T {
+  /** A body that is not JSON breaks the contract: an integration error, logged with the status only. */
+  #read(response: ProviderResponse, intent: (body: JsonWithNumberSources) => PaymentIntent): PaymentIntent {
     const body = parseJsonWithNumberSources(response.body);
     if (body === null)
       throw new ProviderIntegrationError(this.provider, 'answer is not JSON', { providerStatus: response.status });
-    return transform(body);
-  }
-
-  #url(path: string): URL {
-    return new URL(`${this.#baseUrl}${path}`);
-  }
-
-  #headers(): Record<string, string> {
-    return { authorization: `Bearer ${this.#apiKey}`, accept: 'application/json' };
+    return intent(body);
   }
 }

@@ -5,15 +5,11 @@ import {
   isBrokenCircuitError,
   type CircuitBreakerPolicy,
 } from 'cockatiel';
+import type { ProviderHttpSettings } from '../../config/environment.ts';
 import type { Logger } from '../../logging/logger.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 
-export interface CircuitBreakerOptions {
-  /** Consecutive failed calls (no answer, or a 5xx after the retries) that open the circuit. */
-  readonly failureThreshold: number;
-  /** How long an open circuit refuses calls before one probe call may test the provider. */
-  readonly halfOpenAfterMs: number;
-}
+type CircuitBreakerOptions = ProviderHttpSettings['circuitBreaker'];
 
 /**
  * One circuit breaker per provider (docs/decisions/provider-http.md): a provider outage is handled

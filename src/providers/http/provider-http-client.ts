@@ -5,25 +5,12 @@ import { Agent } from 'undici';
 import type { Logger } from '../../logging/logger.ts';
 import { firstHeader } from '../../lib/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
-import { ProviderCircuitBreakers, type CircuitBreakerOptions } from './provider-circuit-breakers.ts';
+import type { ProviderHttpSettings } from '../../config/environment.ts';
+import { ProviderCircuitBreakers } from './provider-circuit-breakers.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 import { transportFailure } from './transport-failure.ts';
 
-export interface ProviderHttpClientOptions {
-  /** Overall budget of one call, retries and their waits included. */
-  readonly deadlineMs: number;
-  readonly connectTimeoutMs: number;
-  /** Longest wait for the response headers of one attempt. */
-  readonly headersTimeoutMs: number;
-  /** Longest silence between two body chunks of one attempt. */
-  readonly bodyTimeoutMs: number;
-  /** Connection cap of the pool kept for each provider origin. */
-  readonly maxConnectionsPerOrigin: number;
-  /** Retries after the first attempt (at most 2 by configuration). */
-  readonly maxRetries: number;
-  /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
-  readonly retryBaseDelayMs: number;
-  readonly circuitBreaker: CircuitBreakerOptions;
+export interface ProviderHttpClientOptions extends ProviderHttpSettings {
   /** Told of every attempt: outcome is the HTTP status, or "timeout" / "connection". */
   readonly onAttempt?: (operation: string, outcome: string, seconds: number) => void;
   /** Told when a provider's circuit opens (true) or closes again (false). */

@@ -1,11 +1,8 @@
 import type { CreateOutcome } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { isUuidShaped } from '../../lib/uuid-shape.ts';
-import type { ProviderResponse } from '../http/provider-http-client.ts';
 import type { ProviderEndpoint } from '../provider-endpoint.ts';
-import { failedCreateOutcome, failedReadError, ProviderUnavailableError } from '../provider-errors.ts';
 import type { ProviderAdapter } from '../provider-module.ts';
-import { ZIINA } from './ziina-identity.ts';
 import type { ZiinaCreateRequest } from './ziina-input.ts';
 import { ziinaOperationId } from './ziina-operation-id.ts';
 import { PAYMENT_INTENT_NOT_FOUND, readZiinaError, toPaymentIntent, toZiinaCreateBody } from './ziina-transformers.ts';
@@ -29,32 +26,26 @@ export class ZiinaAdapter implements ProviderAdapter<ZiinaCreateRequest> {
     return ziinaOperationId(clientMutationId);
   }
 
-  async create(request: ZiinaCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
-    const body = toZiinaCreateBody(request, ziinaOperationId(clientMutationId));
-    let response: ProviderResponse;
-    try {
-      response = await this.#endpoint.post('/payment_intent', JSON.stringify(body), 'unsafe');
-    } catch (error) {
-      if (error instanceof ProviderUnavailableError) return failedCreateOutcome(ZIINA, error);
-      throw error;
-    }
-    if (response.status === 200 || response.status === 201) {
-      return {
-        kind: 'created',
-        paymentIntent: this.#endpoint.read(response, (answer) => toPaymentIntent(answer, request)),
-      };
-    }
-    return failedCreateOutcome(ZIINA, { status: response.status, details: readZiinaError(response.body) });
+  create(request: ZiinaCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
+    return this.#endpoint.create({
+      path: '/payment_intent',
+      body: JSON.stringify(toZiinaCreateBody(request, ziinaOperationId(clientMutationId))),
+      retryPolicy: 'unsafe',
+      intent: (answer) => toPaymentIntent(answer, request),
+      errorDetails: readZiinaError,
+    });
   }
 
   async get(providerId: string): Promise<PaymentIntent | null> {
     // Ziina's ids are UUIDs: anything else cannot exist there, and is not sent.
     if (!isUuidShaped(providerId)) return null;
-    const response = await this.#endpoint.get(`/payment_intent/${encodeURIComponent(providerId)}`);
-    if (response.status === 200) return this.#endpoint.read(response, (answer) => toPaymentIntent(answer));
-    const details = readZiinaError(response.body);
-    // Ziina answers an unknown id with 400 PAYMENT_INTENT_NOT_FOUND, not 404.
-    if ((response.status === 400 && details.code === PAYMENT_INTENT_NOT_FOUND) || response.status === 404) return null;
-    throw failedReadError(ZIINA, { status: response.status, details });
+    return this.#endpoint.read({
+      path: `/payment_intent/${encodeURIComponent(providerId)}`,
+      // Ziina answers an unknown id with 400 PAYMENT_INTENT_NOT_FOUND, not 404.
+      isNotFound: ({ status, details }) =>
+        (status === 400 && details.code === PAYMENT_INTENT_NOT_FOUND) || status === 404,
+      intent: (answer) => toPaymentIntent(answer),
+      errorDetails: readZiinaError,
+    });
   }
 }

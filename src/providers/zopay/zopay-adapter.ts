@@ -1,11 +1,8 @@
 import type { CreateOutcome } from '../../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../../payments/payment-intent.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
-import type { ProviderResponse } from '../http/provider-http-client.ts';
 import type { ProviderEndpoint } from '../provider-endpoint.ts';
-import { failedCreateOutcome, failedReadError, ProviderUnavailableError } from '../provider-errors.ts';
 import type { ProviderAdapter } from '../provider-module.ts';
-import { ZOPAY } from './zopay-identity.ts';
 import type { ZopayCreateRequest } from './zopay-input.ts';
 import { readZopayError, toPaymentIntent, toZopayCreateBody } from './zopay-transformers.ts';
 
@@ -31,37 +28,27 @@ export class ZopayAdapter implements ProviderAdapter<ZopayCreateRequest> {
     return null;
   }
 
-  async create(request: ZopayCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
-    let response: ProviderResponse;
-    try {
-      // Canonical JSON: a retry whose metadata lists its keys in another order is byte-identical,
-      // as Zopay's replay requires.
-      const body = canonicalJson(toZopayCreateBody(request));
-      response = await this.#endpoint.post('/payment-intents', body, 'idempotent', {
-        'idempotency-key': clientMutationId,
-      });
-    } catch (error) {
-      if (error instanceof ProviderUnavailableError) return failedCreateOutcome(ZOPAY, error);
-      throw error;
-    }
-    if (response.status === 200 || response.status === 201) {
-      return {
-        kind: 'created',
-        paymentIntent: this.#endpoint.read(response, (body) => toPaymentIntent(body, request)),
-      };
-    }
-    return failedCreateOutcome(
-      ZOPAY,
-      { status: response.status, details: readZopayError(response.body) },
-      KEY_IN_USE_CODES,
-    );
+  create(request: ZopayCreateRequest, clientMutationId: string): Promise<CreateOutcome> {
+    return this.#endpoint.create({
+      path: '/payment-intents',
+      // Canonical JSON: a retry whose metadata lists its keys in another order is byte-identical, as
+      // Zopay's replay requires.
+      body: canonicalJson(toZopayCreateBody(request)),
+      retryPolicy: 'idempotent',
+      headers: { 'idempotency-key': clientMutationId },
+      keyInUseCodes: KEY_IN_USE_CODES,
+      intent: (body) => toPaymentIntent(body, request),
+      errorDetails: readZopayError,
+    });
   }
 
   async get(providerId: string): Promise<PaymentIntent | null> {
     if (!PLAUSIBLE_ID.test(providerId)) return null;
-    const response = await this.#endpoint.get(`/payment-intents/${encodeURIComponent(providerId)}`);
-    if (response.status === 200) return this.#endpoint.read(response, (body) => toPaymentIntent(body));
-    if (response.status === 404) return null;
-    throw failedReadError(ZOPAY, { status: response.status, details: readZopayError(response.body) });
+    return this.#endpoint.read({
+      path: `/payment-intents/${encodeURIComponent(providerId)}`,
+      isNotFound: ({ status }) => status === 404,
+      intent: (body) => toPaymentIntent(body),
+      errorDetails: readZopayError,
+    });
   }
 }
