@@ -1,5 +1,9 @@
 import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginUsageReportingDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
@@ -116,7 +120,15 @@ async function startServing(
     // The app owns SIGTERM and SIGINT (src/main.ts): Apollo's own handler would re-send the signal
     // once it stopped, killing the process before the pools and the store are closed.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginUsageReportingDisabled()],
+    // Off in production unless enabled: the schema is the router's to publish, not every caller's.
+    // `_service { sdl }` is a field, not introspection: composition keeps working.
+    introspection: config.introspection,
+    plugins: [
+      ApolloServerPluginUsageReportingDisabled(),
+      config.playground
+        ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
+        : ApolloServerPluginLandingPageDisabled(),
+    ],
   });
   await apollo.start();
 

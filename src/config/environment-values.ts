@@ -25,3 +25,13 @@ export const httpUrl = z
 export function describeProblems(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${String(issue.path.at(-1))} ${issue.message}`);
 }
+
+/** "true" or "false", nothing looser: a typo must not silently switch a safety setting. */
+export const flag = z
+  .enum(['true', 'false'], { error: 'must be true or false' })
+  .transform((value) => value === 'true');
+
+/** The variables a zod object model reads. */
+export function variablesOf(model: z.ZodObject): string[] {
+  return Object.keys(model.shape);
+}

@@ -1,8 +1,10 @@
 import { z } from 'zod';
 import type { ProviderId } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import { describeProblems, integer, unsetIfBlank } from './environment-values.ts';
+import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './environment-values.ts';
+import { productionProblems } from './production-profile.ts';
 import type { ProviderSettings } from './provider-environment.ts';
+import { StoreEnv, storeConfigOf, storeSecrets, type StoreConfig } from './store-environment.ts';
 
 // The one view of process.env (after the Hive console's environment.ts): a zod model per concern,
 // and one per registered provider; every problem is reported at once, with the variable's name and
@@ -48,18 +50,18 @@ const IdempotencyEnv = z.object({
   IDEMPOTENCY_PURGE_INTERVAL_MS: integer(1_000, 86_400_000).default(3_600_000),
 });
 
-const StoreEnv = z.object({
-  /** The shared PostgreSQL of all replicas; unset = PGlite embedded in the process, in DATA_DIR. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
-  DATABASE_MAX_CONNECTIONS: integer(1, 1_000).default(10),
-  /** Longest wait for a pooled connection before a statement fails. */
-  DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(5_000),
-  /** A statement that runs longer is a bug or a lock pile-up: it fails rather than queue others behind it. */
-  DATABASE_STATEMENT_TIMEOUT_MS: integer(100, 600_000).default(10_000),
-  /** The embedded store's folder (and the embedded emulators' state), for one process only. */
-  DATA_DIR: z.string().min(1).default('./.data'),
+const FreshnessEnv = z.object({
   /** How long a stored non-terminal intent is served before its provider is asked again. */
   INTENT_FRESHNESS_MS: integer(0, 86_400_000).default(5_000),
+});
+
+const RuntimeEnv = z.object({
+  /** `production` turns the production profile on (production-profile.ts). */
+  NODE_ENV: z.string().optional(),
+  /** Introspection of the API schema; default on, off in production. `_service` stays for composition. */
+  GRAPHQL_INTROSPECTION: flag.optional(),
+  /** The IDE page served on GET /graphql; default on, off in production. */
+  GRAPHQL_PLAYGROUND: flag.optional(),
 });
 
 const FederationEnv = z.object({
@@ -76,7 +78,9 @@ const CoreEnvironment = z
     providerHttp: ProviderHttpEnv,
     idempotency: IdempotencyEnv,
     store: StoreEnv,
+    freshness: FreshnessEnv,
     federation: FederationEnv,
+    runtime: RuntimeEnv,
   })
   .superRefine(({ idempotency, providerHttp }, context) => {
     if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
@@ -89,6 +93,10 @@ const CoreEnvironment = z
   });
 
 export interface Config {
+  /** NODE_ENV=production: the production profile's rules held at start-up. */
+  readonly production: boolean;
+  readonly introspection: boolean;
+  readonly playground: boolean;
   readonly port: number;
   readonly host: string | undefined;
   readonly shutdownGraceMs: number;
@@ -133,16 +141,6 @@ export interface ProviderHttpSettings {
   };
 }
 
-export type StoreConfig =
-  | {
-      readonly kind: 'postgres';
-      readonly databaseUrl: string;
-      readonly maxConnections: number;
-      readonly connectTimeoutMs: number;
-      readonly statementTimeoutMs: number;
-    }
-  | { readonly kind: 'embedded'; readonly dataDir: string };
-
 export type ConfigResult =
   { readonly ok: true; readonly config: Config } | { readonly ok: false; readonly problems: string[] };
 
@@ -158,9 +156,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
     providerHttp: values,
     idempotency: values,
     store: values,
+    freshness: values,
     federation: values,
+    runtime: values,
   });
   const problems = core.success ? [] : describeProblems(core.error);
+  const production = values.NODE_ENV === 'production';
+  if (production) problems.push(...productionProblems(values, providers));
   const settings: Record<ProviderId, ProviderSettings> = {};
   for (const module of providers.modules) {
     const parsed = module.environment.schema.safeParse(values);
@@ -169,10 +171,13 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
   }
   if (!core.success || problems.length > 0) return { ok: false, problems };
 
-  const { server, logging, providerHttp, idempotency, store, federation } = core.data;
+  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime } = core.data;
   return {
     ok: true,
     config: {
+      production,
+      introspection: runtime.GRAPHQL_INTROSPECTION ?? !production,
+      playground: runtime.GRAPHQL_PLAYGROUND ?? !production,
       port: server.PORT,
       host: server.HOST,
       shutdownGraceMs: server.SHUTDOWN_GRACE_MS,
@@ -198,17 +203,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
         leaseMs: idempotency.IDEMPOTENCY_LEASE_MS,
         purgeIntervalMs: idempotency.IDEMPOTENCY_PURGE_INTERVAL_MS,
       },
-      store:
-        store.DATABASE_URL === undefined
-          ? { kind: 'embedded', dataDir: store.DATA_DIR }
-          : {
-              kind: 'postgres',
-              databaseUrl: store.DATABASE_URL,
-              maxConnections: store.DATABASE_MAX_CONNECTIONS,
-              connectTimeoutMs: store.DATABASE_CONNECT_TIMEOUT_MS,
-              statementTimeoutMs: store.DATABASE_STATEMENT_TIMEOUT_MS,
-            },
-      intentFreshnessMs: store.INTENT_FRESHNESS_MS,
+      store: storeConfigOf(store),
+      intentFreshnessMs: freshness.INTENT_FRESHNESS_MS,
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
       routerSecret: federation.ROUTER_SECRET ?? null,
     },
@@ -217,19 +213,31 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
 
 /** Every secret value of a configuration, for the logger to scrub from every line. */
 export function configSecrets(config: Config): string[] {
-  const databaseUrl = config.store.kind === 'postgres' ? config.store.databaseUrl : undefined;
   const providerSecrets = Object.values(config.providers).flatMap((settings) => [
     settings.credentials?.apiKey,
     settings.webhookSecret,
   ]);
-  return [...providerSecrets, config.routerSecret, databaseUrl, ...databasePasswords(databaseUrl)].filter(
+  return [...providerSecrets, config.routerSecret, ...storeSecrets(config.store)].filter(
     (secret): secret is string => typeof secret === 'string' && secret !== '',
   );
 }
 
-/** The password of a postgres:// URL, as written and decoded: a driver error may quote either. */
-function databasePasswords(databaseUrl: string | undefined): string[] {
-  if (databaseUrl === undefined) return [];
-  const { password } = new URL(databaseUrl);
-  return password === '' ? [] : [password, decodeURIComponent(password)];
+/** Every variable the subgraph reads, for checks that a deployment sets nothing it would ignore. */
+export function knownVariables(providers: ProviderRegistry): string[] {
+  const models = [
+    ServerEnv,
+    LoggingEnv,
+    ProviderHttpEnv,
+    IdempotencyEnv,
+    StoreEnv,
+    FreshnessEnv,
+    FederationEnv,
+    RuntimeEnv,
+  ];
+  const providerVariables = providers.modules.flatMap(({ environment }) =>
+    [environment.apiKeyVariable, environment.baseUrlVariable, environment.webhookSecretVariable].filter(
+      (name) => name !== null,
+    ),
+  );
+  return [...models.flatMap(variablesOf), ...providerVariables];
 }

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
-import type { StoreConfig } from '../config/environment.ts';
+import type { StoreConfig } from '../config/store-environment.ts';
 import type { Logger } from '../logging/logger.ts';
 import { lockDataDirectory } from './data-directory-lock.ts';
-import { migrate, type MigrationReport } from './migrate.ts';
+import { migrate, verifyMigrated, type MigrationReport } from './migrate.ts';
 import { PGliteClient } from './pglite-client.ts';
 import { PostgresClient } from './postgres-client.ts';
 import type { SqlClient } from './sql-client.ts';
@@ -18,7 +18,7 @@ export interface OpenedStore {
 }
 
 /**
- * Opens the store and brings its schema up to date: the shared PostgreSQL when DATABASE_URL is
+ * Opens the store and brings its schema up to date (or, told so, only checks that it is): the shared PostgreSQL when DATABASE_URL is
  * set, else PGlite in DATA_DIR (locked for this process).
  */
 export async function openStore(config: StoreConfig, onQuery: () => void, logger: Logger): Promise<OpenedStore> {
@@ -31,7 +31,7 @@ export async function openStore(config: StoreConfig, onQuery: () => void, logger
       onQuery,
       onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed'),
     });
-    return opened(sql, null, () => sql.close());
+    return opened(config.migrations, sql, null, () => sql.close());
   }
   const unlock = await lockDataDirectory(config.dataDir);
   let sql: PGliteClient;
@@ -41,20 +41,21 @@ export async function openStore(config: StoreConfig, onQuery: () => void, logger
     await unlock();
     throw error;
   }
-  return opened(sql, join(config.dataDir, 'emulators'), async () => {
+  return opened(config.migrations, sql, join(config.dataDir, 'emulators'), async () => {
     await sql.close();
     await unlock();
   });
 }
 
 async function opened(
+  mode: StoreConfig['migrations'],
   sql: SqlClient,
   emulatorStateDir: string | null,
   close: () => Promise<void>,
 ): Promise<OpenedStore> {
   let migrations: MigrationReport;
   try {
-    migrations = await migrate(sql);
+    migrations = await (mode === 'apply' ? migrate(sql) : verifyMigrated(sql));
   } catch (error) {
     await close();
     throw error;

@@ -205,7 +205,7 @@ describe('loadConfig', () => {
   });
 
   it('ignores variables it does not know', () => {
-    expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'production', SOMETHING_ELSE: 'x' }).ok).toBe(true);
+    expect(loadConfig({ PATH: '/usr/bin', NODE_ENV: 'development', SOMETHING_ELSE: 'x' }).ok).toBe(true);
   });
 
   it('uses the shared PostgreSQL when DATABASE_URL is set', () => {
@@ -218,6 +218,7 @@ describe('loadConfig', () => {
       maxConnections: 20,
       connectTimeoutMs: 5_000,
       statementTimeoutMs: 10_000,
+      migrations: 'apply',
     });
   });
 
