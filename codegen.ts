@@ -1,7 +1,7 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // Resolver types generated from schema/. The generated file is never edited by hand;
-// test/graphql/codegen-freshness.test.ts fails when it is stale (run `npm run codegen`).
+// test/unit/graphql/generated/resolvers-types.test.ts fails when it is stale (run `npm run codegen`).
 const config: CodegenConfig = {
   schema: 'schema/*.graphql',
   generates: {

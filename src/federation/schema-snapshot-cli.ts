@@ -5,7 +5,7 @@ import { schemaChanges } from './schema-compatibility.ts';
 
 // `npm run schema:snapshot`: records the public schema frontend teams code against. It refuses
 // to record a breaking change unless told `-- --accept-breaking`: breaking frontends must be a
-// deliberate, reviewed act (test/federation/schema-compatibility.test.ts enforces the snapshot).
+// deliberate, reviewed act (test/unit/federation/schema-compatibility.test.ts enforces the snapshot).
 export const SNAPSHOT_FILE = 'schema/public-api.snapshot.graphql';
 const SCHEMA_FILE = 'schema/payments.graphql';
 

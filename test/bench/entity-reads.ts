@@ -2,6 +2,7 @@
 // the intents served from the store (within the freshness window) and refreshed from the
 // providers (window 0), on PostgreSQL and on PGlite. All four stacks run side by side and take
 // turns in every round, so that a noisy machine weighs on each alike; medians are quoted.
+import { createInput } from '../support/builders.ts';
 import { startTestStack, type TestStack } from '../support/test-stack.ts';
 import type { StoreEngine } from '../support/test-database.ts';
 
@@ -38,13 +39,9 @@ async function subject(engine: StoreEngine, fromStore: boolean): Promise<Subject
   });
   const representations: Subject['representations'] = [];
   for (let index = 0; index < INTENTS; index += 1) {
-    const provider =
-      index % 2 === 0
-        ? { zopay: { amount: '10.00', currencies: ['USDT'] } }
-        : { ziina: { amountMinor: 1000, currencyCode: 'AED' } };
     const answer = await stack.graphql(
       'mutation ($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { paymentIntent { id } } }',
-      { input: { clientMutationId: `bench-${index}`, provider } },
+      { input: createInput({ provider: index % 2 === 0 ? 'ZOPAY' : 'ZIINA', clientMutationId: `bench-${index}` }) },
     );
     representations.push({ __typename: 'PaymentIntent', id: answer.data!.createPaymentIntent.paymentIntent.id });
   }

@@ -1,6 +1,9 @@
 import { ApolloClient, HttpLink, InMemoryCache, gql, type TypedDocumentNode } from '@apollo/client';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { PAYMENTS, startFederationHarness, type HttpAnswer } from '../support/gateway.ts';
+import { uniqueId, ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
+import { createBehindTheSubgraph } from '../support/emulator-admin.ts';
+import { PAYMENTS, startFederationHarness } from '../support/gateway.ts';
+import type { HttpAnswer } from '../support/http.ts';
 import { useStarted } from '../support/lifecycle.ts';
 import {
   CREATE_PAYMENT_INTENT,
@@ -9,7 +12,6 @@ import {
   type CreatePayload,
   type UserError,
 } from '../support/operations.ts';
-import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
 
 // Through a real @apollo/gateway composed from the running subgraph's own SDL, with the
 // router secret set on the subgraph (so every answer here also proves the router path carries it).
@@ -41,32 +43,21 @@ const ORDERS_QUERY = /* GraphQL */ `
   }
 `;
 
-let mutationCounter = 0;
-/** A clientMutationId unique within this file's run (the subgraph keeps its records across tests). */
-const newClientMutationId = (label: string) => `gw-${label}-${(mutationCounter += 1)}-${process.pid}`;
-
-const zopayInput = (clientMutationId: string, amount = '10.50') => ({
-  input: { clientMutationId, provider: { zopay: { amount, currencies: ['USDT'] } } },
-});
-const ziinaInput = (clientMutationId: string, amountMinor = 1050) => ({
-  input: { clientMutationId, provider: { ziina: { amountMinor, currencyCode: 'AED' } } },
-});
-
 /** Creates an intent through the gateway and returns its id. */
-async function createThroughGateway(variables: Record<string, unknown>): Promise<string> {
-  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, variables);
+async function createThroughGateway(input: object): Promise<string> {
+  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, { input });
   expect(answer.status).toBe(200);
-  expect(answer.body.errors).toBeUndefined();
-  const payload = answer.body.data.createPaymentIntent as CreatePayload;
+  expect(answer.json.errors).toBeUndefined();
+  const payload = answer.json.data.createPaymentIntent as CreatePayload;
   expect(payload.userErrors).toEqual([]);
   return String(payload.paymentIntent!.id);
 }
 
-async function createThroughGatewayExpectingUserErrors(variables: Record<string, unknown>): Promise<CreatePayload> {
-  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, variables);
+async function createThroughGatewayExpectingUserErrors(input: object): Promise<CreatePayload> {
+  const answer = await federation().gateway(CREATE_PAYMENT_INTENT, { input });
   expect(answer.status).toBe(200);
-  expect(answer.body.errors).toBeUndefined();
-  const payload = answer.body.data.createPaymentIntent as CreatePayload;
+  expect(answer.json.errors).toBeUndefined();
+  const payload = answer.json.data.createPaymentIntent as CreatePayload;
   expect(payload.paymentIntent).toBeNull();
   return payload;
 }
@@ -107,13 +98,17 @@ describe('a frontend on @apollo/client through the gateway', () => {
     try {
       const cases = [
         {
-          variables: zopayInput(newClientMutationId('client-zopay')),
+          variables: {
+            input: zopayCreateInput({ amount: '10.50', currencies: ['USDT'] }, uniqueId('client-zopay')),
+          },
           provider: 'ZOPAY',
           prefix: 'zopay:',
           amount: { amount: '10.50', currency: 'USDT' },
         },
         {
-          variables: ziinaInput(newClientMutationId('client-ziina')),
+          variables: {
+            input: ziinaCreateInput({ amountMinor: 1050, currencyCode: 'AED' }, uniqueId('client-ziina')),
+          },
           provider: 'ZIINA',
           prefix: 'ziina:',
           amount: { amount: '10.50', currency: 'AED' },
@@ -168,9 +163,15 @@ describe('a frontend on @apollo/client through the gateway', () => {
 
 describe('an order list referencing intents (_entities)', () => {
   it('costs one _entities fetch and one provider GET per distinct id, keeping order, duplicates and unknown ids', async () => {
-    const a = await createThroughGateway(zopayInput(newClientMutationId('batch-a')));
-    const b = await createThroughGateway(ziinaInput(newClientMutationId('batch-b'), 2599));
-    const c = await createThroughGateway(zopayInput(newClientMutationId('batch-c'), '7.25'));
+    const a = await createThroughGateway(
+      zopayCreateInput({ amount: '10.50', currencies: ['USDT'] }, uniqueId('batch-a')),
+    );
+    const b = await createThroughGateway(
+      ziinaCreateInput({ amountMinor: 2599, currencyCode: 'AED' }, uniqueId('batch-b')),
+    );
+    const c = await createThroughGateway(
+      zopayCreateInput({ amount: '7.25', currencies: ['USDT'] }, uniqueId('batch-c')),
+    );
     const references = [a, b, a, UNKNOWN_ZIINA_ID, c, null, a];
     federation().orders.push(
       ...references.map((paymentIntentId, index) => ({
@@ -187,7 +188,7 @@ describe('an order list referencing intents (_entities)', () => {
     const answer = await federation().gateway(ORDERS_QUERY);
 
     expect(answer.status).toBe(200);
-    expect(answer.body.errors).toBeUndefined();
+    expect(answer.json.errors).toBeUndefined();
     // Exactly one _entities request reached payments, carrying every non-null reference...
     const entityFetches = federation().entityFetches(PAYMENTS, since);
     expect(entityFetches).toHaveLength(1);
@@ -217,7 +218,7 @@ describe('an order list referencing intents (_entities)', () => {
       amount: { amount: '7.25', currency: 'USDT' },
       provider: 'ZOPAY',
     };
-    expect(answer.body.data).toEqual({
+    expect(answer.json.data).toEqual({
       orders: [
         { id: 'order-1', label: 'Order 1', paymentIntent: intentA },
         { id: 'order-2', label: 'Order 2', paymentIntent: intentB },
@@ -233,7 +234,7 @@ describe('an order list referencing intents (_entities)', () => {
     expect(entityFetches[0]!.response?.data?._entities).toHaveLength(6);
     expect((entityFetches[0]!.response?.data?._entities as unknown[])[3]).toBeNull();
     // @apollo/gateway notes the nulled entity in extensions.valueCompletion: only the unknown one.
-    const completions = (answer.body.extensions?.valueCompletion ?? []) as { path: unknown[] }[];
+    const completions = (answer.json.extensions?.valueCompletion ?? []) as { path: unknown[] }[];
     for (const completion of completions) expect(completion.path.slice(0, 3)).toEqual(['orders', 3, 'paymentIntent']);
   });
 });
@@ -242,8 +243,12 @@ describe('failure isolation inside one _entities batch', () => {
   it('nulls only the intent whose provider failed, with a typed PROVIDER_UNAVAILABLE error through the gateway', async () => {
     // Not stored by the subgraph, so its read must reach Zopay (a stored one would be served).
     const failing = await createBehindTheSubgraph('ZOPAY', federation().stack.zopay);
-    const healthyZiina = await createThroughGateway(ziinaInput(newClientMutationId('iso-ziina'), 400));
-    const healthyZopay = await createThroughGateway(zopayInput(newClientMutationId('iso-zopay'), '5.00'));
+    const healthyZiina = await createThroughGateway(
+      ziinaCreateInput({ amountMinor: 400, currencyCode: 'AED' }, uniqueId('iso-ziina')),
+    );
+    const healthyZopay = await createThroughGateway(
+      zopayCreateInput({ amount: '5.00', currencies: ['USDT'] }, uniqueId('iso-zopay')),
+    );
     federation().orders.push(
       { id: 'o-1', label: 'fails', paymentIntentId: failing },
       { id: 'o-2', label: 'ziina', paymentIntentId: healthyZiina },
@@ -263,7 +268,7 @@ describe('failure isolation inside one _entities batch', () => {
     expect(federation().entityFetches(PAYMENTS, since)).toHaveLength(1);
     // The duplicate shared one read: its three attempts consumed exactly the three faults.
     expect(federation().stack.zopay.faults.pending).toBe(0);
-    expect(answer.body.data).toEqual({
+    expect(answer.json.data).toEqual({
       orders: [
         { id: 'o-1', label: 'fails', paymentIntent: null },
         {
@@ -289,7 +294,7 @@ describe('failure isolation inside one _entities batch', () => {
         { id: 'o-4', label: 'fails again', paymentIntent: null },
       ],
     });
-    const errors = answer.body.errors as { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
+    const errors = answer.json.errors as { message: string; path?: unknown[]; extensions?: Record<string, unknown> }[];
     expect(errors.map((error) => error.path)).toEqual([
       ['orders', 0, 'paymentIntent'],
       ['orders', 3, 'paymentIntent'],
@@ -312,17 +317,19 @@ describe('failure isolation inside one _entities batch', () => {
 
 describe('user errors arrive intact through the gateway', () => {
   it("passes Zopay's own 409 idempotency_conflict through as IDEMPOTENCY_CONFLICT", async () => {
-    const clientMutationId = newClientMutationId('conflict');
+    const clientMutationId = uniqueId('conflict');
     // The first create reaches Zopay (which stores the key) but all three answers are lost, so the
     // subgraph gives up and releases its own record: the conflict below can only come from Zopay.
     federation().stack.zopay.faults.push(
       ...Array.from({ length: 3 }, () => ({ method: 'POST', afterHandler: true, status: 503 })),
     );
-    const lost = await createThroughGatewayExpectingUserErrors(zopayInput(clientMutationId, '10.50'));
+    const lost = await createThroughGatewayExpectingUserErrors(zopayCreateInput({ amount: '10.50' }, clientMutationId));
     expect(lost.userErrors.map((error) => error.code)).toEqual(['PROVIDER_UNAVAILABLE']);
     expect(federation().stack.zopay.faults.pending).toBe(0);
 
-    const conflict = await createThroughGatewayExpectingUserErrors(zopayInput(clientMutationId, '11.00'));
+    const conflict = await createThroughGatewayExpectingUserErrors(
+      zopayCreateInput({ amount: '11.00' }, clientMutationId),
+    );
     expect(conflict.clientMutationId).toBe(clientMutationId);
     expect(conflict.userErrors).toHaveLength(1);
     expect(conflict.userErrors[0]).toMatchObject<Partial<UserError>>({
@@ -340,7 +347,7 @@ describe('user errors arrive intact through the gateway', () => {
       status: 422,
       body: { detail: [{ loc: ['body', 'currencies', 0], msg: 'Unsupported asset', type: 'value_error' }] },
     });
-    const rejected = await createThroughGatewayExpectingUserErrors(zopayInput(newClientMutationId('unprocessable')));
+    const rejected = await createThroughGatewayExpectingUserErrors(zopayCreateInput({}, uniqueId('unprocessable')));
     expect(federation().stack.zopay.faults.pending).toBe(0);
     expect(rejected.userErrors).toHaveLength(1);
     expect(rejected.userErrors[0]).toMatchObject<Partial<UserError>>({
@@ -402,14 +409,14 @@ describe('one-of violations through the gateway', () => {
         ziina: federation().stack.ziina.stats.createRequests,
       };
       const since = federation().fetches.length;
-      const clientMutationId = newClientMutationId('one-of');
+      const clientMutationId = uniqueId('one-of');
 
       const answer = await send(clientMutationId);
 
       expect(answer.status).toBe(200);
-      expect(answer.body.errors).toBeUndefined();
-      expect(answer.body.data.createPaymentIntent).toMatchObject({ clientMutationId, paymentIntent: null });
-      expect(answer.body.data.createPaymentIntent.userErrors).toEqual([
+      expect(answer.json.errors).toBeUndefined();
+      expect(answer.json.data.createPaymentIntent).toMatchObject({ clientMutationId, paymentIntent: null });
+      expect(answer.json.data.createPaymentIntent.userErrors).toEqual([
         expect.objectContaining({
           code: 'INVALID_INPUT',
           field: ['provider'],

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/environment.ts';
 import { registeredProviders } from '../../src/providers/registered-providers.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
-import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { createBehindTheSubgraph } from '../support/emulator-admin.ts';
 import { GET_PAYMENT_INTENT } from '../support/operations.ts';
-import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
+import { useTestStack } from '../support/test-stack.ts';
 
 // router.yaml cannot be run here (no router binary); these checks keep it consistent with the
 // subgraph it fronts, so a change on one side that breaks the other fails the build.
@@ -18,13 +18,7 @@ function seconds(duration: string): number {
   return match[2] === 'ms' ? Number(match[1]) / 1000 : Number(match[1]);
 }
 
-let stack: TestStack;
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterAll(async () => {
-  await stack.stop();
-});
+const stack = useTestStack();
 
 describe('router.yaml', () => {
   it("gives the payments subgraph more time than the subgraph's own longest waits", () => {
@@ -45,9 +39,9 @@ describe('router.yaml', () => {
     const payments = router.include_subgraph_errors.subgraphs.payments;
     expect(payments.redact_message).toBe(false);
 
-    const id = await createBehindTheSubgraph('ZIINA', stack.ziina);
-    stack.ziina.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id });
+    const id = await createBehindTheSubgraph('ZIINA', stack().ziina);
+    stack().ziina.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
+    const read = await stack().graphql(GET_PAYMENT_INTENT, { id });
     const emitted = Object.keys(read.errors?.[0]?.extensions ?? {});
     expect(emitted).toContain('code');
     for (const key of emitted) expect(payments.allow_extensions_keys).toContain(key);

@@ -27,7 +27,7 @@ describe('ROUTER_SECRET', () => {
     for (const headers of refused) {
       const answer = await federation().subgraph({ query: '{ paymentIntent(id: "zopay:pi_x") { id } }' }, headers);
       expect(answer.status).toBe(401);
-      expect(answer.body).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })] });
+      expect(answer.json).toEqual({ errors: [expect.objectContaining({ extensions: { code: 'UNAUTHENTICATED' } })] });
       expect(answer.text).not.toContain(federation().routerSecret);
     }
     // Refused before parsing: a body that is not even JSON is a 401, not a 400.
@@ -44,7 +44,7 @@ describe('ROUTER_SECRET', () => {
   it('serves the same request when it carries the secret', async () => {
     const answer = await federation().subgraph(PROBE, withSecret());
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: { paymentIntent: null } });
+    expect(answer.json).toEqual({ data: { paymentIntent: null } });
   });
 
   it('keeps /health/live and /health/ready open without the header', async () => {
@@ -60,7 +60,7 @@ describe('ROUTER_SECRET', () => {
       '{ paymentIntent(id: "ziina:00000000-0000-4000-8000-000000000000") { id status } orders { id } }',
     );
     expect(answer.status).toBe(200);
-    expect(answer.body).toEqual({ data: { paymentIntent: null, orders: [] } });
+    expect(answer.json).toEqual({ data: { paymentIntent: null, orders: [] } });
     const fetches = federation().fetches.slice(since);
     expect(fetches.map((fetch) => fetch.subgraph).sort()).toEqual([ORDERS, PAYMENTS]);
     for (const fetch of fetches) expect(fetch.response?.errors).toBeUndefined();
@@ -71,8 +71,8 @@ describe('inline tracing for the router (ftv1)', () => {
   it('adds extensions.ftv1, a base64 trace, when the router asks for it', async () => {
     const answer = await federation().subgraph(PROBE, { ...withSecret(), 'apollo-federation-include-trace': 'ftv1' });
     expect(answer.status).toBe(200);
-    expect(answer.body.data).toEqual({ paymentIntent: null });
-    const trace: unknown = answer.body.extensions?.ftv1;
+    expect(answer.json.data).toEqual({ paymentIntent: null });
+    const trace: unknown = answer.json.extensions?.ftv1;
     expect(typeof trace).toBe('string');
     expect(trace).toMatch(/^[A-Za-z0-9+/]+={0,2}$/);
     const bytes = Buffer.from(trace as string, 'base64');
@@ -85,7 +85,7 @@ describe('inline tracing for the router (ftv1)', () => {
   it('adds no trace when the header is absent', async () => {
     const answer = await federation().subgraph(PROBE, withSecret());
     expect(answer.status).toBe(200);
-    expect(answer.body.extensions?.ftv1).toBeUndefined();
+    expect(answer.json.extensions?.ftv1).toBeUndefined();
   });
 });
 
@@ -112,7 +112,7 @@ describe('composition from the running subgraph', () => {
   it('serves an SDL that composes with the orders subgraph and keeps @oneOf', async () => {
     const answer = await federation().subgraph({ query: '{ _service { sdl } }' }, withSecret());
     expect(answer.status).toBe(200);
-    const sdl = answer.body.data._service.sdl as string;
+    const sdl = answer.json.data._service.sdl as string;
     expect(sdl).toBe(federation().paymentsSdl);
 
     const served = parse(sdl);

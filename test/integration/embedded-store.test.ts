@@ -1,28 +1,22 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { describe, expect, it } from 'vitest';
+import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
 import { postGraphQL } from '../support/http.ts';
-import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
+import { useStarted, useStoppedAfterEach } from '../support/lifecycle.ts';
+import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { killSubgraph, spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 
 // `npm start` with no setup: PGlite in DATA_DIR and the built-in emulators, whose state lives
 // in the same folder. Intents and idempotency records must survive a restart.
 
-let dataDir: string;
-let running: SubgraphProcess[] = [];
-
-beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'payments-embedded-'));
-});
-afterEach(async () => {
-  for (const process of running) process.kill('SIGKILL');
-  await Promise.all(running.map((process) => process.exited));
-  running = [];
-});
-afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-});
+/** One DATA_DIR for the whole file: what one test's processes stored, the next one's find. */
+const dataDir = useStarted(
+  () => mkdtemp(join(tmpdir(), 'payments-embedded-')),
+  (created) => rm(created, { recursive: true, force: true }),
+);
+const killAfterTest = useStoppedAfterEach(killSubgraph);
 
 // Processes start PGlite (seconds), and the lock of a killed one takes seconds to go stale.
 const PROCESS_TEST_TIMEOUT_MS = 90_000;
@@ -33,8 +27,9 @@ async function npmStart(): Promise<{
   process: SubgraphProcess;
   graphql: (query: string, variables?: Record<string, unknown>) => Promise<any>;
 }> {
-  const process = spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir });
-  running.push(process);
+  const process = await killAfterTest(
+    spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir() }),
+  );
   const { graphqlUrl } = (await process.waitForLog(listening, 60_000)) as { graphqlUrl: string };
   return {
     process,
@@ -57,14 +52,8 @@ const LIST = /* GraphQL */ `
 `;
 
 const INPUTS = [
-  {
-    clientMutationId: 'restart-zopay',
-    provider: { zopay: { amount: '7.25', currencies: ['USDC'], externalRef: 'restart' } },
-  },
-  {
-    clientMutationId: 'restart-ziina',
-    provider: { ziina: { amountMinor: 725, currencyCode: 'AED', externalRef: 'restart' } },
-  },
+  zopayCreateInput({ amount: '7.25', currencies: ['USDC'], externalRef: 'restart' }, 'restart-zopay'),
+  ziinaCreateInput({ amountMinor: 725, currencyCode: 'AED', externalRef: 'restart' }, 'restart-ziina'),
 ];
 
 describe('npm start on the embedded store', () => {
@@ -104,12 +93,9 @@ describe('npm start on the embedded store', () => {
     { timeout: PROCESS_TEST_TIMEOUT_MS },
     async () => {
       const owner = await npmStart();
-      const intruder = spawnSubgraph(process.execPath, ['src/main.ts'], {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: dataDir,
-      });
-      running.push(intruder);
+      const intruder = await killAfterTest(
+        spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir() }),
+      );
       expect(await intruder.exited).toBe(1);
       const fatal = intruder.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
       expect(fatal?.err?.message).toMatch(/DATA_DIR .* is in use by another process/);

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createdId, providerIdOf } from '../support/payment-intents-client.ts';
+import { providerIdOf } from '../support/emulator-admin.ts';
+import { createdId } from '../support/operations.ts';
 import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metrics.ts';
-import type { TestStack } from '../support/test-stack.ts';
-import { useTestStack } from '../support/test-stack.ts';
+import { useTestStack, type TestStack } from '../support/test-stack.ts';
 
 // How many store statements and provider calls an `_entities` batch costs (docs/decisions/freshness-window.md): one store query for the batch, provider GETs only for ids missing or stale,
 // one write-back statement for what the providers answered. Measured on the subgraph's own
@@ -64,21 +64,21 @@ function report(what: string, { storeQueries, providerRequests }: StoreAndProvid
   console.log(`[figures] ${what}: store queries=${storeQueries}, provider calls=${providerRequests}`);
 }
 
-/** For the enclosing block: a stack with this freshness window, and BATCH intents created through it. */
-function stackWithIntents(freshnessMs: string): { readonly stack: TestStack; readonly ids: string[] } {
-  const subject = { stack: undefined as unknown as TestStack, ids: [] as string[] };
-  useTestStack({ env: { INTENT_FRESHNESS_MS: freshnessMs } }, async (started) => {
-    subject.stack = started;
-    subject.ids = await createIntents(started, BATCH);
+/** For the enclosing block: a stack with this freshness window, and the BATCH intents created through it. */
+function stackWithIntents(freshnessMs: string): { readonly stack: () => TestStack; readonly ids: readonly string[] } {
+  const ids: string[] = [];
+  const stack = useTestStack({ env: { INTENT_FRESHNESS_MS: freshnessMs } }, async (started) => {
+    ids.push(...(await createIntents(started, BATCH)));
   });
-  return subject;
+  return { stack, ids };
 }
 
 describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000)', () => {
   const subject = stackWithIntents('600000');
 
   it(`serves ${BATCH} stored intents with one store query and no provider call`, async () => {
-    const { stack, ids } = subject;
+    const { ids } = subject;
+    const stack = subject.stack();
     const reads = emulatorReads(stack);
     const cost = await lookUp(stack, ids);
     report(`entity lookup of ${BATCH} fresh ids`, cost);
@@ -91,7 +91,8 @@ describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000
   });
 
   it('serves the stored copy within the window, even after a change at the provider', async () => {
-    const { stack, ids } = subject;
+    const { ids } = subject;
+    const stack = subject.stack();
     expect(stack.zopay.setStatus(providerIdOf(ids[0]!), 'paid')).toBe(true);
     const cost = await lookUp(stack, [ids[0]!]);
     expect(cost.result).toEqual([
@@ -105,7 +106,8 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
   const subject = stackWithIntents('0');
 
   it(`asks the provider for each of ${BATCH} non-terminal ids: one read query, ${BATCH} GETs, one write-back`, async () => {
-    const { stack, ids } = subject;
+    const { ids } = subject;
+    const stack = subject.stack();
     const reads = emulatorReads(stack);
     const cost = await lookUp(stack, ids);
     report(`entity lookup of ${BATCH} stale non-terminal ids`, cost);
@@ -117,7 +119,8 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
   });
 
   it('never asks again for an intent stored in a terminal status', async () => {
-    const { stack, ids } = subject;
+    const { ids } = subject;
+    const stack = subject.stack();
     const terminal = ids.slice(0, 20);
     for (const id of terminal) {
       const emulator = id.startsWith('zopay:') ? stack.zopay : stack.ziina;
@@ -142,7 +145,8 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
   });
 
   it('reads a duplicated id once, asks the provider about unknown well-formed ids (null), and nothing about malformed ones', async () => {
-    const { stack, ids } = subject;
+    const { ids } = subject;
+    const stack = subject.stack();
     const [a, b] = [ids[40]!, ids[41]!];
     const unknownZopay = 'zopay:pi_000000000000000000000000';
     const unknownZiina = `ziina:${randomUUID()}`;

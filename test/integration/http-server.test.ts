@@ -1,38 +1,32 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { zopayCreateInput } from '../support/builders.ts';
 import { CREATE_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { useTestStack } from '../support/test-stack.ts';
 
-let stack: TestStack;
-let base: string;
-
-beforeAll(async () => {
-  stack = await startTestStack();
-  base = stack.app.graphqlUrl.replace('/graphql', '');
-});
-afterAll(async () => {
-  await stack.stop();
-});
+const stack = useTestStack();
+/** Where the subgraph listens, e.g. http://127.0.0.1:PORT */
+const base = () => new URL(stack().app.graphqlUrl).origin;
 
 describe('health endpoints', () => {
   it('answers liveness and readiness', async () => {
-    const live = await fetch(`${base}/health/live`);
+    const live = await fetch(`${base()}/health/live`);
     expect([live.status, await live.json()]).toEqual([200, { status: 'live' }]);
-    const ready = await fetch(`${base}/health/ready`);
+    const ready = await fetch(`${base()}/health/ready`);
     expect([ready.status, await ready.json()]).toEqual([200, { status: 'ready' }]);
   });
 
   it('answers 404 elsewhere', async () => {
-    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect((await fetch(`${base()}/nope`)).status).toBe(404);
   });
 });
 
 describe('HTTP behaviour of /graphql', () => {
   it('refuses a simple cross-site request (CSRF prevention stays on)', async () => {
-    const response = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`);
+    const response = await fetch(`${base()}/graphql?query=${encodeURIComponent('{ __typename }')}`);
     expect(response.status).toBe(400);
     expect(await response.text()).toContain('CSRF');
 
-    const formPost = await fetch(`${base}/graphql`, {
+    const formPost = await fetch(`${base()}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'text/plain' },
       body: JSON.stringify({ query: 'mutation { __typename }' }),
@@ -41,14 +35,14 @@ describe('HTTP behaviour of /graphql', () => {
   });
 
   it('serves a GET query that carries a preflight header', async () => {
-    const response = await fetch(`${base}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
+    const response = await fetch(`${base()}/graphql?query=${encodeURIComponent('{ __typename }')}`, {
       headers: { 'apollo-require-preflight': 'true' },
     });
     expect([response.status, await response.json()]).toEqual([200, { data: { __typename: 'Query' } }]);
   });
 
   it('answers 400 to a body that is not JSON', async () => {
-    const response = await fetch(`${base}/graphql`, {
+    const response = await fetch(`${base()}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"query":',
@@ -58,7 +52,7 @@ describe('HTTP behaviour of /graphql', () => {
   });
 
   it('answers 413 to a body over 1 MiB without reading it all', async () => {
-    const response = await fetch(`${base}/graphql`, {
+    const response = await fetch(`${base()}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ query: `{ __typename } #${'x'.repeat(1024 * 1024)}` }),
@@ -67,8 +61,8 @@ describe('HTTP behaviour of /graphql', () => {
   });
 
   it('answers HTTP 200 for an executed operation whose payload carries user errors', async () => {
-    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: '', provider: { zopay: { amount: '1', currencies: ['USDT'] } } },
+    const answer = await stack().graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
+      input: zopayCreateInput({ amount: '1' }, ''),
     });
     expect(answer.status).toBe(200);
     expect(answer.data!.createPaymentIntent.userErrors[0]).toMatchObject({
@@ -88,8 +82,8 @@ describe('the one-of provider input', () => {
     ['no branch', {}, 0],
     ['explicit nulls', { zopay: null, ziina: null }, 0],
   ])('answers %s with a typed INVALID_INPUT user error and HTTP 200, not a 400', async (_case, provider, given) => {
-    const before = stack.zopay.stats.createRequests + stack.ziina.stats.createRequests;
-    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
+    const before = stack().zopay.stats.createRequests + stack().ziina.stats.createRequests;
+    const answer = await stack().graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'one-of-check', provider },
     });
     expect(answer.status).toBe(200);
@@ -104,18 +98,18 @@ describe('the one-of provider input', () => {
         retryable: false,
       },
     ]);
-    expect(stack.zopay.stats.createRequests + stack.ziina.stats.createRequests).toBe(before);
+    expect(stack().zopay.stats.createRequests + stack().ziina.stats.createRequests).toBe(before);
   });
 
   it('still declares @oneOf in the SDL it serves to the router', async () => {
-    const answer = await stack.graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
+    const answer = await stack().graphql<{ _service: { sdl: string } }>('{ _service { sdl } }');
     expect(answer.data!._service.sdl).toMatch(/input PaymentIntentProviderInput @oneOf/);
   });
 });
 
 describe('Decimal in variables', () => {
   it('refuses a JSON number, which is already a binary float, with a clear message', async () => {
-    const answer = await stack.graphql(CREATE_PAYMENT_INTENT, {
+    const answer = await stack().graphql(CREATE_PAYMENT_INTENT, {
       input: { clientMutationId: 'float-1', provider: { zopay: { amount: 10.5, currencies: ['USDT'] } } },
     });
     expect(answer.errors?.[0]?.message).toContain('variables must give decimals as strings');

@@ -1,28 +1,19 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
+import { queueFault } from '../support/emulator-admin.ts';
 import { postGraphQL } from '../support/http.ts';
-import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
+import { useStoppedAfterEach } from '../support/lifecycle.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
-
-let running: SubgraphProcess | undefined;
-afterEach(async () => {
-  running?.kill('SIGKILL');
-  await running?.exited;
-  running = undefined;
-});
+import { killSubgraph, spawnSubgraph } from '../support/subgraph-process.ts';
 
 /** Each process its own embedded store: DATA_DIR is locked by the process that uses it. */
-const dataDirs: string[] = [];
-async function freshDataDir(): Promise<string> {
-  const dataDir = await mkdtemp(join(tmpdir(), 'payments-main-'));
-  dataDirs.push(dataDir);
-  return dataDir;
-}
-afterAll(async () => {
-  await Promise.all(dataDirs.map((dataDir) => rm(dataDir, { recursive: true, force: true })));
-});
+const removeAfterTest = useStoppedAfterEach((dataDir: string) => rm(dataDir, { recursive: true, force: true }));
+const freshDataDir = () => removeAfterTest(mkdtemp(join(tmpdir(), 'payments-main-')));
+// Registered last so that it runs first: a process is gone before its DATA_DIR is removed.
+const killAfterTest = useStoppedAfterEach(killSubgraph);
 
 // npm start opens PGlite (seconds on a busy machine) before it listens.
 const PROCESS_TEST_TIMEOUT_MS = 60_000;
@@ -34,20 +25,18 @@ describe('npm start on a fresh setup, without any provider key', () => {
     'starts both emulators, says so, and serves creates and reads on /graphql',
     { timeout: PROCESS_TEST_TIMEOUT_MS },
     async () => {
-      running = spawnSubgraph('npm', ['start', '--silent'], {
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATA_DIR: await freshDataDir(),
-      });
+      const running = await killAfterTest(
+        spawnSubgraph('npm', ['start', '--silent'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: await freshDataDir() }),
+      );
       const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
       const announcements = running.logs.filter((entry) => String(entry.msg).includes('using the built-in'));
       expect(announcements.map((entry) => entry.provider)).toEqual(['ZOPAY', 'ZIINA']);
 
       const zopay = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
-        input: { clientMutationId: 'smoke-zopay', provider: { zopay: { amount: '25.00', currencies: ['USDT'] } } },
+        input: zopayCreateInput({ amount: '25.00' }, 'smoke-zopay'),
       });
       const ziina = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
-        input: { clientMutationId: 'smoke-ziina', provider: { ziina: { amountMinor: 2500, currencyCode: 'AED' } } },
+        input: ziinaCreateInput({ amountMinor: 2500 }, 'smoke-ziina'),
       });
       for (const answer of [zopay, ziina]) {
         const payload = answer.json.data.createPaymentIntent as CreatePayload;
@@ -64,23 +53,21 @@ describe('npm start on a fresh setup, without any provider key', () => {
 
 describe('graceful shutdown on SIGTERM', () => {
   it('stops accepting, finishes the in-flight create, and exits 0', { timeout: PROCESS_TEST_TIMEOUT_MS }, async () => {
-    running = spawnSubgraph(process.execPath, ['src/main.ts'], {
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: await freshDataDir(),
-    });
+    const running = await killAfterTest(
+      spawnSubgraph(process.execPath, ['src/main.ts'], {
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATA_DIR: await freshDataDir(),
+      }),
+    );
     const { graphqlUrl } = (await running.waitForLog(listening, PROCESS_TEST_TIMEOUT_MS)) as { graphqlUrl: string };
     const zopayEmulator = running.logs.find((entry) => entry.provider === 'ZOPAY' && entry.baseUrl !== undefined)!
       .baseUrl as string;
     // Make the provider slow through the emulator's admin route, so the create is in flight at SIGTERM.
-    await fetch(new URL('/__emulator/faults', zopayEmulator), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ method: 'POST', delayMs: 1_500 }),
-    });
+    await queueFault(zopayEmulator, { method: 'POST', delayMs: 1_500 });
 
     const inFlight = postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: 'drain-1', provider: { zopay: { amount: '1', currencies: ['USDT'] } } },
+      input: zopayCreateInput({}, 'drain-1'),
     });
     await new Promise((resolve) => setTimeout(resolve, 300));
     running.kill('SIGTERM');
@@ -97,12 +84,14 @@ describe('graceful shutdown on SIGTERM', () => {
 
 describe('bad configuration', () => {
   it('names every bad variable, never its value, and exits non-zero before listening', async () => {
-    running = spawnSubgraph(process.execPath, ['src/main.ts'], {
-      PORT: 'eighty',
-      ZOPAY_API_KEY: 'pk_live_not_a_secret_key_format',
-      ZIINA_BASE_URL: 'https://api-v2.ziina.com/api',
-      PROVIDER_DEADLINE_MS: '60000',
-    });
+    const running = await killAfterTest(
+      spawnSubgraph(process.execPath, ['src/main.ts'], {
+        PORT: 'eighty',
+        ZOPAY_API_KEY: 'pk_live_not_a_secret_key_format',
+        ZIINA_BASE_URL: 'https://api-v2.ziina.com/api',
+        PROVIDER_DEADLINE_MS: '60000',
+      }),
+    );
     expect(await running.exited).toBe(1);
     const stderr = running.stderr.join('\n');
     expect(stderr).toContain('Invalid configuration');

@@ -1,33 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import { createInput, uniqueId } from '../support/builders.ts';
+import { emulatorWireIntent, providerIdOf } from '../support/emulator-admin.ts';
 import {
   createdId,
-  createInput,
   createThroughGraphQL,
-  emulatorWireIntent,
   LIST_PAYMENT_INTENTS,
   listPage,
-  providerIdOf,
   readStatus,
   walkListing,
   type ListingPage,
-} from '../support/payment-intents-client.ts';
-import type { GraphQLAnswer, TestStack } from '../support/test-stack.ts';
-import { useTestStack } from '../support/test-stack.ts';
+} from '../support/operations.ts';
+import { useTestStack, type GraphQLAnswer } from '../support/test-stack.ts';
 
-let stack: TestStack;
-let sequence = 0;
-const cmid = (label: string) => `listing-${label}-${++sequence}`;
-
-useTestStack({}, (started) => {
-  stack = started;
-});
+const stack = useTestStack();
+const cmid = (label: string) => uniqueId(`listing-${label}`);
 
 /** Creates intents one after the other (so that their listing order is their creation order). */
 async function createInOrder(count: number, externalRef: string): Promise<string[]> {
   const ids: string[] = [];
   for (let index = 0; index < count; index += 1) {
     ids.push(
-      await createdId(stack, {
+      await createdId(stack(), {
         provider: index % 2 === 0 ? 'ZOPAY' : 'ZIINA',
         clientMutationId: cmid('order'),
         externalRef,
@@ -45,13 +38,18 @@ function expectConsistentPageInfo(page: ListingPage): void {
 
 describe('externalRef', () => {
   it('is accepted for Ziina, returned on PaymentIntent.externalRef and never sent to Ziina', async () => {
-    const fields = { message: 'Order 12', successUrl: 'https://shop.example/ok' };
+    const fields = {
+      amountMinor: 1230,
+      currencyCode: 'AED',
+      message: 'Order 12',
+      successUrl: 'https://shop.example/ok',
+    };
     const withRef = await createThroughGraphQL(
-      stack,
+      stack(),
       createInput({ provider: 'ZIINA', clientMutationId: cmid('ziina-ref'), externalRef: 'order-12', fields }),
     );
     const withoutRef = await createThroughGraphQL(
-      stack,
+      stack(),
       createInput({ provider: 'ZIINA', clientMutationId: cmid('ziina-noref'), fields }),
     );
 
@@ -72,37 +70,37 @@ describe('externalRef', () => {
       currencyCode: 'AED',
       message: 'Order 12',
     });
-    const atZiina = await emulatorWireIntent(stack.ziina.baseUrl, withRef.paymentIntent!.providerId);
+    const atZiina = await emulatorWireIntent(stack().ziina.baseUrl, withRef.paymentIntent!.providerId);
     expect(JSON.stringify(atZiina)).not.toContain('order-12');
 
     // A read asks Ziina (freshness 0 in this stack), which knows no reference: the stored one is kept.
-    const reads = stack.ziina.stats.readRequests;
-    expect(await readStatus(stack, withRef.paymentIntent!.id)).toMatchObject({
+    const reads = stack().ziina.stats.readRequests;
+    expect(await readStatus(stack(), withRef.paymentIntent!.id)).toMatchObject({
       externalRef: 'order-12',
       status: 'REQUIRES_PAYMENT_INSTRUMENT',
     });
-    expect(stack.ziina.stats.readRequests).toBe(reads + 1);
+    expect(stack().ziina.stats.readRequests).toBe(reads + 1);
   });
 
   it("is Zopay's own field for Zopay, returned on the intent and in its details", async () => {
     const payload = await createThroughGraphQL(
-      stack,
+      stack(),
       createInput({ provider: 'ZOPAY', clientMutationId: cmid('zopay-ref'), externalRef: 'order-13' }),
     );
     expect(payload.paymentIntent).toMatchObject({ externalRef: 'order-13', details: { externalRef: 'order-13' } });
-    expect(await readStatus(stack, payload.paymentIntent!.id)).toMatchObject({ externalRef: 'order-13' });
+    expect(await readStatus(stack(), payload.paymentIntent!.id)).toMatchObject({ externalRef: 'order-13' });
   });
 
   it('is part of a Ziina create: another externalRef under the same clientMutationId is a conflict, a replay gives it back', async () => {
     const clientMutationId = cmid('ziina-fingerprint');
     const first = await createThroughGraphQL(
-      stack,
+      stack(),
       createInput({ provider: 'ZIINA', clientMutationId, externalRef: 'order-a' }),
     );
-    const minted = stack.ziina.stats.intentsCreated;
+    const minted = stack().ziina.stats.intentsCreated;
 
     const replay = await createThroughGraphQL(
-      stack,
+      stack(),
       createInput({ provider: 'ZIINA', clientMutationId, externalRef: 'order-a' }),
     );
     expect(replay.replayed).toBe(true);
@@ -111,7 +109,7 @@ describe('externalRef', () => {
 
     for (const externalRef of ['order-b', undefined]) {
       const conflict = await createThroughGraphQL(
-        stack,
+        stack(),
         createInput({ provider: 'ZIINA', clientMutationId, ...(externalRef !== undefined && { externalRef }) }),
       );
       expect(conflict.paymentIntent).toBeNull();
@@ -124,29 +122,29 @@ describe('externalRef', () => {
         }),
       ]);
     }
-    expect(stack.ziina.stats.intentsCreated).toBe(minted);
-    expect((await listPage(stack, { filter: { externalRef: 'order-b' } })).edges).toEqual([]);
-    expect((await listPage(stack, { filter: { externalRef: 'order-a' } })).edges.map((edge) => edge.node.id)).toEqual([
-      first.paymentIntent!.id,
-    ]);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
+    expect((await listPage(stack(), { filter: { externalRef: 'order-b' } })).edges).toEqual([]);
+    expect((await listPage(stack(), { filter: { externalRef: 'order-a' } })).edges.map((edge) => edge.node.id)).toEqual(
+      [first.paymentIntent!.id],
+    );
   });
 });
 
 describe('paymentIntents filters', () => {
   it('finds an externalRef across both providers, newest first, and nothing for an unknown one', async () => {
-    const zopay = await createdId(stack, {
+    const zopay = await createdId(stack(), {
       provider: 'ZOPAY',
       clientMutationId: cmid('cross'),
       externalRef: 'cross-1',
     });
-    await createdId(stack, { provider: 'ZIINA', clientMutationId: cmid('cross'), externalRef: 'cross-other' });
-    const ziina = await createdId(stack, {
+    await createdId(stack(), { provider: 'ZIINA', clientMutationId: cmid('cross'), externalRef: 'cross-other' });
+    const ziina = await createdId(stack(), {
       provider: 'ZIINA',
       clientMutationId: cmid('cross'),
       externalRef: 'cross-1',
     });
 
-    const page = await listPage(stack, { filter: { externalRef: 'cross-1' } });
+    const page = await listPage(stack(), { filter: { externalRef: 'cross-1' } });
     expect(page.edges.map((edge) => edge.node)).toEqual([
       {
         id: ziina,
@@ -166,7 +164,7 @@ describe('paymentIntents filters', () => {
     expect(page.pageInfo.hasNextPage).toBe(false);
     expectConsistentPageInfo(page);
 
-    const empty = await listPage(stack, { filter: { externalRef: 'no-such-ref' } });
+    const empty = await listPage(stack(), { filter: { externalRef: 'no-such-ref' } });
     expect(empty).toEqual({
       edges: [],
       pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
@@ -175,10 +173,10 @@ describe('paymentIntents filters', () => {
 
   it('filters by provider, alone and with an externalRef', async () => {
     const ids = await createInOrder(4, 'by-provider');
-    const zopayOnly = await listPage(stack, { filter: { externalRef: 'by-provider', provider: 'ZOPAY' } });
+    const zopayOnly = await listPage(stack(), { filter: { externalRef: 'by-provider', provider: 'ZOPAY' } });
     expect(zopayOnly.edges.map((edge) => edge.node.id)).toEqual([ids[2], ids[0]]);
 
-    const { ids: everyZiina, pages } = await walkListing(stack, { provider: 'ZIINA' }, 100);
+    const { ids: everyZiina, pages } = await walkListing(stack(), { provider: 'ZIINA' }, 100);
     expect(
       pages.flatMap((page) => page.edges.map((edge) => edge.node.provider)).every((provider) => provider === 'ZIINA'),
     ).toBe(true);
@@ -188,26 +186,26 @@ describe('paymentIntents filters', () => {
 
   it('filters by the status last seen: a change at the provider shows once a read brought it', async () => {
     const [zopay, ziina, untouched] = await createInOrder(3, 'by-status');
-    expect(stack.zopay.setStatus(providerIdOf(zopay!), 'paid')).toBe(true);
-    expect(stack.ziina.setStatus(providerIdOf(ziina!), 'failed')).toBe(true);
-    const completed = () => listPage(stack, { filter: { externalRef: 'by-status', status: 'COMPLETED' } });
+    expect(stack().zopay.setStatus(providerIdOf(zopay!), 'paid')).toBe(true);
+    expect(stack().ziina.setStatus(providerIdOf(ziina!), 'failed')).toBe(true);
+    const completed = () => listPage(stack(), { filter: { externalRef: 'by-status', status: 'COMPLETED' } });
     // No webhook in this stack: the store has not seen the change yet.
     expect((await completed()).edges).toEqual([]);
 
-    expect(await readStatus(stack, zopay!)).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
-    expect(await readStatus(stack, ziina!)).toMatchObject({ status: 'FAILED', providerStatus: 'failed' });
+    expect(await readStatus(stack(), zopay!)).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
+    expect(await readStatus(stack(), ziina!)).toMatchObject({ status: 'FAILED', providerStatus: 'failed' });
 
     expect((await completed()).edges.map((edge) => edge.node)).toEqual([
       { id: zopay, provider: 'ZOPAY', status: 'COMPLETED', providerStatus: 'paid', externalRef: 'by-status' },
     ]);
-    const failed = await listPage(stack, { filter: { status: 'FAILED', provider: 'ZIINA' } });
+    const failed = await listPage(stack(), { filter: { status: 'FAILED', provider: 'ZIINA' } });
     expect(failed.edges.map((edge) => edge.node.id)).toContain(ziina);
-    const waiting = await listPage(stack, {
+    const waiting = await listPage(stack(), {
       filter: { externalRef: 'by-status', status: 'REQUIRES_PAYMENT_INSTRUMENT' },
     });
     expect(waiting.edges.map((edge) => edge.node.id)).toEqual([untouched]);
     expect(
-      (await listPage(stack, { filter: { externalRef: 'by-status', status: 'COMPLETED', provider: 'ZIINA' } })).edges,
+      (await listPage(stack(), { filter: { externalRef: 'by-status', status: 'COMPLETED', provider: 'ZIINA' } })).edges,
     ).toEqual([]);
   });
 });
@@ -215,7 +213,7 @@ describe('paymentIntents filters', () => {
 describe('paymentIntents pages', () => {
   it('walks pages of 2 by endCursor: every intent exactly once, newest first', async () => {
     const ids = await createInOrder(7, 'walk');
-    const { pages, ids: listed } = await walkListing(stack, { externalRef: 'walk' }, 2);
+    const { pages, ids: listed } = await walkListing(stack(), { externalRef: 'walk' }, 2);
 
     expect(pages.map((page) => page.edges.length)).toEqual([2, 2, 2, 1]);
     expect(pages.map((page) => page.pageInfo.hasNextPage)).toEqual([true, true, true, false]);
@@ -228,12 +226,12 @@ describe('paymentIntents pages', () => {
   it('keeps cursors stable while intents arrive between pages', async () => {
     const ids = await createInOrder(5, 'stable');
     const seen: string[] = [];
-    let page = await listPage(stack, { filter: { externalRef: 'stable' }, first: 2 });
+    let page = await listPage(stack(), { filter: { externalRef: 'stable' }, first: 2 });
     for (;;) {
       seen.push(...page.edges.map((edge) => edge.node.id));
-      await createdId(stack, { provider: 'ZIINA', clientMutationId: cmid('newcomer'), externalRef: 'stable' });
+      await createdId(stack(), { provider: 'ZIINA', clientMutationId: cmid('newcomer'), externalRef: 'stable' });
       if (!page.pageInfo.hasNextPage) break;
-      page = await listPage(stack, { filter: { externalRef: 'stable' }, first: 2, after: page.pageInfo.endCursor! });
+      page = await listPage(stack(), { filter: { externalRef: 'stable' }, first: 2, after: page.pageInfo.endCursor! });
     }
     expect(seen).toEqual([...ids].reverse());
   });
@@ -241,27 +239,27 @@ describe('paymentIntents pages', () => {
   it('gives 20 intents by default, and up to 100 when asked', async () => {
     const created = await Promise.all(
       Array.from({ length: 21 }, (_, index) =>
-        createdId(stack, {
+        createdId(stack(), {
           provider: index % 2 === 0 ? 'ZIINA' : 'ZOPAY',
           clientMutationId: cmid('default'),
           externalRef: 'default-size',
         }),
       ),
     );
-    const byDefault = await listPage(stack, { filter: { externalRef: 'default-size' } });
+    const byDefault = await listPage(stack(), { filter: { externalRef: 'default-size' } });
     expect(byDefault.edges).toHaveLength(20);
     expect(byDefault.pageInfo.hasNextPage).toBe(true);
-    const rest = await listPage(stack, {
+    const rest = await listPage(stack(), {
       filter: { externalRef: 'default-size' },
       after: byDefault.pageInfo.endCursor!,
     });
     expect(rest.edges).toHaveLength(1);
     expect([...byDefault.edges, ...rest.edges].map((edge) => edge.node.id).sort()).toEqual([...created].sort());
 
-    const widest = await listPage(stack, { first: 100 });
+    const widest = await listPage(stack(), { first: 100 });
     expect(widest.edges.length).toBeGreaterThan(21);
     expect(widest.edges.length).toBeLessThanOrEqual(100);
-    expect((await listPage(stack, { filter: { externalRef: 'default-size' }, first: 1 })).edges).toHaveLength(1);
+    expect((await listPage(stack(), { filter: { externalRef: 'default-size' }, first: 1 })).edges).toHaveLength(1);
   });
 });
 
@@ -274,7 +272,7 @@ describe('paymentIntents with invalid arguments', () => {
     const cursors: string[] = [];
     let after: string | null = null;
     do {
-      const answer: GraphQLAnswer<{ paymentIntents: ListingPage }> = await stack.graphql(
+      const answer: GraphQLAnswer<{ paymentIntents: ListingPage }> = await stack().graphql(
         'query($after: String) { paymentIntents(first: 100, after: $after) { edges { cursor } pageInfo { hasNextPage endCursor } } }',
         { after },
       );
@@ -290,7 +288,7 @@ describe('paymentIntents with invalid arguments', () => {
     argument: 'first' | 'after',
     message: string,
   ): Promise<void> {
-    const answer = await stack.graphql(LIST_PAYMENT_INTENTS, variables);
+    const answer = await stack().graphql(LIST_PAYMENT_INTENTS, variables);
     expect(answer.status).toBe(200);
     expect(answer.data).toBeNull();
     expect(answer.errors).toEqual([
@@ -304,7 +302,7 @@ describe('paymentIntents with invalid arguments', () => {
 
   it.each([0, 101, -1, 1_000_000])('refuses first=%i with BAD_USER_INPUT', async (first) => {
     const before = await everyPosition();
-    const providerStats = [{ ...stack.zopay.stats }, { ...stack.ziina.stats }];
+    const providerStats = [{ ...stack().zopay.stats }, { ...stack().ziina.stats }];
     await expectBadUserInput({ first }, 'first', 'first must be between 1 and 100');
     await expectBadUserInput(
       { first, filter: { provider: 'ZIINA' }, after: base64url('pi1:1') },
@@ -312,7 +310,7 @@ describe('paymentIntents with invalid arguments', () => {
       'first must be between 1 and 100',
     );
     // Refused before any read: no provider was asked anything.
-    expect([stack.zopay.stats, stack.ziina.stats]).toEqual(providerStats);
+    expect([stack().zopay.stats, stack().ziina.stats]).toEqual(providerStats);
     expect(await everyPosition()).toEqual(before);
   });
 
@@ -328,21 +326,21 @@ describe('paymentIntents with invalid arguments', () => {
     ['non-ASCII', '☃'],
   ])('refuses a forged after (%s) with BAD_USER_INPUT', async (_label, after) => {
     const before = await everyPosition();
-    const providerStats = [{ ...stack.zopay.stats }, { ...stack.ziina.stats }];
+    const providerStats = [{ ...stack().zopay.stats }, { ...stack().ziina.stats }];
     await expectBadUserInput({ after }, 'after', 'after is not a cursor of this listing');
     await expectBadUserInput(
       { after, first: 5, filter: { provider: 'ZOPAY' } },
       'after',
       'after is not a cursor of this listing',
     );
-    expect([stack.zopay.stats, stack.ziina.stats]).toEqual(providerStats);
+    expect([stack().zopay.stats, stack().ziina.stats]).toEqual(providerStats);
     expect(await everyPosition()).toEqual(before);
   });
 
   it('accepts the cursors it issued', async () => {
     await createInOrder(3, 'own-cursor');
-    const first = await listPage(stack, { filter: { externalRef: 'own-cursor' }, first: 1 });
-    const next = await listPage(stack, {
+    const first = await listPage(stack(), { filter: { externalRef: 'own-cursor' }, first: 1 });
+    const next = await listPage(stack(), {
       filter: { externalRef: 'own-cursor' },
       first: 100,
       after: first.edges[0]!.cursor,
@@ -352,17 +350,14 @@ describe('paymentIntents with invalid arguments', () => {
 });
 
 describe('paymentIntents on PGlite', () => {
-  let embedded: TestStack;
-  useTestStack({ store: 'pglite' }, (started) => {
-    embedded = started;
-  });
+  const embedded = useTestStack({ store: 'pglite' });
 
   it('lists what was created, newest first, with filters and pages, past the 10th intent', async () => {
     const ids: string[] = [];
     for (let index = 0; index < 12; index += 1) {
       const smoke = index % 3 !== 2;
       ids.push(
-        await createdId(embedded, {
+        await createdId(embedded(), {
           provider: index % 2 === 0 ? 'ZOPAY' : 'ZIINA',
           clientMutationId: `pglite-${index}`,
           ...(smoke && { externalRef: 'smoke' }),
@@ -371,17 +366,17 @@ describe('paymentIntents on PGlite', () => {
     }
     const newestFirst = [...ids].reverse();
 
-    const all = await listPage(embedded, {});
+    const all = await listPage(embedded(), {});
     expect(all.edges.map((edge) => edge.node.id)).toEqual(newestFirst);
     expect(all.edges.map((edge) => edge.node.externalRef)).toEqual(
       newestFirst.map((id) => (ids.indexOf(id) % 3 !== 2 ? 'smoke' : null)),
     );
     const smokeAtZiina = newestFirst.filter((id) => id.startsWith('ziina:') && ids.indexOf(id) % 3 !== 2);
     expect(
-      (await listPage(embedded, { filter: { externalRef: 'smoke', provider: 'ZIINA' } })).edges.map(
+      (await listPage(embedded(), { filter: { externalRef: 'smoke', provider: 'ZIINA' } })).edges.map(
         (edge) => edge.node.id,
       ),
     ).toEqual(smokeAtZiina);
-    expect((await walkListing(embedded, {}, 5)).ids).toEqual(newestFirst);
+    expect((await walkListing(embedded(), {}, 5)).ids).toEqual(newestFirst);
   });
 });

@@ -1,17 +1,12 @@
 import { createServer } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/test-stack.ts';
+import { describe, expect, it } from 'vitest';
+import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
+import { useStoppedAfterEach } from '../support/lifecycle.ts';
 import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { startTestStack, type TestStack } from '../support/test-stack.ts';
 
-let stack: TestStack | undefined;
-afterEach(async () => {
-  await stack?.stop();
-  stack = undefined;
-});
-
-const zopayCreate = (clientMutationId: string) => ({
-  input: { clientMutationId, provider: { zopay: { amount: '5', currencies: ['USDT'] } } },
-});
+// Each test starts its own stack: what it is about is in the stack's configuration.
+const stopAfterTest = useStoppedAfterEach((stack: TestStack) => stack.stop());
 
 /** A port on 127.0.0.1 where nothing listens: connections are refused at once. */
 async function closedPortUrl(path: string): Promise<string> {
@@ -25,8 +20,8 @@ async function closedPortUrl(path: string): Promise<string> {
 describe('credentials a provider rejects (our configuration fault)', () => {
   it('masks a Zopay 401 as INTERNAL_SERVER_ERROR and logs it loudly without the key', async () => {
     const wrongKey = 'sk_test_this_key_is_revoked_0123456789';
-    stack = await startTestStack({ zopayApiKey: wrongKey });
-    const answer = await stack.graphql(CREATE_PAYMENT_INTENT, zopayCreate('cred-1'));
+    const stack = await stopAfterTest(startTestStack({ zopayApiKey: wrongKey }));
+    const answer = await stack.graphql(CREATE_PAYMENT_INTENT, { input: zopayCreateInput({}, 'cred-1') });
 
     expect(answer.status).toBe(200);
     expect(answer.data).toBeNull();
@@ -49,7 +44,7 @@ describe('credentials a provider rejects (our configuration fault)', () => {
   });
 
   it('masks a Ziina 401 on a read too', async () => {
-    stack = await startTestStack({ env: { ZIINA_API_KEY: 'ziina-wrong-token-abcdef' } });
+    const stack = await stopAfterTest(startTestStack({ env: { ZIINA_API_KEY: 'ziina-wrong-token-abcdef' } }));
     const answer = await stack.graphql(GET_PAYMENT_INTENT, { id: 'ziina:00000000-0000-4000-8000-000000000000' });
 
     expect(answer.errors).toEqual([
@@ -64,13 +59,14 @@ describe('credentials a provider rejects (our configuration fault)', () => {
 
 describe('deadlines and unreachable providers', () => {
   it('gives up on a provider that does not answer within the deadline', async () => {
-    stack = await startTestStack({ env: { PROVIDER_DEADLINE_MS: '600', PROVIDER_READ_TIMEOUT_MS: '400' } });
+    const stack = await stopAfterTest(
+      startTestStack({ env: { PROVIDER_DEADLINE_MS: '600', PROVIDER_READ_TIMEOUT_MS: '400' } }),
+    );
     stack.zopay.faults.push(...Array.from({ length: 3 }, () => ({ method: 'POST', delayMs: 5_000 })));
     const startedAt = performance.now();
-    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(
-      CREATE_PAYMENT_INTENT,
-      zopayCreate('slow-1'),
-    );
+    const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
+      input: zopayCreateInput({}, 'slow-1'),
+    });
     const elapsed = performance.now() - startedAt;
 
     expect(answer.data!.createPaymentIntent.userErrors).toEqual([
@@ -89,9 +85,9 @@ describe('deadlines and unreachable providers', () => {
   });
 
   it('retries even a Ziina create when the connection was refused (nothing was sent), then reports it', async () => {
-    stack = await startTestStack({ env: { ZIINA_BASE_URL: await closedPortUrl('/api') } });
+    const stack = await stopAfterTest(startTestStack({ env: { ZIINA_BASE_URL: await closedPortUrl('/api') } }));
     const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: 'refused-1', provider: { ziina: { amountMinor: 1000, currencyCode: 'AED' } } },
+      input: ziinaCreateInput({}, 'refused-1'),
     });
 
     expect(answer.data!.createPaymentIntent.userErrors).toEqual([

@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
-import { startZiinaEmulator, type ZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
-import { ziinaOperationId } from '../../src/providers/ziina/ziina-operation-id.ts';
+import { startZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
 import { startZopayEmulator } from '../../emulators/zopay/zopay-emulator.ts';
+import { ziinaOperationId } from '../../src/providers/ziina/ziina-operation-id.ts';
+import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
+import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
+import { emulatorIntents } from '../support/emulator-admin.ts';
+import { useStarted, useStoppedAfterEach } from '../support/lifecycle.ts';
 import { CREATE_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 import { crash, startReplica, stop, type Replica } from '../support/replica.ts';
 import { createTestSchema } from '../support/test-database.ts';
@@ -17,47 +20,34 @@ const REPLICA_TEST_TIMEOUT_MS = 60_000;
 
 const WEBHOOK_SECRET = 'replicas-test-webhook-secret-0123456789';
 
-let zopay: StartedEmulator;
-let ziina: ZiinaEmulator;
-let schema: Awaited<ReturnType<typeof createTestSchema>>;
-const running: Replica[] = [];
+// The providers and the database every replica of this file shares, as production's would.
+const zopay = useStarted(startZopayEmulator, (emulator) => emulator.close());
+const ziina = useStarted(startZiinaEmulator, (emulator) => emulator.close());
+const schema = useStarted(createTestSchema, (created) => created.drop());
+afterEach(() => {
+  zopay().faults.clear();
+  ziina().faults.clear();
+});
+// Registered after the clearing above, so it runs before it: replicas stop first.
+const stopAfterTest = useStoppedAfterEach((replica: Replica) => stop(replica));
 
-beforeAll(async () => {
-  [zopay, ziina, schema] = await Promise.all([startZopayEmulator(), startZiinaEmulator(), createTestSchema()]);
-});
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((replica) => stop(replica)));
-  zopay.faults.clear();
-  ziina.faults.clear();
-});
-afterAll(async () => {
-  await Promise.all([zopay.close(), ziina.close()]);
-  await schema.drop();
-});
-
-async function replica(env: Record<string, string> = {}): Promise<Replica> {
-  const started = await startReplica({
-    zopay,
-    ziina,
-    store: { DATABASE_URL: schema.databaseUrl },
-    env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
-  });
-  running.push(started);
-  return started;
+function replica(env: Record<string, string> = {}): Promise<Replica> {
+  return stopAfterTest(
+    startReplica({
+      zopay: zopay(),
+      ziina: ziina(),
+      store: { DATABASE_URL: schema().databaseUrl },
+      env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, ...env },
+    }),
+  );
 }
 
 const INPUTS = {
-  zopay: (clientMutationId: string) => ({
-    clientMutationId,
-    provider: { zopay: { amount: '12.34', currencies: ['USDT'], externalRef: 'replicas' } },
-  }),
-  ziina: (clientMutationId: string) => ({
-    clientMutationId,
-    provider: { ziina: { amountMinor: 1234, currencyCode: 'AED', externalRef: 'replicas' } },
-  }),
+  zopay: (clientMutationId: string) => zopayCreateInput({ externalRef: 'replicas' }, clientMutationId),
+  ziina: (clientMutationId: string) => ziinaCreateInput({ externalRef: 'replicas' }, clientMutationId),
 };
 
-async function createOn(target: Replica, input: Record<string, unknown>): Promise<CreatePayload> {
+async function createOn(target: Replica, input: object): Promise<CreatePayload> {
   const answer = await target.graphql(CREATE_PAYMENT_INTENT, { input });
   expect(answer.status).toBe(200);
   expect(answer.json.errors).toBeUndefined();
@@ -78,7 +68,7 @@ describe('two replicas sharing PostgreSQL', () => {
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async (provider) => {
       const [first, second] = await Promise.all([replica(), replica()]);
-      const emulator = provider === 'zopay' ? zopay : ziina;
+      const emulator = provider === 'zopay' ? zopay() : ziina();
       const before = emulator.stats.intentsCreated;
       // Slow enough that the duplicates really overlap the first create.
       emulator.faults.push({ method: 'POST', delayMs: 300 });
@@ -106,11 +96,7 @@ describe('a replica killed in the middle of a create', () => {
   const RECOVERY_ENV = { PROVIDER_DEADLINE_MS: '4000', IDEMPOTENCY_LEASE_MS: '5000', IDEMPOTENCY_WAIT_MS: '15000' };
 
   /** Sends the create to `victim`, lets the provider create the intent, and kills the victim before it hears back. */
-  async function crashMidCreate(
-    victim: Replica,
-    emulator: StartedEmulator,
-    input: Record<string, unknown>,
-  ): Promise<void> {
+  async function crashMidCreate(victim: Replica, emulator: StartedEmulator, input: object): Promise<void> {
     const before = emulator.stats.intentsCreated;
     // The provider creates the intent, then holds its answer: the victim is waiting when it dies.
     emulator.faults.push({ method: 'POST', afterHandler: true, delayMs: 3_000 });
@@ -126,16 +112,16 @@ describe('a replica killed in the middle of a create', () => {
     async () => {
       const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
       const input = INPUTS.zopay(`crash-zopay-${randomUUID()}`);
-      const before = { ...zopay.stats };
-      await crashMidCreate(victim, zopay, input);
+      const before = { ...zopay().stats };
+      await crashMidCreate(victim, zopay(), input);
 
       const retried = await createOn(survivor, input);
 
       expect(retried.userErrors).toEqual([]);
       expect(retried.paymentIntent?.id).toMatch(/^zopay:/);
       // Sent twice, created once.
-      expect(zopay.stats.createRequests - before.createRequests).toBe(2);
-      expect(zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
+      expect(zopay().stats.createRequests - before.createRequests).toBe(2);
+      expect(zopay().stats.intentsCreated - before.intentsCreated).toBe(1);
       const again = await createOn(survivor, input);
       expect(again).toEqual({ ...retried, replayed: true });
     },
@@ -146,10 +132,10 @@ describe('a replica killed in the middle of a create', () => {
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async () => {
       const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
-      await ziinaWebhook.register(ziina, `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
+      await ziinaWebhook.register(ziina(), `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
       const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
-      const before = ziina.stats.intentsCreated;
-      await crashMidCreate(victim, ziina, input);
+      const before = ziina().stats.intentsCreated;
+      await crashMidCreate(victim, ziina(), input);
 
       const unknown = await createOn(survivor, input);
       expect(unknown.paymentIntent).toBeNull();
@@ -161,23 +147,20 @@ describe('a replica killed in the middle of a create', () => {
           message: expect.stringMatching(/outcome is not known/),
         }),
       ]);
-      expect(ziina.stats.intentsCreated - before).toBe(1);
+      expect(ziina().stats.intentsCreated - before).toBe(1);
 
       // The payer acts at Ziina: its webhook tells the store about the intent and its operation_id.
-      const atZiina = (await (await fetch(new URL('/__emulator/payment-intents', ziina.baseUrl))).json()) as {
-        id: string;
-        operation_id: string;
-      }[];
+      const atZiina = (await emulatorIntents(ziina().baseUrl)) as { id: string; operation_id: string }[];
       const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(input.clientMutationId));
       if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
-      expect(ziina.setStatus(intent.id, 'pending')).toBe(true);
-      await ziina.webhooks.settled();
+      expect(ziina().setStatus(intent.id, 'pending')).toBe(true);
+      await ziina().webhooks.settled();
 
       const recovered = await createOn(survivor, input);
       expect(recovered.userErrors).toEqual([]);
       expect(recovered.replayed).toBe(true);
       expect(recovered.paymentIntent).toMatchObject({ id: `ziina:${intent.id}`, status: 'PENDING' });
-      expect(ziina.stats.intentsCreated - before).toBe(1);
+      expect(ziina().stats.intentsCreated - before).toBe(1);
       expect(await createOn(survivor, input)).toEqual(recovered);
     },
   );

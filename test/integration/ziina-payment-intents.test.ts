@@ -1,34 +1,20 @@
 import { v5 as uuidv5 } from 'uuid';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startTestStack, type TestStack } from '../support/test-stack.ts';
-import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { uniqueId, ziinaCreateInput } from '../support/builders.ts';
+import { createThroughGraphQL, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { useTestStack } from '../support/test-stack.ts';
 
-let stack: TestStack;
-let sequence = 0;
+const stack = useTestStack();
+afterEach(() => stack().ziina.faults.clear());
 
-beforeAll(async () => {
-  stack = await startTestStack();
-});
-afterEach(() => stack.ziina.faults.clear());
-afterAll(async () => {
-  await stack.stop();
-});
-
-function ziinaInput(overrides: Record<string, unknown> = {}, clientMutationId = `ziina-order-${++sequence}`) {
-  return { clientMutationId, provider: { ziina: { amountMinor: 1050, currencyCode: 'AED', ...overrides } } };
-}
-
-async function create(input: Record<string, unknown>): Promise<CreatePayload> {
-  const answer = await stack.graphql<{ createPaymentIntent: CreatePayload }>(CREATE_PAYMENT_INTENT, { input });
-  expect(answer.status).toBe(200);
-  expect(answer.errors).toBeUndefined();
-  return answer.data!.createPaymentIntent;
-}
+const create = (input: object): Promise<CreatePayload> => createThroughGraphQL(stack(), input);
 
 describe('createPaymentIntent at Ziina', () => {
   it('creates an intent with every field mapped to Ziina and back', async () => {
     const expiresAt = new Date(Date.now() + 3_600_000).toISOString();
-    const input = ziinaInput({
+    const input = ziinaCreateInput({
+      amountMinor: 1050,
+      currencyCode: 'AED',
       message: 'Order 7',
       successUrl: 'https://shop.example/ok',
       cancelUrl: 'https://shop.example/cancel',
@@ -70,41 +56,41 @@ describe('createPaymentIntent at Ziina', () => {
     ['BHD', 2005, '2.005'],
     ['USD', 250, '2.50'],
   ])('converts %s minor units with the ISO-4217 exponent', async (currencyCode, amountMinor, amount) => {
-    const payload = await create(ziinaInput({ currencyCode, amountMinor }));
+    const payload = await create(ziinaCreateInput({ currencyCode, amountMinor }));
     expect(payload.userErrors).toEqual([]);
     expect(payload.paymentIntent!.amount).toEqual({ amount, currency: currencyCode });
   });
 
   it('sends a UUID clientMutationId as operation_id, lower-cased, and derives a stable UUIDv5 otherwise', async () => {
     const uuid = 'A3B1C2D4-0000-4000-8000-00000000ABCD';
-    const fromUuid = await create(ziinaInput({}, uuid));
+    const fromUuid = await create(ziinaCreateInput({}, uuid));
     expect(fromUuid.paymentIntent!.details.operationId).toBe(uuid.toLowerCase());
 
-    const text = `ziina-derived-${++sequence}`;
-    const derived = await create(ziinaInput({}, text));
+    const text = uniqueId('ziina-derived');
+    const derived = await create(ziinaCreateInput({}, text));
     expect(derived.paymentIntent!.details.operationId).not.toBe(text);
     // A retry after our record is gone must send the same operation_id: derivation is pure.
-    const again = await create(ziinaInput({ amountMinor: 999 }, text));
+    const again = await create(ziinaCreateInput({ amountMinor: 999 }, text));
     expect(again.userErrors[0]?.code).toBe('IDEMPOTENCY_CONFLICT');
     expect(derived.paymentIntent!.details.operationId).toMatch(/^[0-9a-f-]{36}$/);
     expect(derived.paymentIntent!.details.operationId).not.toBe(uuidv5(text, uuidv5.URL));
   });
 
   it('replays an identical retry: Ziina, which has no idempotency, sees one create', async () => {
-    const input = ziinaInput();
+    const input = ziinaCreateInput();
     const first = await create(input);
-    const minted = stack.ziina.stats.intentsCreated;
+    const minted = stack().ziina.stats.intentsCreated;
     const retry = await create(input);
 
     expect(retry.replayed).toBe(true);
     expect(retry.paymentIntent).toEqual(first.paymentIntent);
-    expect(stack.ziina.stats.intentsCreated).toBe(minted);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 
   it('answers IDEMPOTENCY_CONFLICT for the same clientMutationId with another input', async () => {
-    const input = ziinaInput();
+    const input = ziinaCreateInput();
     await create(input);
-    const minted = stack.ziina.stats.intentsCreated;
+    const minted = stack().ziina.stats.intentsCreated;
     const payload = await create({ ...input, provider: { ziina: { ...input.provider.ziina, currencyCode: 'USD' } } });
 
     expect(payload.userErrors).toEqual([
@@ -115,16 +101,16 @@ describe('createPaymentIntent at Ziina', () => {
         retryable: false,
       }),
     ]);
-    expect(stack.ziina.stats.intentsCreated).toBe(minted);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 
   it('makes 20 concurrent duplicates create exactly one Ziina intent', async () => {
-    const input = ziinaInput();
-    const minted = stack.ziina.stats.intentsCreated;
-    stack.ziina.faults.push({ method: 'POST', delayMs: 300 });
+    const input = ziinaCreateInput();
+    const minted = stack().ziina.stats.intentsCreated;
+    stack().ziina.faults.push({ method: 'POST', delayMs: 300 });
     const payloads = await Promise.all(Array.from({ length: 20 }, () => create(input)));
 
-    expect(stack.ziina.stats.intentsCreated - minted).toBe(1);
+    expect(stack().ziina.stats.intentsCreated - minted).toBe(1);
     expect(new Set(payloads.map((payload) => payload.paymentIntent?.id)).size).toBe(1);
   });
 
@@ -135,7 +121,7 @@ describe('createPaymentIntent at Ziina', () => {
   ])(
     'maps Ziina business error for %i %s to PROVIDER_VALIDATION_FAILED %s',
     async (amountMinor, currencyCode, providerCode) => {
-      const payload = await create(ziinaInput({ amountMinor, currencyCode }));
+      const payload = await create(ziinaCreateInput({ amountMinor, currencyCode }));
       expect(payload.paymentIntent).toBeNull();
       expect(payload.userErrors).toEqual([
         expect.objectContaining({
@@ -151,20 +137,20 @@ describe('createPaymentIntent at Ziina', () => {
   );
 
   it('stores a business rejection as final: the identical retry is replayed, not resent', async () => {
-    const input = ziinaInput({ amountMinor: 100 });
+    const input = ziinaCreateInput({ amountMinor: 100 });
     const first = await create(input);
-    const faultsBefore = stack.ziina.faults.pending;
+    const faultsBefore = stack().ziina.faults.pending;
     // Any call reaching Ziina now would fail loudly.
-    stack.ziina.faults.push({ method: 'POST', status: 500 });
+    stack().ziina.faults.push({ method: 'POST', status: 500 });
     const retry = await create(input);
 
     expect(retry.replayed).toBe(true);
     expect(retry.userErrors).toEqual(first.userErrors);
-    expect(stack.ziina.faults.pending).toBe(faultsBefore + 1);
+    expect(stack().ziina.faults.pending).toBe(faultsBefore + 1);
   });
 
   it("maps Ziina's request-validation shape (NestJS) to PROVIDER_VALIDATION_FAILED with its messages", async () => {
-    stack.ziina.faults.push({
+    stack().ziina.faults.push({
       method: 'POST',
       status: 400,
       body: {
@@ -173,7 +159,7 @@ describe('createPaymentIntent at Ziina', () => {
         error: 'Bad Request',
       },
     });
-    const payload = await create(ziinaInput());
+    const payload = await create(ziinaCreateInput());
     expect(payload.userErrors).toEqual([
       {
         code: 'PROVIDER_VALIDATION_FAILED',
@@ -188,9 +174,9 @@ describe('createPaymentIntent at Ziina', () => {
   });
 
   it('never resends a create after a 503: Ziina could mint a second intent', async () => {
-    const minted = stack.ziina.stats.intentsCreated;
-    stack.ziina.faults.push({ method: 'POST', status: 503 }, { method: 'POST', status: 503 });
-    const payload = await create(ziinaInput());
+    const minted = stack().ziina.stats.intentsCreated;
+    stack().ziina.faults.push({ method: 'POST', status: 503 }, { method: 'POST', status: 503 });
+    const payload = await create(ziinaCreateInput());
 
     expect(payload.userErrors).toEqual([
       expect.objectContaining({
@@ -200,22 +186,22 @@ describe('createPaymentIntent at Ziina', () => {
         retryable: true,
       }),
     ]);
-    expect(stack.ziina.faults.pending).toBe(1);
-    expect(stack.ziina.stats.intentsCreated).toBe(minted);
+    expect(stack().ziina.faults.pending).toBe(1);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 
   it('answers RATE_LIMITED on a 429', async () => {
-    stack.ziina.faults.push({ method: 'POST', status: 429, headers: { 'retry-after': '1' } });
-    const payload = await create(ziinaInput());
+    stack().ziina.faults.push({ method: 'POST', status: 429, headers: { 'retry-after': '1' } });
+    const payload = await create(ziinaCreateInput());
     expect(payload.userErrors).toEqual([
       expect.objectContaining({ code: 'RATE_LIMITED', provider: 'ZIINA', providerStatus: 429, retryable: true }),
     ]);
   });
 
   it('rejects invalid input with INVALID_INPUT and sends nothing', async () => {
-    const minted = stack.ziina.stats.intentsCreated;
+    const minted = stack().ziina.stats.intentsCreated;
     const payload = await create(
-      ziinaInput({
+      ziinaCreateInput({
         amountMinor: 0,
         expiresAt: new Date(Date.now() - 1000).toISOString(),
         successUrl: 'ftp://shop.example/ok',
@@ -226,48 +212,48 @@ describe('createPaymentIntent at Ziina', () => {
       ['INVALID_INPUT', ['provider', 'ziina', 'successUrl']],
       ['INVALID_INPUT', ['provider', 'ziina', 'expiresAt']],
     ]);
-    expect(stack.ziina.stats.intentsCreated).toBe(minted);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 });
 
 describe('paymentIntent for Ziina ids', () => {
   it('reads an intent back, following status changes and the latest error', async () => {
-    const created = (await create(ziinaInput())).paymentIntent!;
-    expect((await stack.graphql(GET_PAYMENT_INTENT, { id: created.id })).data!.paymentIntent).toEqual(created);
+    const created = (await create(ziinaCreateInput())).paymentIntent!;
+    expect((await stack().graphql(GET_PAYMENT_INTENT, { id: created.id })).data!.paymentIntent).toEqual(created);
 
-    stack.ziina.setStatus(created.providerId, 'failed');
-    const failed = (await stack.graphql(GET_PAYMENT_INTENT, { id: created.id })).data!.paymentIntent;
+    stack().ziina.setStatus(created.providerId, 'failed');
+    const failed = (await stack().graphql(GET_PAYMENT_INTENT, { id: created.id })).data!.paymentIntent;
     expect(failed).toMatchObject({ status: 'FAILED', providerStatus: 'failed' });
     expect(failed.details.latestError).toEqual({ message: 'Card declined', code: 'card_declined' });
   });
 
   it('answers null for an id Ziina does not know (its 400 PAYMENT_INTENT_NOT_FOUND)', async () => {
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: 'ziina:00000000-0000-4000-8000-000000000000' });
+    const read = await stack().graphql(GET_PAYMENT_INTENT, { id: 'ziina:00000000-0000-4000-8000-000000000000' });
     expect(read.errors).toBeUndefined();
     expect(read.data!.paymentIntent).toBeNull();
   });
 
   it('answers null for a malformed Ziina id without asking Ziina', async () => {
-    stack.ziina.faults.push({ method: 'GET', status: 500 });
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: 'ziina:not-a-uuid' });
+    stack().ziina.faults.push({ method: 'GET', status: 500 });
+    const read = await stack().graphql(GET_PAYMENT_INTENT, { id: 'ziina:not-a-uuid' });
     expect(read.data!.paymentIntent).toBeNull();
-    expect(stack.ziina.faults.pending).toBe(1);
+    expect(stack().ziina.faults.pending).toBe(1);
   });
 
   it('retries a failing read and succeeds within the deadline', async () => {
-    const created = (await create(ziinaInput())).paymentIntent!;
-    stack.ziina.faults.push({ method: 'GET', status: 502 }, { method: 'GET', destroySocket: true });
-    const read = await stack.graphql(GET_PAYMENT_INTENT, { id: created.id });
+    const created = (await create(ziinaCreateInput())).paymentIntent!;
+    stack().ziina.faults.push({ method: 'GET', status: 502 }, { method: 'GET', destroySocket: true });
+    const read = await stack().graphql(GET_PAYMENT_INTENT, { id: created.id });
     expect(read.data!.paymentIntent.id).toBe(created.id);
   });
 });
 
 describe('what responses never contain', () => {
   it('has answered without the API key, the provider URL or a provider error body', () => {
-    expect(stack.responses.length).toBeGreaterThan(10);
-    for (const body of stack.responses) {
-      expect(body).not.toContain(stack.ziina.apiKey);
-      expect(body).not.toContain(stack.ziina.baseUrl);
+    expect(stack().responses.length).toBeGreaterThan(10);
+    for (const body of stack().responses) {
+      expect(body).not.toContain(stack().ziina.apiKey);
+      expect(body).not.toContain(stack().ziina.baseUrl);
       expect(body).not.toContain('127.0.0.1');
       expect(body).not.toContain('"statusCode"');
       expect(body).not.toContain('Bad Request');

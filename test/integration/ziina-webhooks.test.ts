@@ -1,16 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createBehindTheSubgraph } from '../support/behind-the-subgraph.ts';
-import {
-  createdId,
-  emulatorWireIntent,
-  listPage,
-  providerIdOf,
-  readStatus,
-  type ListedNode,
-} from '../support/payment-intents-client.ts';
+import { uniqueId } from '../support/builders.ts';
+import { createBehindTheSubgraph, emulatorWireIntent, providerIdOf } from '../support/emulator-admin.ts';
+import type { HttpAnswer } from '../support/http.ts';
+import { createdId, listPage, readStatus, type ListedNode } from '../support/operations.ts';
 import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
-import type { TestStack } from '../support/test-stack.ts';
 import { useTestStack } from '../support/test-stack.ts';
 import {
   postToSubgraphWebhook,
@@ -19,62 +13,58 @@ import {
   STATUS_UPDATED,
   ziinaDeliveries,
 } from '../support/ziina-webhook-client.ts';
-import type { HttpAnswer } from '../support/http.ts';
 
 const SECRET = `whsec_${randomBytes(24).toString('hex')}`;
 const OTHER_SECRET = `whsec_${randomBytes(24).toString('hex')}`;
 
-let stack: TestStack;
-let sequence = 0;
 /** Every answer of the webhook endpoint, for the leak check. */
 const answers: HttpAnswer[] = [];
 
 // Stored copies stay fresh for 10 minutes: a read shows what the store holds, without asking Ziina.
-useTestStack({ env: { ZIINA_WEBHOOK_SECRET: SECRET, INTENT_FRESHNESS_MS: '600000' } }, async (started) => {
-  stack = started;
-  await registerSubgraphWebhook(stack, SECRET);
-});
+const stack = useTestStack({ env: { ZIINA_WEBHOOK_SECRET: SECRET, INTENT_FRESHNESS_MS: '600000' } }, (started) =>
+  registerSubgraphWebhook(started, SECRET),
+);
 afterEach(async () => {
-  await ziinaDeliveries(stack).settled();
+  await ziinaDeliveries(stack()).settled();
 });
 async function post(body: string, headers: Record<string, string> = {}, method = 'POST'): Promise<HttpAnswer> {
-  const answer = await postToSubgraphWebhook(stack, body, headers, method);
+  const answer = await postToSubgraphWebhook(stack(), body, headers, method);
   answers.push(answer);
   return answer;
 }
 
 /** A Ziina intent created through the subgraph: stored, REQUIRES_PAYMENT_INSTRUMENT. */
 async function storedZiinaIntent(
-  externalRef = `wh-order-${++sequence}`,
+  externalRef = uniqueId('wh-order'),
 ): Promise<{ id: string; providerId: string; externalRef: string }> {
-  const id = await createdId(stack, { provider: 'ZIINA', clientMutationId: `wh-${++sequence}`, externalRef });
+  const id = await createdId(stack(), { provider: 'ZIINA', clientMutationId: uniqueId('wh'), externalRef });
   return { id, providerId: providerIdOf(id), externalRef };
 }
 
 /** The body Ziina would send for this intent in this status: its wire shape as the emulator holds it. */
 async function statusUpdate(providerId: string, status: string, event = STATUS_UPDATED): Promise<string> {
-  const wire = await emulatorWireIntent(stack.ziina.baseUrl, providerId);
+  const wire = await emulatorWireIntent(stack().ziina.baseUrl, providerId);
   return JSON.stringify({ event, data: { ...wire, status } });
 }
 
 /** What the store holds, read without asking Ziina (the stack's freshness window is 10 minutes). */
 async function stored(id: string): Promise<ListedNode | null> {
-  const reads = stack.ziina.stats.readRequests;
-  const node = await readStatus(stack, id);
-  expect(stack.ziina.stats.readRequests, 'a read asked Ziina: the test would not show the stored state').toBe(reads);
+  const reads = stack().ziina.stats.readRequests;
+  const node = await readStatus(stack(), id);
+  expect(stack().ziina.stats.readRequests, 'a read asked Ziina: the test would not show the stored state').toBe(reads);
   return node;
 }
 
 /** Changes the status at the emulator and waits until its webhook was delivered and answered. */
 async function changeAtZiina(providerId: string, status: string): Promise<void> {
-  const delivered = ziinaDeliveries(stack).delivered;
-  expect(stack.ziina.setStatus(providerId, status)).toBe(true);
-  await ziinaDeliveries(stack).settled();
-  expect(ziinaDeliveries(stack).delivered).toBe(delivered + 1);
+  const delivered = ziinaDeliveries(stack()).delivered;
+  expect(stack().ziina.setStatus(providerId, status)).toBe(true);
+  await ziinaDeliveries(stack()).settled();
+  expect(ziinaDeliveries(stack()).delivered).toBe(delivered + 1);
 }
 
 async function webhookCounters(): Promise<Record<'applied' | 'ignored' | 'unauthorized' | 'malformed', number>> {
-  const text = await scrapeMetrics(stack);
+  const text = await scrapeMetrics(stack());
   const of = (result: string) => counterValue(text, 'payments_webhooks_total', { provider: 'ZIINA', result });
   return {
     applied: of('applied'),
@@ -102,7 +92,7 @@ async function expectCounted(
 describe('status changes at Ziina', () => {
   it('reach the store through the webhook: reads and listings show them without asking Ziina', async () => {
     const intent = await storedZiinaIntent();
-    const reads = stack.ziina.stats.readRequests;
+    const reads = stack().ziina.stats.readRequests;
 
     await expectCounted(
       async () => {
@@ -112,7 +102,7 @@ describe('status changes at Ziina', () => {
           providerStatus: 'pending',
           externalRef: intent.externalRef,
         });
-        const pending = await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'PENDING' } });
+        const pending = await listPage(stack(), { filter: { externalRef: intent.externalRef, status: 'PENDING' } });
         expect(pending.edges.map((edge) => edge.node.id)).toEqual([intent.id]);
 
         await changeAtZiina(intent.providerId, 'completed');
@@ -121,25 +111,25 @@ describe('status changes at Ziina', () => {
           providerStatus: 'completed',
           externalRef: intent.externalRef,
         });
-        const completed = await listPage(stack, { filter: { provider: 'ZIINA', status: 'COMPLETED' } });
+        const completed = await listPage(stack(), { filter: { provider: 'ZIINA', status: 'COMPLETED' } });
         expect(completed.edges.map((edge) => edge.node.id)).toContain(intent.id);
       },
       { applied: 2 },
     );
 
-    expect(stack.ziina.stats.readRequests).toBe(reads);
-    expect(ziinaDeliveries(stack).failed).toBe(0);
+    expect(stack().ziina.stats.readRequests).toBe(reads);
+    expect(ziinaDeliveries(stack()).failed).toBe(0);
   });
 
   it('store an intent the store never saw (created behind its back), which then lists', async () => {
-    const id = await createBehindTheSubgraph('ZIINA', stack.ziina);
+    const id = await createBehindTheSubgraph('ZIINA', stack().ziina);
     expect(
-      (await listPage(stack, { filter: { provider: 'ZIINA', status: 'PENDING' } })).edges.map((edge) => edge.node.id),
+      (await listPage(stack(), { filter: { provider: 'ZIINA', status: 'PENDING' } })).edges.map((edge) => edge.node.id),
     ).not.toContain(id);
 
     await changeAtZiina(providerIdOf(id), 'pending');
 
-    const listed = await listPage(stack, { filter: { provider: 'ZIINA', status: 'PENDING' } });
+    const listed = await listPage(stack(), { filter: { provider: 'ZIINA', status: 'PENDING' } });
     expect(listed.edges.map((edge) => edge.node)).toContainEqual({
       id,
       provider: 'ZIINA',
@@ -158,7 +148,7 @@ describe('status changes at Ziina', () => {
       expect(await stored(intent.id)).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed' });
     }
     expect(
-      (await listPage(stack, { filter: { externalRef: intent.externalRef, status: 'COMPLETED' } })).edges,
+      (await listPage(stack(), { filter: { externalRef: intent.externalRef, status: 'COMPLETED' } })).edges,
     ).toHaveLength(1);
   });
 
@@ -209,7 +199,7 @@ describe('deliveries posted directly', () => {
     );
 
     expect(await stored(intent.id)).toMatchObject({ status: 'PENDING', providerStatus: 'pending' });
-    const listed = await listPage(stack, { filter: { externalRef: intent.externalRef } });
+    const listed = await listPage(stack(), { filter: { externalRef: intent.externalRef } });
     expect(listed.edges.map((edge) => edge.node)).toEqual([
       {
         id: intent.id,
@@ -277,7 +267,7 @@ describe('deliveries posted directly', () => {
   ])('answer %s, validly signed, with 400 and change nothing', async (_label, bodyFor) => {
     const intent = await storedZiinaIntent();
     const wire = JSON.stringify({
-      ...(await emulatorWireIntent(stack.ziina.baseUrl, intent.providerId)),
+      ...(await emulatorWireIntent(stack().ziina.baseUrl, intent.providerId)),
       status: 'completed',
     });
     const body = bodyFor(wire);
@@ -311,7 +301,7 @@ describe('deliveries posted directly', () => {
     ['data with an empty id', (wire: Record<string, unknown>) => ({ data: { ...wire, id: '', status: 'completed' } })],
   ])('answer a status update with %s, validly signed, with 400 and change nothing', async (_label, envelopeFor) => {
     const intent = await storedZiinaIntent();
-    const wire = await emulatorWireIntent(stack.ziina.baseUrl, intent.providerId);
+    const wire = await emulatorWireIntent(stack().ziina.baseUrl, intent.providerId);
     const body = JSON.stringify({ event: STATUS_UPDATED, ...envelopeFor(wire) });
 
     await expectCounted(
@@ -350,22 +340,19 @@ describe('deliveries posted directly', () => {
 });
 
 describe('the webhook endpoint without ZIINA_WEBHOOK_SECRET', () => {
-  let plain: TestStack;
-  useTestStack({}, (started) => {
-    plain = started;
-  });
+  const plain = useTestStack();
 
   it('is off: 404, whatever the signature', async () => {
-    const id = await createdId(plain, { provider: 'ZIINA', clientMutationId: 'no-secret-1' });
-    const wire = await emulatorWireIntent(plain.ziina.baseUrl, providerIdOf(id));
+    const id = await createdId(plain(), { provider: 'ZIINA', clientMutationId: 'no-secret-1' });
+    const wire = await emulatorWireIntent(plain().ziina.baseUrl, providerIdOf(id));
     const body = JSON.stringify({ event: STATUS_UPDATED, data: { ...wire, status: 'completed' } });
 
     for (const headers of [{}, signedBy(SECRET, body)]) {
-      const answer = await postToSubgraphWebhook(plain, body, headers);
+      const answer = await postToSubgraphWebhook(plain(), body, headers);
       expect(answer.status).toBe(404);
     }
-    expect((await postToSubgraphWebhook(plain, '', {}, 'GET')).status).toBe(404);
-    const metrics = await scrapeMetrics(plain);
+    expect((await postToSubgraphWebhook(plain(), '', {}, 'GET')).status).toBe(404);
+    const metrics = await scrapeMetrics(plain());
     expect(counterValue(metrics, 'payments_webhooks_total')).toBe(0);
   });
 });
@@ -385,7 +372,7 @@ describe('what the endpoint shows', () => {
 
   it('counts applied, ignored, unauthorized and malformed deliveries in /metrics', async () => {
     await expectCounted(oneOfEach, { applied: 1, ignored: 1, unauthorized: 1, malformed: 1 });
-    const metrics = await scrapeMetrics(stack);
+    const metrics = await scrapeMetrics(stack());
     expect(metrics).toContain('# TYPE payments_webhooks_total counter');
     for (const result of ['applied', 'ignored', 'unauthorized', 'malformed']) {
       expect(metrics).toMatch(new RegExp(`^payments_webhooks_total\\{[^}]*result="${result}"[^}]*\\} [1-9]\\d*$`, 'm'));
@@ -396,7 +383,7 @@ describe('what the endpoint shows', () => {
     await oneOfEach();
     expect(answers.length).toBeGreaterThanOrEqual(4);
     for (const answer of answers) expect(answer.text).not.toContain(SECRET);
-    for (const text of stack.responses) expect(text).not.toContain(SECRET);
-    expect(stack.log.text).not.toContain(SECRET);
+    for (const text of stack().responses) expect(text).not.toContain(SECRET);
+    expect(stack().log.text).not.toContain(SECRET);
   });
 });

@@ -6,6 +6,7 @@ import type { Order, OrdersSubgraph } from '../../examples/orders/orders-subgrap
 import { startOrdersSubgraph } from '../../examples/orders/orders-subgraph.ts';
 import { composeSupergraph } from '../../src/federation/compose-supergraph.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
+import { postGraphQL, postJson, type HttpAnswer } from './http.ts';
 import { startTestStack, type TestStack, type TestStackOptions } from './test-stack.ts';
 
 // A real federation path for tests: the payments subgraph (real HTTP, both emulators), the
@@ -30,12 +31,6 @@ export interface SubgraphFetch {
     data?: Record<string, unknown> | null;
     errors?: readonly { message: string; extensions?: Record<string, unknown> }[];
   };
-}
-
-export interface HttpAnswer {
-  readonly status: number;
-  readonly text: string;
-  readonly body: any;
 }
 
 export interface FederationHarness {
@@ -72,22 +67,6 @@ const ORDERS_SDL_FILE = new URL('../../examples/orders/schema.graphql', import.m
 const ignore = () => undefined;
 const quietLogger = { debug: ignore, info: ignore, warn: ignore, error: ignore };
 
-async function postJson(url: string, body: unknown, headers: Record<string, string> = {}): Promise<HttpAnswer> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    parsed = undefined;
-  }
-  return { status: response.status, text, body: parsed };
-}
-
 export async function startFederationHarness(options: FederationHarnessOptions = {}): Promise<FederationHarness> {
   const routerSecret = options.routerSecret ?? TEST_ROUTER_SECRET;
   const stoppers: (() => Promise<void>)[] = [];
@@ -109,7 +88,7 @@ export async function startFederationHarness(options: FederationHarnessOptions =
       { query: '{ _service { sdl } }' },
       { [ROUTER_SECRET_HEADER]: routerSecret },
     );
-    const paymentsSdl: unknown = serviceAnswer.body?.data?._service?.sdl;
+    const paymentsSdl: unknown = serviceAnswer.json?.data?._service?.sdl;
     if (serviceAnswer.status !== 200 || typeof paymentsSdl !== 'string') {
       throw new Error(
         `the payments subgraph did not serve its SDL (HTTP ${serviceAnswer.status}): ${serviceAnswer.text}`,
@@ -166,7 +145,7 @@ export async function startFederationHarness(options: FederationHarnessOptions =
       fetches,
       entityFetches: (subgraph, since = 0) =>
         fetches.slice(since).filter((fetch) => fetch.subgraph === subgraph && /\b_entities\b/.test(fetch.query)),
-      gateway: (query, variables) => postJson(gatewayUrl, { query, variables }),
+      gateway: (query, variables) => postGraphQL(gatewayUrl, query, variables),
       subgraph: (body, headers) => postJson(stack.app.graphqlUrl, body, headers),
       stop: stopAll,
     };

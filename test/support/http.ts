@@ -37,8 +37,3 @@ export function postGraphQL(
 ): Promise<HttpAnswer> {
   return postJson(url, { query, variables }, headers);
 }
-
-/** Origin of an emulator, where the admin routes live. */
-export function originOf(baseUrl: string): string {
-  return new URL(baseUrl).origin;
-}

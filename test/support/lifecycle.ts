@@ -1,4 +1,4 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 
 /** Starting a server, a database or a stack takes seconds on PGlite and on a busy machine. */
 export const START_TIMEOUT_MS = 120_000;
@@ -19,5 +19,24 @@ export function useStarted<T>(start: () => Promise<T>, stop: (started: T) => Pro
   return () => {
     if (started === undefined) throw new Error('not started yet: read it inside a test or hook');
     return started;
+  };
+}
+
+/**
+ * Things each test starts for itself (with options of its own, or several), every one of them
+ * stopped after its test, even a failed one. Returns `track`: it takes the start (or the started
+ * thing) and gives the started thing back.
+ */
+export function useStoppedAfterEach<T>(
+  stop: (started: T) => Promise<unknown>,
+): <S extends T>(starting: S | Promise<S>) => Promise<S> {
+  const started: T[] = [];
+  afterEach(async () => {
+    await Promise.all(started.splice(0).map(stop));
+  }, START_TIMEOUT_MS);
+  return async (starting) => {
+    const value = await starting;
+    started.push(value);
+    return value;
   };
 }

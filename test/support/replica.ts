@@ -1,6 +1,6 @@
 import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
 import { postGraphQL, type HttpAnswer } from './http.ts';
-import { spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
+import { killSubgraph, spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
 
 export interface Replica {
   readonly process: SubgraphProcess;
@@ -49,9 +49,8 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
 }
 
 /** Kills the replica like a crash (SIGKILL: no draining, no cleanup) and waits for it to be gone. */
-export async function crash(replica: Replica): Promise<void> {
-  replica.process.kill('SIGKILL');
-  await replica.process.exited;
+export function crash(replica: Replica): Promise<void> {
+  return killSubgraph(replica.process);
 }
 
 /** Stops the replica gracefully (SIGTERM) and waits for its exit code. */

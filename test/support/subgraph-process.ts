@@ -78,3 +78,9 @@ export function spawnSubgraph(command: string, args: string[], env: Record<strin
     },
   };
 }
+
+/** Kills the process group like a crash (SIGKILL: no draining) and waits until it is gone. */
+export async function killSubgraph(subgraph: SubgraphProcess): Promise<void> {
+  subgraph.kill('SIGKILL');
+  await subgraph.exited;
+}

@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
+import { beforeEach } from 'vitest';
 import { migrate } from '../../src/store/migrate.ts';
 import { PGliteClient } from '../../src/store/pglite-client.ts';
 import { PostgresClient } from '../../src/store/postgres-client.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
+import { useStarted } from './lifecycle.ts';
 
 /** The two engines the store runs on; store tests run on both. */
 export const STORE_ENGINES = ['pglite', 'postgres'] as const;
@@ -65,6 +67,45 @@ export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabas
     async close() {
       await sql.close();
       await schema.drop();
+    },
+  };
+}
+
+export interface UsedTestDatabase {
+  readonly db: TestDatabase;
+  /**
+   * Another client on the same database: on postgres a separate pool (another replica), on PGlite
+   * (one process only) the same client.
+   */
+  readonly second: SqlClient;
+}
+
+/**
+ * A migrated database on the engine for the enclosing describe block (opening PGlite takes
+ * seconds: one database per block), emptied before each test, its statement count back at 0.
+ */
+export function useTestDatabase(engine: StoreEngine): UsedTestDatabase {
+  const opened = useStarted(
+    async () => {
+      const db = await openTestDatabase(engine);
+      return { db, second: db.databaseUrl === null ? db.sql : testPostgresClient(db.databaseUrl) };
+    },
+    async ({ db, second }) => {
+      if (second !== db.sql) await second.close();
+      await db.close();
+    },
+  );
+  beforeEach(async () => {
+    // Positions start at 1 again in each test: listings cross 9 -> 10 where a test stores 10 or more.
+    await opened().db.sql.query('truncate idempotency_records, payment_intents restart identity');
+    opened().db.queries.count = 0;
+  });
+  return {
+    get db() {
+      return opened().db;
+    },
+    get second() {
+      return opened().second;
     },
   };
 }

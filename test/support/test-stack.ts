@@ -10,6 +10,7 @@ import { configSecrets, loadConfig } from '../../src/config/environment.ts';
 import { createLogger } from '../../src/logging/logger.ts';
 import type { ProviderRegistry } from '../../src/providers/provider-registry.ts';
 import { registeredProviders } from '../../src/providers/registered-providers.ts';
+import { postGraphQL } from './http.ts';
 import { useStarted } from './lifecycle.ts';
 import { MemoryLog } from './memory-log.ts';
 import { createTestSchema, type StoreEngine } from './test-database.ts';
@@ -108,15 +109,13 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
     log,
     responses,
     async graphql(query, variables) {
-      const response = await fetch(app.graphqlUrl, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      const text = await response.text();
-      responses.push(text);
-      const body = JSON.parse(text) as { data?: any; errors?: GraphQLAnswer['errors'] };
-      return { status: response.status, text, data: body.data, errors: body.errors };
+      const answer = await postGraphQL(app.graphqlUrl, query, variables);
+      responses.push(answer.text);
+      if (typeof answer.json !== 'object' || answer.json === null) {
+        throw new Error(`/graphql answered HTTP ${answer.status} without a JSON object: ${answer.text}`);
+      }
+      const body = answer.json as { data?: any; errors?: GraphQLAnswer['errors'] };
+      return { status: answer.status, text: answer.text, data: body.data, errors: body.errors };
     },
     async stop() {
       await app.stop();
@@ -129,14 +128,15 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
 /**
  * A test stack for the enclosing describe block (or file): started before its tests, handed to
  * `onStarted` (which may also prepare data), stopped after them. Returns an accessor of the stack.
+ * Options that depend on something started earlier in the block can be given as a function.
  */
 export function useTestStack(
-  options: TestStackOptions = {},
+  options: TestStackOptions | (() => TestStackOptions) = {},
   onStarted: (stack: TestStack) => void | Promise<void> = () => undefined,
 ): () => TestStack {
   return useStarted(
     async () => {
-      const stack = await startTestStack(options);
+      const stack = await startTestStack(typeof options === 'function' ? options() : options);
       try {
         await onStarted(stack);
       } catch (error) {

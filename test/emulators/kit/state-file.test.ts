@@ -3,18 +3,17 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { EmulatorOptions, StartedEmulator } from '../../../emulators/kit/emulator.ts';
+import type { StartedEmulator } from '../../../emulators/kit/emulator.ts';
 import { startZiinaEmulator } from '../../../emulators/ziina/ziina-emulator.ts';
 import { startZopayEmulator } from '../../../emulators/zopay/zopay-emulator.ts';
+import { bearer, readAtEmulator, ZIINA_API, ZOPAY_API, type EmulatorApi } from '../../support/emulator-admin.ts';
 import { call, postJson, type HttpAnswer } from '../../support/http.ts';
+import { useStoppedAfterEach } from '../../support/lifecycle.ts';
 import { startWebhookReceiver } from '../../support/webhook-receiver.ts';
 
-interface ProviderCase {
-  readonly provider: string;
-  readonly start: (options: EmulatorOptions) => Promise<StartedEmulator>;
+interface ProviderCase extends EmulatorApi {
   /** A valid, authenticated create; Zopay's Idempotency-Key is `request`, so another one mints anew. */
-  readonly create: (emulator: StartedEmulator, request?: string) => Promise<HttpAnswer>;
-  readonly intentUrl: (emulator: StartedEmulator, id: string) => string;
+  readonly createSaved: (emulator: StartedEmulator, request?: string) => Promise<HttpAnswer>;
 }
 
 // Amounts and metadata numbers a float would round or reformat: the file must keep their digits.
@@ -23,65 +22,46 @@ const ZOPAY_BODY =
 
 const providers: ProviderCase[] = [
   {
-    provider: 'zopay',
-    start: (options) => startZopayEmulator(options),
-    create: (emulator, request = 'first') =>
-      postJson(`${emulator.baseUrl}/payment-intents`, ZOPAY_BODY, {
-        authorization: `Bearer ${emulator.apiKey}`,
-        'idempotency-key': `state-file-test-${request}`,
+    ...ZOPAY_API,
+    createSaved: (emulator, request = 'first') =>
+      ZOPAY_API.create(emulator, {
+        body: ZOPAY_BODY,
+        headers: { ...bearer(emulator), 'idempotency-key': `state-file-test-${request}` },
       }),
-    intentUrl: (emulator, id) => `${emulator.baseUrl}/payment-intents/${id}`,
   },
   {
-    provider: 'ziina',
-    start: (options) => startZiinaEmulator(options),
-    create: (emulator) =>
-      postJson(
-        `${emulator.baseUrl}/payment_intent`,
-        { amount: 1050, currency_code: 'AED', message: 'Order 7' },
-        {
-          authorization: `Bearer ${emulator.apiKey}`,
-        },
-      ),
-    intentUrl: (emulator, id) => `${emulator.baseUrl}/payment_intent/${id}`,
+    ...ZIINA_API,
+    createSaved: (emulator) =>
+      ZIINA_API.create(emulator, { body: { amount: 1050, currency_code: 'AED', message: 'Order 7' } }),
   },
 ];
 
 let directory: string;
 let stateFile: string;
-const running: StartedEmulator[] = [];
 
 beforeEach(async () => {
   directory = await mkdtemp(join(tmpdir(), 'emulator-state-'));
   stateFile = join(directory, 'state.json');
 });
-
 afterEach(async () => {
-  await Promise.all(running.splice(0).map((emulator) => emulator.close()));
   await rm(directory, { recursive: true, force: true });
 });
+// Registered after the removal, so it runs before it: emulators stop writing first.
+const track = useStoppedAfterEach((emulator: StartedEmulator) => emulator.close());
 
-async function track<Emulator extends StartedEmulator>(starting: Promise<Emulator>): Promise<Emulator> {
-  const emulator = await starting;
-  running.push(emulator);
-  return emulator;
-}
-
-const read = (emulator: StartedEmulator, url: string) =>
-  call(url, { headers: { authorization: `Bearer ${emulator.apiKey}` } });
-
-describe.each(providers)('$provider emulator with a state file', ({ start, create, intentUrl }) => {
+describe.each(providers)('$provider emulator with a state file', (api) => {
+  const { start, createSaved } = api;
   it('keeps its key and intents across a restart', async () => {
     const first = await track(start({ stateFile }));
-    const created = await create(first);
+    const created = await createSaved(first);
     expect(created.status).toBe(201);
     const id: string = created.json.id;
     expect(first.setStatus(id, 'completed')).toBe(true);
-    const before = await read(first, intentUrl(first, id));
+    const before = await readAtEmulator(api, first, id);
     await first.close();
 
     const second = await track(start({ stateFile }));
-    const after = await read(second, intentUrl(second, id));
+    const after = await readAtEmulator(api, second, id);
 
     expect(second.apiKey).toBe(first.apiKey);
     expect(after.status).toBe(200);
@@ -91,18 +71,18 @@ describe.each(providers)('$provider emulator with a state file', ({ start, creat
 
   it('goes on minting new ids after a restart', async () => {
     const first = await track(start({ stateFile }));
-    const firstId = (await create(first)).json.id;
+    const firstId = (await createSaved(first)).json.id;
     await first.close();
 
     const second = await track(start({ stateFile }));
-    const secondId = (await create(second, 'second')).json.id;
+    const secondId = (await createSaved(second, 'second')).json.id;
 
     expect(secondId).not.toBe(firstId);
   });
 
   it('prefers an explicit apiKey to the saved one', async () => {
     const first = await track(start({ stateFile }));
-    await create(first);
+    await createSaved(first);
     await first.close();
 
     const second = await track(start({ stateFile, apiKey: 'explicit-key' }));
@@ -112,7 +92,7 @@ describe.each(providers)('$provider emulator with a state file', ({ start, creat
 
   it('writes whole files only: valid JSON after each change, no temporary file left', async () => {
     const emulator = await track(start({ stateFile }));
-    const id = (await create(emulator)).json.id;
+    const id = (await createSaved(emulator)).json.id;
     emulator.setStatus(id, 'failed');
 
     const saved = JSON.parse(await readFile(stateFile, 'utf8'));
@@ -136,7 +116,7 @@ describe.each(providers)('$provider emulator with a state file', ({ start, creat
     const emulator = await track(start({ stateFile: nested }));
     expect(await readdir(directory)).toEqual([]);
 
-    await create(emulator);
+    await createSaved(emulator);
 
     expect(await readdir(join(directory, 'emulators'))).toEqual(['state.json']);
   });
@@ -145,19 +125,19 @@ describe.each(providers)('$provider emulator with a state file', ({ start, creat
 describe('Zopay emulator with a state file', () => {
   it('replays an Idempotency-Key used before the restart, digits of every number intact', async () => {
     const first = await track(startZopayEmulator({ stateFile }));
-    const original = await providers[0]!.create(first);
+    const original = await providers[0]!.createSaved(first);
     expect(original.status).toBe(201);
     await first.close();
 
     const second = await track(startZopayEmulator({ stateFile }));
-    const replay = await providers[0]!.create(second);
+    const replay = await providers[0]!.createSaved(second);
 
     expect(replay.status).toBe(201);
     expect(replay.text).toBe(original.text);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.text).toContain('"metadata":{"big":12345678901234567890.01,"scale":1.0,"small":0.1}');
     expect(second.stats.intentsCreated).toBe(0);
-    const stored = await read(second, `${second.baseUrl}/payment-intents/${original.json.id}`);
+    const stored = await readAtEmulator(ZOPAY_API, second, original.json.id);
     expect(stored.text).toBe(original.text);
   });
 });
@@ -169,7 +149,7 @@ describe('Ziina emulator with a state file', () => {
       const first = await track(startZiinaEmulator({ stateFile }));
       const auth = { authorization: `Bearer ${first.apiKey}` };
       await postJson(`${first.baseUrl}/webhook`, { url: receiver.url, secret: 'kept-secret' }, auth);
-      const id = (await providers[1]!.create(first)).json.id;
+      const id = (await providers[1]!.createSaved(first)).json.id;
       await first.close();
 
       const second = await track(startZiinaEmulator({ stateFile }));

@@ -1,7 +1,9 @@
 import { createHmac } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startZiinaEmulator, type ZiinaEmulator } from '../../../emulators/ziina/ziina-emulator.ts';
-import { call, originOf, postJson } from '../../support/http.ts';
+import { emulatorAdminUrl, readAtEmulator, ZIINA_API } from '../../support/emulator-admin.ts';
+import { call, postJson } from '../../support/http.ts';
+import { useStoppedAfterEach } from '../../support/lifecycle.ts';
 import { startWebhookReceiver, type ReceiverAnswer, type WebhookReceiver } from '../../support/webhook-receiver.ts';
 
 const API_KEY = 'ziina-webhook-tests';
@@ -9,39 +11,33 @@ const SECRET = 'whsec-emulator-tests';
 const auth = { authorization: `Bearer ${API_KEY}` };
 
 let emulator: ZiinaEmulator;
-let receiver: WebhookReceiver | undefined;
 
 beforeEach(async () => {
   // Short attempts and backoffs keep the retry tests fast; the schedule itself is what they check.
   emulator = await startZiinaEmulator({ apiKey: API_KEY, webhookDelivery: { timeoutMs: 500, retryBackoffMs: 5 } });
 });
 
+// Registered before the emulator's close, so it runs after it: the emulator stops sending first.
+const closeAfterTest = useStoppedAfterEach((receiver: WebhookReceiver) => receiver.close());
 afterEach(async () => {
   await emulator.close();
-  await receiver?.close();
-  receiver = undefined;
 });
 
 const webhookUrl = (on = emulator) => `${on.baseUrl}/webhook`;
 const register = (body: unknown, headers: Record<string, string> = auth, on = emulator) =>
   postJson(webhookUrl(on), body, headers);
 
-async function receive(
-  answers: readonly ReceiverAnswer[] = [],
-  otherwise: ReceiverAnswer = 200,
-): Promise<WebhookReceiver> {
-  receiver = await startWebhookReceiver(answers, otherwise);
-  return receiver;
-}
+const receive = (answers: readonly ReceiverAnswer[] = [], otherwise: ReceiverAnswer = 200) =>
+  closeAfterTest(startWebhookReceiver(answers, otherwise));
 
 async function createIntent(on = emulator): Promise<string> {
-  const answer = await postJson(`${on.baseUrl}/payment_intent`, { amount: 1050, currency_code: 'AED' }, auth);
+  const answer = await ZIINA_API.create(on);
   expect(answer.status).toBe(201);
   return answer.json.id;
 }
 
 const setStatusByAdmin = (id: string, status: string) =>
-  postJson(`${originOf(emulator.baseUrl)}/__emulator/payment-intents/${id}/status`, { status });
+  postJson(emulatorAdminUrl(emulator.baseUrl, `payment-intents/${id}/status`), { status });
 
 describe('POST /webhook', () => {
   it('registers a URL and answers 200 without echoing the secret', async () => {
@@ -97,7 +93,7 @@ describe('payment_intent.status.updated', () => {
     expect(changed.status).toBe(200);
     await emulator.webhooks.settled();
 
-    const intentText = (await call(`${emulator.baseUrl}/payment_intent/${id}`, { headers: auth })).text;
+    const intentText = (await readAtEmulator(ZIINA_API, emulator, id)).text;
     expect(hooks.received).toHaveLength(1);
     const [delivery] = hooks.received;
     expect(delivery?.method).toBe('POST');

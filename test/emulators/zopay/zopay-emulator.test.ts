@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startZopayEmulator, type ZopayEmulator } from '../../../emulators/zopay/zopay-emulator.ts';
+import { emulatorAdminUrl } from '../../support/emulator-admin.ts';
 import { call, postJson } from '../../support/http.ts';
 
 const API_KEY = 'sk_test_emulator_tests';
@@ -384,6 +385,35 @@ describe('idempotency', () => {
 
     expect(second.json.id).not.toBe(first.json.id);
     expect(second.json.ref_code).not.toBe(first.json.ref_code);
+  });
+});
+
+describe('zopay idempotency and faults', () => {
+  it('stores the handler answer behind an afterHandler fault, so a retry gets the minted intent', async () => {
+    const headers = { ...auth, 'idempotency-key': 'lost-response' };
+    const body = { amount: '10', currencies: ['USDT'] };
+    emulator.faults.push({ afterHandler: true, status: 504 });
+
+    expect((await postJson(intentsUrl(), body, headers)).status).toBe(504);
+    const retry = await postJson(intentsUrl(), body, headers);
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    const listed = await call(emulatorAdminUrl(emulator.baseUrl, 'payment-intents'));
+    expect(listed.json).toEqual([retry.json]);
+    expect(emulator.stats).toMatchObject({ createRequests: 2, intentsCreated: 1 });
+  });
+
+  it('never stores an injected answer', async () => {
+    const headers = { ...auth, 'idempotency-key': 'faulted-first' };
+    const body = { amount: '10', currencies: ['USDT'] };
+    emulator.faults.push({ status: 503 });
+
+    expect((await postJson(intentsUrl(), body, headers)).status).toBe(503);
+    const retry = await postJson(intentsUrl(), body, headers);
+
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
   });
 });
 

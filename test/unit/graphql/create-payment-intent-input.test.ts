@@ -5,17 +5,14 @@ import {
   payloadOfUnreadableInput,
   type UserErrorModel,
 } from '../../../src/graphql/create-payment-intent-payload.ts';
-import type {
-  CreatePaymentIntentInput,
-  ZiinaPaymentIntentInput,
-  ZopayPaymentIntentInput,
-} from '../../../src/graphql/generated/resolvers-types.ts';
+import type { CreatePaymentIntentInput } from '../../../src/graphql/generated/resolvers-types.ts';
 import { parseDecimal } from '../../../src/money/decimal.ts';
 import {
   validateCreateCommand,
   type ValidatedCreate,
 } from '../../../src/payments/validation/validate-create-command.ts';
 import { registeredProviders } from '../../../src/providers/registered-providers.ts';
+import { parsedZiinaCreateInput, parsedZopayCreateInput } from '../../support/builders.ts';
 
 type PaymentIntentUserError = UserErrorModel;
 
@@ -46,17 +43,6 @@ function validateCreateInput(
 const NOW = Date.parse('2025-03-01T10:00:00.000Z');
 const EMOJI = '😀'; // one code point, two UTF-16 units
 
-function zopay(overrides: Partial<ZopayPaymentIntentInput> = {}): CreatePaymentIntentInput {
-  return {
-    clientMutationId: 'order-1',
-    provider: { zopay: { amount: parseDecimal('10.50'), currencies: ['USDT'], ...overrides } },
-  };
-}
-
-function ziina(overrides: Partial<ZiinaPaymentIntentInput> = {}): CreatePaymentIntentInput {
-  return { clientMutationId: 'order-1', provider: { ziina: { amountMinor: 1050, currencyCode: 'AED', ...overrides } } };
-}
-
 /** The errors of an invalid input; fails the test when the input passed. */
 function errorsOf(input: CreatePaymentIntentInput, nowMs = NOW): PaymentIntentUserError[] {
   const result = validateCreateInput(input, nowMs);
@@ -86,7 +72,7 @@ describe('clientMutationId', () => {
     ['a UUID', '3f2a9c1e-7d6b-4a8e-9c0d-1e2f3a4b5c6d'],
     ['printable ASCII punctuation and spaces', 'order #1 / ~tilde {x}'],
   ])('accepts %s', (_case, clientMutationId) => {
-    expect(expectValid({ ...zopay(), clientMutationId }).clientMutationId).toBe(clientMutationId);
+    expect(expectValid({ ...parsedZopayCreateInput(), clientMutationId }).clientMutationId).toBe(clientMutationId);
   });
 
   it.each([
@@ -99,7 +85,7 @@ describe('clientMutationId', () => {
     ['a NUL', 'order\u00001'],
     ['DEL', 'order\u007f'],
   ])('rejects %s', (_case, clientMutationId) => {
-    const errors = errorsOf({ ...zopay(), clientMutationId });
+    const errors = errorsOf({ ...parsedZopayCreateInput(), clientMutationId });
     expect(fields(errors)).toEqual([['clientMutationId']]);
     expect(errors[0]?.provider).toBeNull();
   });
@@ -139,12 +125,16 @@ describe('Zopay branch', () => {
   it('yields the normalised request', () => {
     expect(
       expectValid(
-        zopay({
-          currencies: ['USDT', 'btc'],
-          externalRef: 'ref',
-          description: 'Coffee',
-          metadata: { cart: 'c-1', n: 3 },
-        }),
+        parsedZopayCreateInput(
+          {
+            amount: parseDecimal('10.50'),
+            currencies: ['USDT', 'btc'],
+            externalRef: 'ref',
+            description: 'Coffee',
+            metadata: { cart: 'c-1', n: 3 },
+          },
+          'order-1',
+        ),
       ),
     ).toEqual({
       clientMutationId: 'order-1',
@@ -160,7 +150,9 @@ describe('Zopay branch', () => {
   });
 
   it('turns absent and null optional fields into null', () => {
-    const { request } = expectValid(zopay({ externalRef: null }));
+    const { request } = expectValid(
+      parsedZopayCreateInput({ amount: parseDecimal('10.50'), currencies: ['USDT'], externalRef: null }),
+    );
     expect(request).toEqual({
       provider: 'ZOPAY',
       amount: '10.50',
@@ -172,7 +164,7 @@ describe('Zopay branch', () => {
   });
 
   it('drops fields Zopay does not know', () => {
-    const input = zopay({ ...({ surprise: 1 } as object) });
+    const input = parsedZopayCreateInput({ ...({ surprise: 1 } as object) });
     expect(Object.keys(expectValid(input).request).sort()).toEqual([
       'amount',
       'currencies',
@@ -184,16 +176,18 @@ describe('Zopay branch', () => {
   });
 
   it.each(['0', '0.00', '-1', '-0.01'])('rejects the amount %s', (amount) => {
-    const errors = errorsOf(zopay({ amount: parseDecimal(amount) }));
+    const errors = errorsOf(parsedZopayCreateInput({ amount: parseDecimal(amount) }));
     expect(fields(errors)).toEqual([['provider', 'zopay', 'amount']]);
     expect(errors[0]?.message).toContain('greater than 0');
     expect(errors[0]?.provider).toBe('ZOPAY');
   });
 
   it('accepts the smallest positive amount', () => {
-    expect(expectValid(zopay({ amount: parseDecimal('0.000000000000000001') })).request).toMatchObject({
-      amount: '0.000000000000000001',
-    });
+    expect(expectValid(parsedZopayCreateInput({ amount: parseDecimal('0.000000000000000001') })).request).toMatchObject(
+      {
+        amount: '0.000000000000000001',
+      },
+    );
   });
 
   it.each([
@@ -201,7 +195,7 @@ describe('Zopay branch', () => {
     ['10 currencies', 10],
   ])('accepts %s', (_case, count) => {
     const currencies = Array.from({ length: count }, (_, index) => `C${index}`);
-    expect(expectValid(zopay({ currencies })).request).toMatchObject({ currencies });
+    expect(expectValid(parsedZopayCreateInput({ currencies })).request).toMatchObject({ currencies });
   });
 
   it.each([
@@ -209,67 +203,73 @@ describe('Zopay branch', () => {
     ['11 currencies', 11],
   ])('rejects %s', (_case, count) => {
     const currencies = Array.from({ length: count }, (_, index) => `C${index}`);
-    expect(fields(errorsOf(zopay({ currencies })))).toEqual([['provider', 'zopay', 'currencies']]);
+    expect(fields(errorsOf(parsedZopayCreateInput({ currencies })))).toEqual([['provider', 'zopay', 'currencies']]);
   });
 
   it.each([[['USDT', 'USDT']], [['USDT', 'usdt']], [['BTC', 'USDT', 'Btc']]])(
     'rejects the duplicate currencies %j',
     (currencies) => {
-      const errors = errorsOf(zopay({ currencies }));
+      const errors = errorsOf(parsedZopayCreateInput({ currencies }));
       expect(fields(errors)).toEqual([['provider', 'zopay', 'currencies']]);
       expect(errors[0]?.message).toContain('twice');
     },
   );
 
   it.each(['', 'US DT', '-USDT', 'USDT!', 'A'.repeat(21), 'ÜSDT'])('rejects the asset code %j at its index', (code) => {
-    expect(fields(errorsOf(zopay({ currencies: ['BTC', code] })))).toEqual([['provider', 'zopay', 'currencies', '1']]);
+    expect(fields(errorsOf(parsedZopayCreateInput({ currencies: ['BTC', code] })))).toEqual([
+      ['provider', 'zopay', 'currencies', '1'],
+    ]);
   });
 
   it.each(['USDC.E', 'USDT_TRC20', 'usdt-erc20', 'A'.repeat(20)])('accepts the asset code %j', (code) => {
-    expect(validateCreateInput(zopay({ currencies: [code] }), NOW).ok).toBe(true);
+    expect(validateCreateInput(parsedZopayCreateInput({ currencies: [code] }), NOW).ok).toBe(true);
   });
 
   it('counts externalRef in code points: 255 emoji pass, 256 fail', () => {
     const ok = EMOJI.repeat(255);
     expect(ok.length).toBe(510); // more than 255 UTF-16 units
-    expect(expectValid(zopay({ externalRef: ok })).request).toMatchObject({ externalRef: ok });
-    const errors = errorsOf(zopay({ externalRef: EMOJI.repeat(256) }));
+    expect(expectValid(parsedZopayCreateInput({ externalRef: ok })).request).toMatchObject({ externalRef: ok });
+    const errors = errorsOf(parsedZopayCreateInput({ externalRef: EMOJI.repeat(256) }));
     expect(fields(errors)).toEqual([['provider', 'zopay', 'externalRef']]);
     expect(errors[0]?.message).toContain('at most 255');
   });
 
   it('accepts 255 ASCII characters of externalRef and rejects 256', () => {
-    expect(validateCreateInput(zopay({ externalRef: 'r'.repeat(255) }), NOW).ok).toBe(true);
-    expect(fields(errorsOf(zopay({ externalRef: 'r'.repeat(256) })))).toEqual([['provider', 'zopay', 'externalRef']]);
+    expect(validateCreateInput(parsedZopayCreateInput({ externalRef: 'r'.repeat(255) }), NOW).ok).toBe(true);
+    expect(fields(errorsOf(parsedZopayCreateInput({ externalRef: 'r'.repeat(256) })))).toEqual([
+      ['provider', 'zopay', 'externalRef'],
+    ]);
   });
 
   it('accepts a description of 500 characters and rejects 501', () => {
-    expect(validateCreateInput(zopay({ description: 'd'.repeat(500) }), NOW).ok).toBe(true);
-    expect(validateCreateInput(zopay({ description: EMOJI.repeat(500) }), NOW).ok).toBe(true);
-    expect(fields(errorsOf(zopay({ description: 'd'.repeat(501) })))).toEqual([['provider', 'zopay', 'description']]);
+    expect(validateCreateInput(parsedZopayCreateInput({ description: 'd'.repeat(500) }), NOW).ok).toBe(true);
+    expect(validateCreateInput(parsedZopayCreateInput({ description: EMOJI.repeat(500) }), NOW).ok).toBe(true);
+    expect(fields(errorsOf(parsedZopayCreateInput({ description: 'd'.repeat(501) })))).toEqual([
+      ['provider', 'zopay', 'description'],
+    ]);
   });
 
   const metadataWith = (keys: number) =>
     Object.fromEntries(Array.from({ length: keys }, (_, index) => [`k${index}`, 'v']));
 
   it('accepts 50 metadata keys and rejects 51 on the metadata field', () => {
-    expect(validateCreateInput(zopay({ metadata: metadataWith(50) }), NOW).ok).toBe(true);
-    const errors = errorsOf(zopay({ metadata: metadataWith(51) }));
+    expect(validateCreateInput(parsedZopayCreateInput({ metadata: metadataWith(50) }), NOW).ok).toBe(true);
+    const errors = errorsOf(parsedZopayCreateInput({ metadata: metadataWith(51) }));
     expect(fields(errors)).toEqual([['provider', 'zopay', 'metadata']]);
     expect(errors[0]?.message).toContain('50');
   });
 
   it('rejects a 501-character metadata value on that key', () => {
-    const errors = errorsOf(zopay({ metadata: { fine: 'v'.repeat(500), tooLong: 'v'.repeat(501) } }));
+    const errors = errorsOf(parsedZopayCreateInput({ metadata: { fine: 'v'.repeat(500), tooLong: 'v'.repeat(501) } }));
     expect(fields(errors)).toEqual([['provider', 'zopay', 'metadata', 'tooLong']]);
   });
 
   it('counts a metadata value in code points', () => {
-    expect(validateCreateInput(zopay({ metadata: { note: EMOJI.repeat(500) } }), NOW).ok).toBe(true);
+    expect(validateCreateInput(parsedZopayCreateInput({ metadata: { note: EMOJI.repeat(500) } }), NOW).ok).toBe(true);
   });
 
   it('counts a non-string metadata value by its JSON text', () => {
-    const errors = errorsOf(zopay({ metadata: { list: Array.from({ length: 200 }, () => 'ab') } }));
+    const errors = errorsOf(parsedZopayCreateInput({ metadata: { list: Array.from({ length: 200 }, () => 'ab') } }));
     expect(fields(errors)).toEqual([['provider', 'zopay', 'metadata', 'list']]);
   });
 
@@ -302,24 +302,32 @@ describe('Zopay branch', () => {
 
 describe('text no store can hold', () => {
   it.each([
-    ['U+0000 in a Zopay description', zopay({ description: 'tea\u0000time' }), ['provider', 'zopay', 'description']],
+    [
+      'U+0000 in a Zopay description',
+      parsedZopayCreateInput({ description: 'tea\u0000time' }),
+      ['provider', 'zopay', 'description'],
+    ],
     [
       'a lone surrogate in a Zopay externalRef',
-      zopay({ externalRef: 'order-\ud800' }),
+      parsedZopayCreateInput({ externalRef: 'order-\ud800' }),
       ['provider', 'zopay', 'externalRef'],
     ],
     [
       'U+0000 in a Zopay metadata value',
-      zopay({ metadata: { note: { deep: ['a\u0000'] } } }),
+      parsedZopayCreateInput({ metadata: { note: { deep: ['a\u0000'] } } }),
       ['provider', 'zopay', 'metadata', 'note'],
     ],
     [
       'U+0000 in a Zopay metadata key',
-      zopay({ metadata: { 'k\u0000': 'v' } }),
+      parsedZopayCreateInput({ metadata: { 'k\u0000': 'v' } }),
       ['provider', 'zopay', 'metadata', 'k\u0000'],
     ],
-    ['U+0000 in a Ziina message', ziina({ message: '\u0000' }), ['provider', 'ziina', 'message']],
-    ['a lone surrogate in a Ziina externalRef', ziina({ externalRef: '\udc00' }), ['provider', 'ziina', 'externalRef']],
+    ['U+0000 in a Ziina message', parsedZiinaCreateInput({ message: '\u0000' }), ['provider', 'ziina', 'message']],
+    [
+      'a lone surrogate in a Ziina externalRef',
+      parsedZiinaCreateInput({ externalRef: '\udc00' }),
+      ['provider', 'ziina', 'externalRef'],
+    ],
   ])('refuses %s as INVALID_INPUT on its field', (_what, input, field) => {
     const errors = errorsOf(input);
     expect(errors).toEqual([
@@ -328,7 +336,7 @@ describe('text no store can hold', () => {
   });
 
   it('accepts well-formed text beyond the BMP and line breaks', () => {
-    expect(expectValid(zopay({ description: 'line 1\nline 2 \u{1F4B8}' })).request).toMatchObject({
+    expect(expectValid(parsedZopayCreateInput({ description: 'line 1\nline 2 \u{1F4B8}' })).request).toMatchObject({
       description: 'line 1\nline 2 \u{1F4B8}',
     });
   });
@@ -339,17 +347,21 @@ describe('Ziina branch', () => {
     const expiresAt = new Date(NOW + 60_000);
     expect(
       expectValid(
-        ziina({
-          currencyCode: 'aed',
-          message: 'Order 17',
-          successUrl: new URL('https://shop.example/ok'),
-          cancelUrl: new URL('https://shop.example/cancel?x=1'),
-          failureUrl: new URL('http://localhost:3000/fail'),
-          test: true,
-          allowTips: false,
-          expiresAt,
-          externalRef: 'order-17',
-        }),
+        parsedZiinaCreateInput(
+          {
+            amountMinor: 1050,
+            currencyCode: 'aed',
+            message: 'Order 17',
+            successUrl: new URL('https://shop.example/ok'),
+            cancelUrl: new URL('https://shop.example/cancel?x=1'),
+            failureUrl: new URL('http://localhost:3000/fail'),
+            test: true,
+            allowTips: false,
+            expiresAt,
+            externalRef: 'order-17',
+          },
+          'order-1',
+        ),
       ),
     ).toEqual({
       clientMutationId: 'order-1',
@@ -370,7 +382,7 @@ describe('Ziina branch', () => {
   });
 
   it('turns absent optional fields into null', () => {
-    expect(expectValid(ziina()).request).toEqual({
+    expect(expectValid(parsedZiinaCreateInput({ amountMinor: 1050, currencyCode: 'AED' })).request).toEqual({
       provider: 'ZIINA',
       amountMinor: 1050,
       currencyCode: 'AED',
@@ -386,67 +398,75 @@ describe('Ziina branch', () => {
   });
 
   it('limits externalRef to 255 characters, like Zopay', () => {
-    expect(expectValid(ziina({ externalRef: 'r'.repeat(255) })).request).toMatchObject({
+    expect(expectValid(parsedZiinaCreateInput({ externalRef: 'r'.repeat(255) })).request).toMatchObject({
       externalRef: 'r'.repeat(255),
     });
-    expect(fields(errorsOf(ziina({ externalRef: 'r'.repeat(256) })))).toEqual([['provider', 'ziina', 'externalRef']]);
+    expect(fields(errorsOf(parsedZiinaCreateInput({ externalRef: 'r'.repeat(256) })))).toEqual([
+      ['provider', 'ziina', 'externalRef'],
+    ]);
   });
 
   it.each([0, -1, 10.5])('rejects amountMinor %d', (amountMinor) => {
-    const errors = errorsOf(ziina({ amountMinor }));
+    const errors = errorsOf(parsedZiinaCreateInput({ amountMinor }));
     expect(fields(errors)).toEqual([['provider', 'ziina', 'amountMinor']]);
     expect(errors[0]?.provider).toBe('ZIINA');
   });
 
   it.each(['ZZZ', 'USDT', 'AE', ''])('rejects the currency %j', (currencyCode) => {
-    const errors = errorsOf(ziina({ currencyCode }));
+    const errors = errorsOf(parsedZiinaCreateInput({ currencyCode }));
     expect(fields(errors)).toEqual([['provider', 'ziina', 'currencyCode']]);
     expect(errors[0]?.message).toContain('ISO-4217');
   });
 
   it.each(['JPY', 'KWD', 'usd'])('accepts the ISO currency %s', (currencyCode) => {
-    expect(expectValid(ziina({ currencyCode })).request).toMatchObject({ currencyCode: currencyCode.toUpperCase() });
+    expect(expectValid(parsedZiinaCreateInput({ currencyCode })).request).toMatchObject({
+      currencyCode: currencyCode.toUpperCase(),
+    });
   });
 
   it.each([
     ['in the past', NOW - 1],
     ['exactly now', NOW],
   ])('rejects expiresAt %s', (_case, at) => {
-    const errors = errorsOf(ziina({ expiresAt: new Date(at) }));
+    const errors = errorsOf(parsedZiinaCreateInput({ expiresAt: new Date(at) }));
     expect(fields(errors)).toEqual([['provider', 'ziina', 'expiresAt']]);
     expect(errors[0]?.message).toContain('future');
   });
 
   it('accepts expiresAt 1 ms in the future, as unix milliseconds', () => {
-    expect(expectValid(ziina({ expiresAt: new Date(NOW + 1) })).request).toMatchObject({ expiresAtMs: NOW + 1 });
+    expect(expectValid(parsedZiinaCreateInput({ expiresAt: new Date(NOW + 1) })).request).toMatchObject({
+      expiresAtMs: NOW + 1,
+    });
   });
 
   it('judges expiresAt against the nowMs it is given', () => {
     const expiresAt = new Date(NOW);
-    expect(validateCreateInput(ziina({ expiresAt }), NOW - 1).ok).toBe(true);
-    expect(validateCreateInput(ziina({ expiresAt }), NOW + 1).ok).toBe(false);
+    expect(validateCreateInput(parsedZiinaCreateInput({ expiresAt }), NOW - 1).ok).toBe(true);
+    expect(validateCreateInput(parsedZiinaCreateInput({ expiresAt }), NOW + 1).ok).toBe(false);
   });
 
   it.each(['successUrl', 'cancelUrl', 'failureUrl'] as const)('rejects an ftp:// %s', (field) => {
-    expect(fields(errorsOf(ziina({ [field]: new URL('ftp://files.example/x') })))).toEqual([
+    expect(fields(errorsOf(parsedZiinaCreateInput({ [field]: new URL('ftp://files.example/x') })))).toEqual([
       ['provider', 'ziina', field],
     ]);
   });
 
   it('rejects a javascript: URL', () => {
-    expect(fields(errorsOf(ziina({ successUrl: new URL('javascript:alert(1)') })))).toEqual([
+    expect(fields(errorsOf(parsedZiinaCreateInput({ successUrl: new URL('javascript:alert(1)') })))).toEqual([
       ['provider', 'ziina', 'successUrl'],
     ]);
   });
 
   it('accepts an https URL and gives it back as a string', () => {
-    const { request } = expectValid(ziina({ successUrl: new URL('https://shop.example/ok') }));
+    const { request } = expectValid(parsedZiinaCreateInput({ successUrl: new URL('https://shop.example/ok') }));
     expect(request).toMatchObject({ successUrl: 'https://shop.example/ok' });
   });
 
   it('accepts a message of 500 code points and rejects 501', () => {
-    expect(validateCreateInput(ziina({ message: EMOJI.repeat(500) }), NOW).ok).toBe(true);
-    expect(fields(errorsOf(ziina({ message: 'm'.repeat(501) })))).toEqual([['provider', 'ziina', 'message']]);
+    expect(validateCreateInput(parsedZiinaCreateInput({ message: EMOJI.repeat(500) }), NOW).ok).toBe(true);
+    expect(fields(errorsOf(parsedZiinaCreateInput({ message: 'm'.repeat(501) })))).toEqual([
+      ['provider', 'ziina', 'message'],
+    ]);
   });
 
   it('reports several errors at once', () => {
@@ -473,7 +493,7 @@ describe('Ziina branch', () => {
   });
 
   it('names the field in each message', () => {
-    const [error] = errorsOf(ziina({ amountMinor: 0 }));
+    const [error] = errorsOf(parsedZiinaCreateInput({ amountMinor: 0 }));
     expect(error?.message).toMatch(/^provider\.ziina\.amountMinor /);
   });
 });

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { printPublicApiSchema, publicApiSchema } from '../../src/federation/public-api-schema.ts';
-import { schemaChanges } from '../../src/federation/schema-compatibility.ts';
+import { printPublicApiSchema, publicApiSchema } from '../../../src/federation/public-api-schema.ts';
+import { schemaChanges } from '../../../src/federation/schema-compatibility.ts';
 
-const read = (path: string) => readFile(new URL(`../../${path}`, import.meta.url), 'utf8');
+const read = (path: string) => readFile(new URL(`../../../${path}`, import.meta.url), 'utf8');
 const sdl = await read('schema/payments.graphql');
 const snapshot = await read('schema/public-api.snapshot.graphql');
 

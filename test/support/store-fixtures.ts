@@ -1,5 +1,4 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { IdempotencyKey } from '../../src/idempotency/idempotency-store.ts';
 import type { CreateAttempt } from '../../src/idempotency/idempotent-create.ts';
 import { SqlIdempotencyStore, type SqlIdempotencyStoreOptions } from '../../src/store/sql-idempotency-store.ts';
@@ -7,13 +6,11 @@ import { rejected, type CreateOutcome } from '../../src/payments/create-payment-
 import type { PaymentIntent, ProviderId } from '../../src/payments/payment-intent.ts';
 import type { PaymentIntentErrorCode, PaymentIntentUserError } from '../../src/payments/payment-intent-user-error.ts';
 import type { SqlClient } from '../../src/store/sql-client.ts';
-import { openTestDatabase, testPostgresClient, type StoreEngine, type TestDatabase } from '../support/test-database.ts';
+
+// Fixtures of the idempotency tests on the real store (both engines): keys, outcomes, and the
+// provider side of a create as a test double.
 
 export { sleep };
-export { ziinaIntent, zopayIntent } from '../support/intent-builders.ts';
-
-/** Opening PGlite takes seconds (more on a busy machine): one database per file and engine. */
-const OPEN_TIMEOUT_MS = 60_000;
 
 export const ZOPAY_KEY: IdempotencyKey = { provider: 'ZOPAY', clientMutationId: 'order-1' };
 export const ZIINA_KEY: IdempotencyKey = { provider: 'ZIINA', clientMutationId: 'order-1' };
@@ -22,37 +19,6 @@ export const ZIINA_ID = '6f1d2a7e-3a4b-4c5d-8e9f-0a1b2c3d4e5f';
 
 /** Long enough never to run out during a test that is not about expiry. */
 export const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * A migrated database on the engine for the whole describe block, emptied before each test.
- * `second` is another client on the same database: on postgres a separate pool (another
- * replica), on PGlite (one process only) the same client.
- */
-export function useTestDatabase(engine: StoreEngine): { readonly db: TestDatabase; readonly second: SqlClient } {
-  let db: TestDatabase | undefined;
-  let second: SqlClient | undefined;
-  beforeAll(async () => {
-    db = await openTestDatabase(engine);
-    second = db.databaseUrl === null ? db.sql : testPostgresClient(db.databaseUrl);
-  }, OPEN_TIMEOUT_MS);
-  beforeEach(async () => {
-    await db?.sql.query('truncate idempotency_records, payment_intents');
-  });
-  afterAll(async () => {
-    if (second !== db?.sql) await second?.close();
-    await db?.close();
-  }, OPEN_TIMEOUT_MS);
-  return {
-    get db() {
-      if (!db) throw new Error('the test database is not open yet');
-      return db;
-    },
-    get second() {
-      if (!second) throw new Error('the test database is not open yet');
-      return second;
-    },
-  };
-}
 
 export function sqlStore(sql: SqlClient, options: Partial<SqlIdempotencyStoreOptions> = {}): SqlIdempotencyStore {
   return new SqlIdempotencyStore(sql, { retentionMs: DAY_MS, leaseMs: DAY_MS, ...options });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { IdempotentCreate, type IdempotentResult } from '../../src/idempotency/idempotent-create.ts';
-import { rejected, type CreateOutcome } from '../../src/payments/create-payment-intent-result.ts';
-import { createLogger } from '../../src/logging/logger.ts';
-import type { SqlClient } from '../../src/store/sql-client.ts';
-import { MemoryLog } from '../support/memory-log.ts';
-import { STORE_ENGINES } from '../support/test-database.ts';
+import { IdempotentCreate, type IdempotentResult } from '../../../src/idempotency/idempotent-create.ts';
+import { rejected, type CreateOutcome } from '../../../src/payments/create-payment-intent-result.ts';
+import { createLogger } from '../../../src/logging/logger.ts';
+import type { SqlClient } from '../../../src/store/sql-client.ts';
+import { MemoryLog } from '../../support/memory-log.ts';
+import { ziinaIntent, zopayIntent } from '../../support/builders.ts';
 import {
   created,
   DAY_MS,
@@ -14,15 +14,13 @@ import {
   sleep,
   sqlStore,
   unanswered,
-  useTestDatabase,
   userError,
   VALIDATION_FAILED,
   ZIINA_ID,
   ZIINA_KEY,
   ZOPAY_KEY,
-  ziinaIntent,
-  zopayIntent,
-} from './fixtures.ts';
+} from '../../support/store-fixtures.ts';
+import { STORE_ENGINES, useTestDatabase } from '../../support/test-database.ts';
 
 const LEASE_MS = 300;
 const POLL_MS = 10;

@@ -1,40 +1,28 @@
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { PaymentIntent } from '../../src/payments/payment-intent.ts';
-import type { PaymentIntentFilter } from '../../src/payments/payment-intent-repository.ts';
-import { SqlPaymentIntentRepository } from '../../src/store/sql-payment-intent-repository.ts';
-import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../support/intent-builders.ts';
-import { useStarted } from '../support/lifecycle.ts';
-import { openTestDatabase, STORE_ENGINES } from '../support/test-database.ts';
+import { describe, expect, it } from 'vitest';
+import type { PaymentIntent } from '../../../src/payments/payment-intent.ts';
+import type { PaymentIntentFilter } from '../../../src/payments/payment-intent-repository.ts';
+import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
+import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../../support/builders.ts';
+import { STORE_ENGINES, useTestDatabase } from '../../support/test-database.ts';
 
 describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
-  const db = useStarted(
-    () => openTestDatabase(engine),
-    (opened) => opened.close(),
-  );
-  let repository: SqlPaymentIntentRepository;
-
-  beforeAll(() => {
-    repository = new SqlPaymentIntentRepository(db().sql);
-  });
-  beforeEach(async () => {
-    // Positions start at 1 again in each test: listings cross 9 -> 10 where a test stores 10 or more.
-    await db().sql.query('truncate payment_intents restart identity');
-    db().queries.count = 0;
-  });
+  const database = useTestDatabase(engine);
+  // Stateless over its client: one per use reads the same rows.
+  const repository = () => new SqlPaymentIntentRepository(database.db.sql);
 
   /** What `work` cost in statements sent to the store. */
   async function statementsOf<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
-    const before = db().queries.count;
+    const before = database.db.queries.count;
     const result = await work();
-    return { result, statements: db().queries.count - before };
+    return { result, statements: database.db.queries.count - before };
   }
 
   async function storedIntent(id: string): Promise<PaymentIntent | undefined> {
-    return (await repository.getMany([id])).get(id)?.intent;
+    return (await repository().getMany([id])).get(id)?.intent;
   }
 
   async function storedColumns(id: string) {
-    const [row] = await db().sql.query<{
+    const [row] = await database.db.sql.query<{
       status: string;
       terminal: boolean;
       external_ref: string | null;
@@ -48,9 +36,9 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const zopay = zopayIntent('pi_exact');
       const ziina = ziinaIntent('7d1c0a52-0c2f-4a3e-9a51-2b6c1f0e9d11', { externalRef: 'order-ziina-1' });
 
-      expect(await repository.saveCreated(zopay, 'cmid-zopay')).toEqual(zopay);
-      expect(await repository.saveCreated(ziina, 'cmid-ziina')).toEqual(ziina);
-      const stored = await repository.getMany([zopay.id, ziina.id]);
+      expect(await repository().saveCreated(zopay, 'cmid-zopay')).toEqual(zopay);
+      expect(await repository().saveCreated(ziina, 'cmid-ziina')).toEqual(ziina);
+      const stored = await repository().getMany([zopay.id, ziina.id]);
 
       expect(stored.get(zopay.id)?.intent).toEqual(zopay);
       expect(stored.get(ziina.id)?.intent).toEqual(ziina);
@@ -66,11 +54,11 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const intents = Array.from({ length: 30 }, (_, index) =>
         index % 2 === 0 ? zopayIntent(`pi_${index}`) : ziinaIntent(`zi-${index}`),
       );
-      await repository.saveReported(intents);
+      await repository().saveReported(intents);
       const unknown = ['zopay:pi_never', 'ziina:00000000-0000-4000-8000-000000000000', 'not-an-id'];
 
       const { result, statements } = await statementsOf(() =>
-        repository.getMany([...unknown, ...intents.map((intent) => intent.id)]),
+        repository().getMany([...unknown, ...intents.map((intent) => intent.id)]),
       );
 
       expect(statements).toBe(1);
@@ -79,7 +67,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     });
 
     it('sends nothing for an empty batch', async () => {
-      const { result, statements } = await statementsOf(() => repository.getMany([]));
+      const { result, statements } = await statementsOf(() => repository().getMany([]));
       expect(result.size).toBe(0);
       expect(statements).toBe(0);
     });
@@ -88,30 +76,30 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
   describe('saveReported', () => {
     it('stores N intents in one statement and returns them as stored, merged with what only the store knew', async () => {
       const ziina = ziinaIntent('zi-merged', { externalRef: 'order-88' });
-      await repository.saveCreated(ziina, 'cmid-88');
+      await repository().saveCreated(ziina, 'cmid-88');
       const reports = [
         reportedAs({ ...ziina, externalRef: null }, 'PENDING', 'pending'),
         ...Array.from({ length: 19 }, (_, index) => zopayIntent(`pi_batch_${index}`)),
       ];
 
-      const { result, statements } = await statementsOf(() => repository.saveReported(reports));
+      const { result, statements } = await statementsOf(() => repository().saveReported(reports));
 
       expect(statements).toBe(1);
       expect(result).toHaveLength(20);
       expect(result[0]).toEqual({ ...reports[0], externalRef: 'order-88' });
       expect(result.slice(1)).toEqual(reports.slice(1));
-      expect((await repository.getMany(reports.map((intent) => intent.id))).size).toBe(20);
+      expect((await repository().getMany(reports.map((intent) => intent.id))).size).toBe(20);
     });
 
     it('sends nothing for an empty batch', async () => {
-      const { result, statements } = await statementsOf(() => repository.saveReported([]));
+      const { result, statements } = await statementsOf(() => repository().saveReported([]));
       expect(result).toEqual([]);
       expect(statements).toBe(0);
     });
 
     it('never moves a terminal status back to a non-terminal one', async () => {
       const created = ziinaIntent('zi-terminal', { externalRef: 'order-t' });
-      await repository.saveCreated(created, 'cmid-t');
+      await repository().saveCreated(created, 'cmid-t');
       const completed = reportedAs(
         {
           ...created,
@@ -121,14 +109,14 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
         'COMPLETED',
         'completed',
       );
-      await repository.saveReported([completed]);
+      await repository().saveReported([completed]);
 
       for (const [status, providerStatus] of [
         ['PENDING', 'pending'],
         ['REQUIRES_USER_ACTION', 'requires_user_action'],
         ['UNKNOWN', 'on_hold'],
       ] as const) {
-        const [returned] = await repository.saveReported([
+        const [returned] = await repository().saveReported([
           reportedAs({ ...created, externalRef: null }, status, providerStatus),
         ]);
         expect(returned).toEqual({ ...completed, externalRef: 'order-t' });
@@ -139,14 +127,14 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('keeps the first terminal status against another terminal one', async () => {
       const intent = zopayIntent('pi_two_terminals');
-      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
+      await repository().saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
 
       for (const [status, providerStatus] of [
         ['FAILED', 'failed'],
         ['CANCELED', 'canceled'],
         ['EXPIRED', 'expired'],
       ] as const) {
-        const [returned] = await repository.saveReported([reportedAs(intent, status, providerStatus)]);
+        const [returned] = await repository().saveReported([reportedAs(intent, status, providerStatus)]);
         expect(returned).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
       }
       expect(await storedColumns(intent.id)).toMatchObject({ status: 'COMPLETED', terminal: true });
@@ -154,13 +142,13 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('refreshes the data of a terminal intent reported again in the same status', async () => {
       const intent = reportedAs(ziinaIntent('zi-fee-later'), 'COMPLETED', 'completed');
-      await repository.saveReported([intent]);
+      await repository().saveReported([intent]);
       const withFee = {
         ...intent,
         details: { ...intent.details, feeAmountMinor: 120, tipAmountMinor: 300 } as PaymentIntent['details'],
       };
 
-      const [returned] = await repository.saveReported([withFee]);
+      const [returned] = await repository().saveReported([withFee]);
 
       expect(returned).toEqual(withFee);
       expect(await storedIntent(intent.id)).toEqual(withFee);
@@ -168,7 +156,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('applies any non-terminal report over a non-terminal status, and a terminal one over it', async () => {
       const intent = zopayIntent('pi_moving');
-      await repository.saveCreated(intent, 'cmid-moving');
+      await repository().saveCreated(intent, 'cmid-moving');
       const steps = [
         reportedAs(intent, 'PENDING', 'confirming'),
         reportedAs(intent, 'REQUIRES_USER_ACTION', 'underpaid'),
@@ -176,7 +164,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
         reportedAs(intent, 'EXPIRED', 'expired'),
       ];
       for (const step of steps) {
-        const [returned] = await repository.saveReported([step]);
+        const [returned] = await repository().saveReported([step]);
         expect(returned).toEqual(step);
         expect(await storedIntent(intent.id)).toEqual(step);
       }
@@ -185,33 +173,33 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it("keeps Ziina's externalRef stored at create against reports without one, and serves it", async () => {
       const created = ziinaIntent('zi-ref', { externalRef: 'order-ref-1' });
-      await repository.saveCreated(created, 'cmid-ref');
+      await repository().saveCreated(created, 'cmid-ref');
 
-      const [returned] = await repository.saveReported([
+      const [returned] = await repository().saveReported([
         reportedAs({ ...created, externalRef: null }, 'PENDING', 'pending'),
       ]);
 
       expect(returned?.externalRef).toBe('order-ref-1');
       expect((await storedIntent(created.id))?.externalRef).toBe('order-ref-1');
       expect(await storedColumns(created.id)).toMatchObject({ external_ref: 'order-ref-1' });
-      expect((await repository.list({ externalRef: 'order-ref-1' }, 10, null)).items.map((item) => item.id)).toEqual([
+      expect((await repository().list({ externalRef: 'order-ref-1' }, 10, null)).items.map((item) => item.id)).toEqual([
         created.id,
       ]);
     });
 
     it('keeps the clientMutationId of the create against later reports', async () => {
       const intent = zopayIntent('pi_cmid');
-      await repository.saveCreated(intent, 'cmid-kept');
-      await repository.saveReported([reportedAs(intent, 'PENDING', 'pending')]);
-      await repository.saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
+      await repository().saveCreated(intent, 'cmid-kept');
+      await repository().saveReported([reportedAs(intent, 'PENDING', 'pending')]);
+      await repository().saveReported([reportedAs(intent, 'COMPLETED', 'paid')]);
       expect(await storedColumns(intent.id)).toMatchObject({ client_mutation_id: 'cmid-kept' });
     });
 
     it('records the clientMutationId of a create that arrives after a webhook stored the intent', async () => {
       const intent = ziinaIntent('zi-webhook-first', { externalRef: 'order-late' });
-      await repository.saveReported([reportedAs({ ...intent, externalRef: null }, 'COMPLETED', 'completed')]);
+      await repository().saveReported([reportedAs({ ...intent, externalRef: null }, 'COMPLETED', 'completed')]);
 
-      const returned = await repository.saveCreated(intent, 'cmid-late');
+      const returned = await repository().saveCreated(intent, 'cmid-late');
 
       expect(returned).toMatchObject({ status: 'COMPLETED', externalRef: 'order-late' });
       expect(await storedColumns(intent.id)).toMatchObject({
@@ -223,9 +211,9 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('keeps a non-terminal status a webhook stored before the create answer was written: that report is newer', async () => {
       const intent = ziinaIntent('zi-pending-first', { externalRef: 'order-race' });
-      await repository.saveReported([reportedAs({ ...intent, externalRef: null }, 'PENDING', 'pending')]);
+      await repository().saveReported([reportedAs({ ...intent, externalRef: null }, 'PENDING', 'pending')]);
 
-      const returned = await repository.saveCreated(intent, 'cmid-race');
+      const returned = await repository().saveCreated(intent, 'cmid-race');
 
       expect(returned).toMatchObject({ status: 'PENDING', externalRef: 'order-race' });
       expect(await storedColumns(intent.id)).toMatchObject({ status: 'PENDING', client_mutation_id: 'cmid-race' });
@@ -233,7 +221,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('keeps the terminal report among several of one id in one call, whatever their order', async () => {
       const intent = ziinaIntent('zi-terminal-first');
-      await repository.saveReported([
+      await repository().saveReported([
         reportedAs(intent, 'COMPLETED', 'completed'),
         reportedAs(intent, 'PENDING', 'pending'),
       ]);
@@ -243,7 +231,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     it('takes several reports of one id in one call without failing: the last one wins', async () => {
       const intent = ziinaIntent('zi-twice');
       const { result, statements } = await statementsOf(() =>
-        repository.saveReported([
+        repository().saveReported([
           reportedAs(intent, 'PENDING', 'pending'),
           zopayIntent('pi_other'),
           reportedAs(intent, 'COMPLETED', 'completed'),
@@ -255,7 +243,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       for (const returned of result.filter((candidate) => candidate.id === intent.id))
         expect(returned.status).toBe('COMPLETED');
       expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
-      expect((await repository.list({}, 10, null)).items).toHaveLength(2);
+      expect((await repository().list({}, 10, null)).items).toHaveLength(2);
     });
   });
 
@@ -264,28 +252,30 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       const created = ziinaIntent('zi-marker-created');
       const fromWebhook = ziinaIntent('zi-marker-webhook');
       const zopay = zopayIntent('pi_marker');
-      await repository.saveCreated(created, 'cmid-marker');
-      await repository.saveReported([fromWebhook, zopay]);
+      await repository().saveCreated(created, 'cmid-marker');
+      await repository().saveReported([fromWebhook, zopay]);
 
-      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-created'))).toEqual(created);
-      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-webhook'))).toEqual(
+      expect(await repository().findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-created'))).toEqual(
+        created,
+      );
+      expect(await repository().findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-marker-webhook'))).toEqual(
         fromWebhook,
       );
-      expect(await repository.findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-never-stored'))).toBeNull();
-      expect(await repository.findByCreationMarker('ZOPAY', ziinaOperationIdOf('zi-marker-created'))).toBeNull();
-      expect(await repository.findByCreationMarker('ZOPAY', 'pi_marker')).toBeNull();
+      expect(await repository().findByCreationMarker('ZIINA', ziinaOperationIdOf('zi-never-stored'))).toBeNull();
+      expect(await repository().findByCreationMarker('ZOPAY', ziinaOperationIdOf('zi-marker-created'))).toBeNull();
+      expect(await repository().findByCreationMarker('ZOPAY', 'pi_marker')).toBeNull();
     });
   });
 
   describe('list', () => {
     /** Stores intents one statement each, so that their order is their insertion order. */
     async function storeInOrder(intents: readonly PaymentIntent[]): Promise<string[]> {
-      for (const intent of intents) await repository.saveReported([intent]);
+      for (const intent of intents) await repository().saveReported([intent]);
       return intents.map((intent) => intent.id);
     }
 
     async function listIds(filter: PaymentIntentFilter, first = 100): Promise<string[]> {
-      return (await repository.list(filter, first, null)).items.map((item) => item.id);
+      return (await repository().list(filter, first, null)).items.map((item) => item.id);
     }
 
     const mixed = () => [
@@ -299,16 +289,16 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('lists newest first in one query, with hasNextPage only when more rows match', async () => {
       const ids = await storeInOrder(mixed());
-      db().queries.count = 0;
+      database.db.queries.count = 0;
 
-      const everything = await repository.list({}, 100, null);
-      expect(db().queries.count).toBe(1);
+      const everything = await repository().list({}, 100, null);
+      expect(database.db.queries.count).toBe(1);
       expect(everything.items.map((item) => item.id)).toEqual([...ids].reverse());
       expect(everything.hasNextPage).toBe(false);
 
-      const exact = await repository.list({}, ids.length, null);
+      const exact = await repository().list({}, ids.length, null);
       expect(exact.hasNextPage).toBe(false);
-      const short = await repository.list({}, ids.length - 1, null);
+      const short = await repository().list({}, ids.length - 1, null);
       expect(short.items).toHaveLength(ids.length - 1);
       expect(short.hasNextPage).toBe(true);
 
@@ -318,19 +308,19 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('orders by position as a number: the 10th intent stored is newer than the 9th', async () => {
       const ids = await storeInOrder(Array.from({ length: 12 }, (_, index) => zopayIntent(`pi_order_${index + 1}`)));
-      const page = await repository.list({}, 100, null);
+      const page = await repository().list({}, 100, null);
 
       expect(page.items.map((item) => item.position)).toEqual(
         Array.from({ length: 12 }, (_, index) => BigInt(12 - index)),
       );
       expect(page.items.map((item) => item.id)).toEqual([...ids].reverse());
       // What a client sees: the first page holds the newest intents, and paging loses none.
-      expect((await repository.list({}, 3, null)).items.map((item) => item.id)).toEqual([
+      expect((await repository().list({}, 3, null)).items.map((item) => item.id)).toEqual([
         'zopay:pi_order_12',
         'zopay:pi_order_11',
         'zopay:pi_order_10',
       ]);
-      expect((await repository.list({}, 100, 10n)).items.map((item) => item.id)).toEqual(ids.slice(0, 9).reverse());
+      expect((await repository().list({}, 100, 10n)).items.map((item) => item.id)).toEqual(ids.slice(0, 9).reverse());
     });
 
     it('filters by externalRef, provider and status, alone and combined', async () => {
@@ -356,7 +346,9 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('filters on the status as last stored, and keeps the position of an updated intent', async () => {
       const ids = await storeInOrder(mixed());
-      await repository.saveReported([reportedAs(zopayIntent('pi_a', { externalRef: 'shared' }), 'COMPLETED', 'paid')]);
+      await repository().saveReported([
+        reportedAs(zopayIntent('pi_a', { externalRef: 'shared' }), 'COMPLETED', 'paid'),
+      ]);
 
       expect(await listIds({ status: 'COMPLETED' })).toEqual(['ziina:zi-d', 'zopay:pi_c', 'zopay:pi_a']);
       expect(await listIds({})).toEqual([...ids].reverse());
@@ -372,7 +364,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       let after: bigint | null = null;
       let pages = 0;
       for (;;) {
-        const page = await repository.list({}, 3, after);
+        const page = await repository().list({}, 3, after);
         pages += 1;
         seen.push(...page.items.map((item) => item.id));
         // Newcomers are newer than every cursor: they belong before the first page, never after.
@@ -389,12 +381,12 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     it('answers an empty page after the last row, and from a cursor whose row was deleted', async () => {
       await storeInOrder(mixed());
-      const all = await repository.list({}, 100, null);
+      const all = await repository().list({}, 100, null);
       const oldest = all.items.at(-1)!;
 
-      expect(await repository.list({}, 5, oldest.position)).toEqual({ items: [], hasNextPage: false });
-      await db().sql.query('delete from payment_intents where id = $1', [all.items[2]!.id]);
-      const afterDeleted = await repository.list({}, 100, all.items[2]!.position);
+      expect(await repository().list({}, 5, oldest.position)).toEqual({ items: [], hasNextPage: false });
+      await database.db.sql.query('delete from payment_intents where id = $1', [all.items[2]!.id]);
+      const afterDeleted = await repository().list({}, 100, all.items[2]!.position);
       expect(afterDeleted.items.map((item) => item.id)).toEqual(all.items.slice(3).map((item) => item.id));
     });
   });

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { Claim, ClaimResult, IdempotencyKey } from '../../src/idempotency/idempotency-store.ts';
-import { rejected } from '../../src/payments/create-payment-intent-result.ts';
-import { STORE_ENGINES } from '../support/test-database.ts';
+import type { Claim, ClaimResult, IdempotencyKey } from '../../../src/idempotency/idempotency-store.ts';
+import { rejected } from '../../../src/payments/create-payment-intent-result.ts';
+import { ziinaIntent, zopayIntent } from '../../support/builders.ts';
 import {
   created,
   sleep,
   sqlStore,
-  useTestDatabase,
   userError,
   VALIDATION_FAILED,
   ZIINA_ID,
   ZIINA_KEY,
   ZOPAY_KEY,
-  ziinaIntent,
-  zopayIntent,
-} from './fixtures.ts';
+} from '../../support/store-fixtures.ts';
+import { STORE_ENGINES, useTestDatabase } from '../../support/test-database.ts';
 
 // Expiry is decided by the database clock; the waits below leave it a wide margin.
 const LEASE_MS = 300;
