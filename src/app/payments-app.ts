@@ -108,6 +108,11 @@ async function startServing(config: Config, logger: Logger, metrics: Metrics, st
     includeStacktraceInErrorResponses: false,
     // Explicit, although it is Apollo's default: a browser must not run mutations cross-site.
     csrfPrevention: true,
+    // main.ts owns SIGTERM and SIGINT: it drains, then exits 0. Apollo's own handler (on by default
+    // unless NODE_ENV=test) would stop the server under it and re-raise the signal, so the process
+    // died by SIGTERM (exit 143) instead of exiting 0.
+    // https://www.apollographql.com/docs/apollo-server/api/apollo-server#stoponterminationsignals
+    stopOnTerminationSignals: false,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: config.shutdownGraceMs }),
       ApolloServerPluginUsageReportingDisabled(),
