@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StartedEmulator } from '../../src/emulators/emulator.ts';
+import { startZiinaEmulator } from '../../src/providers/ziina/emulator/ziina-emulator.ts';
+import { startZopayEmulator } from '../../src/providers/zopay/emulator/zopay-emulator.ts';
+import { APP_ROUTES, LISTENING_LOG_MESSAGE } from '../support/app-runtime-facts.ts';
+import {
+  copyStepOf,
+  environmentOf,
+  execForm,
+  healthcheckCommandOf,
+  onlyInstruction,
+  readBuildStages,
+  workdirOf,
+  type BuildStage,
+} from '../support/dockerfile-stages.ts';
+import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
+import { createTestSchema } from '../support/test-database.ts';
+
+// The image without a Docker engine: the files the Dockerfile copies, installed the way it
+// installs them (npm ci from the registry), started with its CMD and ENV. Anything the app needs
+// at run time that is only a devDependency makes this fail.
+
+const execFileAsync = promisify(execFile);
+const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
+// npm ci downloads from the registry when its cache is cold; the app then migrates a fresh schema.
+const INSTALL_TIMEOUT_MS = 300_000;
+const RUN_TIMEOUT_MS = 60_000;
+
+const stages = await readBuildStages();
+const runtime = stages.at(-1)!;
+
+/** Docker's COPY from the build context: into a folder when the destination ends with '/'. */
+async function copyFromContext(sources: readonly string[], destination: string, workdir: string): Promise<void> {
+  const target = join(workdir, destination);
+  for (const source of sources) {
+    const into = destination.endsWith('/') ? join(target, basename(source)) : target;
+    await mkdir(join(into, '..'), { recursive: true });
+    await cp(join(REPOSITORY, source), into, { recursive: true });
+  }
+}
+
+/**
+ * Replays every stage's COPY and RUN in one folder. That stands for the image because every stage
+ * works in the same WORKDIR, so a COPY --from finds the earlier stage's files where it left them.
+ */
+async function reproduceImage(stagesInOrder: readonly BuildStage[], folder: string): Promise<void> {
+  for (const stage of stagesInOrder) {
+    expect(workdirOf(stage)).toBe(workdirOf(runtime));
+    for (const instruction of stage.instructions) {
+      if (instruction.getKeyword() === 'COPY') {
+        const { from, sources, destination } = copyStepOf(instruction);
+        if (from === null) await copyFromContext(sources, destination, folder);
+        else for (const source of sources) expect(posix.relative(workdirOf(stage), source)).toBe(posix.normalize(destination));
+      }
+      if (instruction.getKeyword() === 'RUN') {
+        // Only installs are replayed; another kind of RUN needs this test to learn it first.
+        const [command, ...args] = instruction.getArgumentsContent()!.split(/\s+/);
+        expect([command, args[0]]).toEqual(['npm', 'ci']);
+        await execFileAsync(command!, args, { cwd: folder });
+      }
+    }
+  }
+}
+
+let folder: string;
+let zopay: StartedEmulator;
+let ziina: StartedEmulator;
+let schema: Awaited<ReturnType<typeof createTestSchema>>;
+let running: SubgraphProcess | undefined;
+
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), 'payments-image-'));
+  await reproduceImage(stages, folder);
+  [zopay, ziina, schema] = await Promise.all([startZopayEmulator(), startZiinaEmulator(), createTestSchema()]);
+}, INSTALL_TIMEOUT_MS);
+
+afterAll(async () => {
+  running?.kill('SIGKILL');
+  await running?.exited;
+  await Promise.all([zopay?.close(), ziina?.close(), schema?.drop()]);
+  await rm(folder, { recursive: true, force: true });
+});
+
+describe('the image, reproduced from the Dockerfile without Docker', () => {
+  it('holds no devDependency', async () => {
+    const packageJson = JSON.parse(await readFile(join(folder, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> };
+    const installed = await Promise.all(
+      Object.keys(packageJson.devDependencies).map(async (name) => (await stat(join(folder, 'node_modules', name)).catch(() => null)) && name),
+    );
+    expect(installed.filter(Boolean)).toEqual([]);
+  });
+
+  it('holds the app and its schema, but no tests, local data, deployment code or version control', async () => {
+    const exists = async (path: string) => (await stat(join(folder, path)).catch(() => null)) !== null;
+    expect(await exists('src/main.ts')).toBe(true);
+    expect(await exists('schema/payments.graphql')).toBe(true);
+    for (const excluded of ['test', '.data', 'deploy', '.git', '.env']) expect(await exists(excluded), excluded).toBe(false);
+  });
+
+  it('starts with its CMD and ENV, is live and ready, passes its HEALTHCHECK, and exits 0 on SIGTERM', { timeout: RUN_TIMEOUT_MS }, async () => {
+    const [command, ...args] = execForm(onlyInstruction(runtime, 'CMD').getArgumentsContent()!)!;
+    expect(command).toBe('node');
+    running = spawnSubgraph(
+      process.execPath,
+      args,
+      {
+        ...environmentOf(runtime),
+        HOST: '127.0.0.1',
+        PORT: '0',
+        DATABASE_URL: schema.databaseUrl,
+        ZOPAY_API_KEY: zopay.apiKey,
+        ZOPAY_BASE_URL: zopay.baseUrl,
+        ZIINA_API_KEY: ziina.apiKey,
+        ZIINA_BASE_URL: ziina.baseUrl,
+      },
+      folder,
+    );
+    const { graphqlUrl } = (await running.waitForLog((entry) => entry.msg === LISTENING_LOG_MESSAGE, RUN_TIMEOUT_MS)) as { graphqlUrl: string };
+    const origin = new URL(graphqlUrl).origin;
+
+    expect((await fetch(new URL(APP_ROUTES.liveness, origin))).status).toBe(200);
+    expect((await fetch(new URL(APP_ROUTES.readiness, origin))).status).toBe(200);
+    const [, ...healthcheckArgs] = execForm(healthcheckCommandOf(runtime))!;
+    await expect(execFileAsync(process.execPath, healthcheckArgs, { env: { PORT: new URL(origin).port } })).resolves.toBeTruthy();
+
+    running.kill('SIGTERM');
+    expect(await running.exited).toBe(0);
+  });
+});
