@@ -26,8 +26,10 @@ const schema = snapshot.slice(header[0].length);
 const sha256 = createHash('sha256').update(schema).digest('hex');
 if (sha256 !== ROUTER_CONFIG_SCHEMA_SHA256) {
   // A new release has a new schema: whoever moves APOLLO_ROUTER_VERSION pins its hash on purpose.
-  process.stderr.write(`${tag}'s schema has sha256 ${sha256}, not the pinned ${ROUTER_CONFIG_SCHEMA_SHA256}: `
-    + 'if you moved APOLLO_ROUTER_VERSION, pin this hash in deploy/router/apollo-router.ts and run again\n');
+  process.stderr.write(
+    `${tag}'s schema has sha256 ${sha256}, not the pinned ${ROUTER_CONFIG_SCHEMA_SHA256}: ` +
+      'if you moved APOLLO_ROUTER_VERSION, pin this hash in deploy/router/apollo-router.ts and run again\n',
+  );
   process.exit(1);
 }
 writeFileSync(ROUTER_CONFIG_SCHEMA_FILE, schema);

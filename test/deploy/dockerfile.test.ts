@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { APP_DEFAULTS, APP_ROUTES, startCommand } from '../support/app-runtime-facts.ts';
 import {
   copiesOf,
+  copyStepOf,
   execForm,
   healthcheckCommandOf,
   instructionsOf,
@@ -35,7 +36,7 @@ describe('Dockerfile', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
   });
 
-  it("starts every stage from the official Node slim image at exactly the Node release the tests run on (the lockfile's node)", () => {
+  it("starts every stage from the official Node slim image, at exactly the lockfile's Node release", () => {
     const testedNode = lockfile.packages['node_modules/node']!.version;
     for (const { from } of stages) {
       expect(from.getRegistry()).toBeNull();
@@ -44,21 +45,19 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('ships node_modules made by `npm ci --omit=dev`, the lockfile copied alone before it so that layer is cached', () => {
+  it('ships node_modules from `npm ci --omit=dev`, run after copying only the package files (a cached layer)', () => {
     const modules = copiesOf(runtime).filter((copy) => copy.destination.replace(/\/$/, '').endsWith('node_modules'));
     expect(modules).toHaveLength(1);
     const installer = stageNamed(modules[0]!.from!);
-    const [install, ...otherRuns] = instructionsOf(installer, 'RUN').map((run) => run.getArgumentsContent()!.split(/\s+/));
-    expect(otherRuns).toEqual([]);
-    expect(install!.slice(0, 2)).toEqual(['npm', 'ci']);
+    const runs = instructionsOf(installer, 'RUN');
+    expect(runs).toHaveLength(1);
+    const install = runs[0]!.getArgumentsContent()!.split(/\s+/);
+    expect(install.slice(0, 2)).toEqual(['npm', 'ci']);
     expect(install).toContain('--omit=dev');
 
-    const beforeInstall = installer.instructions.slice(0, installer.instructions.findIndex((instruction) => instruction.getKeyword() === 'RUN'));
-    const copiedFirst = beforeInstall.filter((instruction) => instruction.getKeyword() === 'COPY');
-    expect(copiedFirst.flatMap((copy) => copy.getArguments().slice(0, -1).map((argument) => argument.getValue()))).toEqual([
-      'package.json',
-      'package-lock.json',
-    ]);
+    const beforeInstall = installer.instructions.slice(0, installer.instructions.indexOf(runs[0]!));
+    const copiedFirst = beforeInstall.filter((instruction) => instruction.getKeyword() === 'COPY').map(copyStepOf);
+    expect(copiedFirst.flatMap((copy) => copy.sources)).toEqual(['package.json', 'package-lock.json']);
   });
 
   it('copies named paths only, never the whole build context', () => {
@@ -77,7 +76,7 @@ describe('Dockerfile', () => {
     expect(onlyInstruction(runtime, 'EXPOSE').getArgumentsContent()).toBe(String(APP_DEFAULTS.port));
   });
 
-  it("checks its health with node (slim images have no curl) on the app's liveness route, failing on an error status", async () => {
+  it('checks health with node (no curl in slim images) on the liveness route, failing on an error status', async () => {
     const [command, ...args] = execForm(healthcheckCommandOf(runtime))!;
     expect(command).toBe('node');
     const probe = async (status: number) => {
@@ -103,7 +102,7 @@ describe('Dockerfile', () => {
     expect(onlyInstruction(runtime, 'STOPSIGNAL').getArgumentsContent()).toBe('SIGTERM');
   });
 
-  it('runs `npm start`\'s command in exec form, so node itself receives SIGTERM', async () => {
+  it("runs `npm start`'s command in exec form, so node itself receives SIGTERM", async () => {
     const cmd = execForm(onlyInstruction(runtime, 'CMD').getArgumentsContent()!);
     expect(cmd).toEqual(await startCommand());
     expect(instructionsOf(runtime, 'ENTRYPOINT')).toEqual([]);

@@ -3,11 +3,16 @@ import type { ErrorObject } from 'ajv';
 import { parse as parseYaml } from 'yaml';
 import { describe, expect, it } from 'vitest';
 import { APOLLO_ROUTER_VERSION } from '../../deploy/router/apollo-router.ts';
-import { compileRouterConfigSchema, expandRouterVariables, loadRouterConfigSchema } from '../support/router-config-schema.ts';
+import {
+  compileRouterConfigSchema,
+  expandRouterVariables,
+  loadRouterConfigSchema,
+} from '../support/router-config-schema.ts';
 
 // Router 2.x refuses to start on a configuration key it does not know. No router binary runs
 // here, so router.yaml is checked against the pinned release's own generated schema instead.
-const routerYaml = parseYaml(await readFile(new URL('../../router.yaml', import.meta.url), 'utf8')) as Record<string, any>;
+type RouterConfig = Record<string, any>;
+const routerYaml = parseYaml(await readFile(new URL('../../router.yaml', import.meta.url), 'utf8')) as RouterConfig;
 const schema = await loadRouterConfigSchema();
 const validate = schema === null ? null : compileRouterConfigSchema(schema);
 
@@ -17,7 +22,9 @@ function problemsWith(config: unknown): ErrorObject[] {
   return validate!.errors ?? [];
 }
 
-describe.skipIf(validate === null)(`router.yaml against Apollo Router ${APOLLO_ROUTER_VERSION}'s configuration schema`, () => {
+const TITLE = `router.yaml against Apollo Router ${APOLLO_ROUTER_VERSION}'s configuration schema`;
+
+describe.skipIf(validate === null)(TITLE, () => {
   it('is accepted as written, once the router has expanded its ${env.…} variables', () => {
     expect(problemsWith(routerYaml)).toEqual([]);
   });

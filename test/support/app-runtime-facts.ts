@@ -27,6 +27,8 @@ export const LISTENING_LOG_MESSAGE = 'payments subgraph listening';
 
 /** `npm start`'s command line, split: what the image must run too. */
 export async function startCommand(): Promise<string[]> {
-  const packageJson = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } };
+  const packageJson = JSON.parse(await readFile(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
   return packageJson.scripts.start.split(' ');
 }

@@ -26,7 +26,11 @@ export async function readBuildStages(): Promise<BuildStage[]> {
   return dockerfile.getFROMs().map((from) => {
     const stage = dockerfile.getContainingImage(from.getRange().start);
     if (stage === null) throw new Error(`no build stage contains ${from.toString()}`);
-    return { name: from.getBuildStage(), from, instructions: stage.getInstructions().filter((instruction) => instruction !== from) };
+    return {
+      name: from.getBuildStage(),
+      from,
+      instructions: stage.getInstructions().filter((instruction) => instruction !== from),
+    };
   });
 }
 

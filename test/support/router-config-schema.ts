@@ -19,7 +19,9 @@ export async function loadRouterConfigSchema(): Promise<object | null> {
   if (text === null) return null;
   const sha256 = createHash('sha256').update(text).digest('hex');
   if (sha256 !== ROUTER_CONFIG_SCHEMA_SHA256) {
-    throw new Error(`${String(file)} is not the pinned release's schema (sha256 ${sha256}, expected ${ROUTER_CONFIG_SCHEMA_SHA256})`);
+    throw new Error(
+      `${String(file)} is not the pinned release's schema (sha256 ${sha256}, expected ${ROUTER_CONFIG_SCHEMA_SHA256})`,
+    );
   }
   return JSON.parse(text) as object;
 }
@@ -58,7 +60,10 @@ export function expandRouterVariables(value: unknown): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, expandRouterVariables(entry)]));
   }
   if (typeof value !== 'string') return value;
-  const expanded = value.replace(/\$\{env\.(\w+)(?::-([^}]*))?\}/g, (_, name: string, fallback?: string) => fallback ?? `placeholder-for-${name}`);
+  const expanded = value.replace(
+    /\$\{env\.(\w+)(?::-([^}]*))?\}/g,
+    (_, name: string, fallback?: string) => fallback ?? `placeholder-for-${name}`,
+  );
   if (expanded === value) return value;
   const reread: unknown = parseYaml(expanded);
   return typeof reread === 'boolean' || typeof reread === 'number' || reread === null ? reread : expanded;
