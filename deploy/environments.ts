@@ -58,7 +58,7 @@ const CLUSTER_PEERS = {
   dns: { namespace: 'kube-system', podLabels: { 'k8s-app': 'kube-dns' } },
 } as const;
 
-export const STAGING: EnvironmentValues = {
+const STAGING: EnvironmentValues = {
   name: 'staging',
   autoscaling: { minReplicas: 2, maxReplicas: 4, averageCpuUtilization: 70 },
   resources: { cpuRequest: '100m', cpuLimit: '500m', memory: '256Mi' },
@@ -72,7 +72,7 @@ export const STAGING: EnvironmentValues = {
   peers: { ...CLUSTER_PEERS, database: { cidr: '10.20.0.0/24' } },
 };
 
-export const PRODUCTION: EnvironmentValues = {
+const PRODUCTION: EnvironmentValues = {
   name: 'production',
   autoscaling: { minReplicas: 3, maxReplicas: 10, averageCpuUtilization: 70 },
   resources: { cpuRequest: '250m', cpuLimit: '1', memory: '384Mi' },

@@ -112,6 +112,14 @@ describe.each([...manifests])('%s Deployment', (_, objects) => {
     expect(budget.spec!.maxUnavailable ?? budget.spec!.minAvailable).toBe(1);
   });
 
+  it("has its pods scraped on the app's metrics route and port", () => {
+    expect(deployment.spec!.template.metadata?.annotations).toMatchObject({
+      'prometheus.io/scrape': 'true',
+      'prometheus.io/port': String(APP_DEFAULTS.port),
+      'prometheus.io/path': APP_ROUTES.metrics,
+    });
+  });
+
   it('restarts its pods when the settings change', () => {
     const annotations = deployment.spec!.template.metadata?.annotations ?? {};
     expect(annotations['checksum/settings']).toBe(settingsChecksum(settings));

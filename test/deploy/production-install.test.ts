@@ -115,7 +115,7 @@ describe('the image, reproduced from the Dockerfile without Docker', () => {
   });
 
   it(
-    'runs its CMD and ENV: live, ready, GET webhooks refused, HEALTHCHECK passes, exit 0 on SIGTERM',
+    'runs its CMD and ENV: live, ready, metrics, GET webhooks refused, HEALTHCHECK passes, exit 0 on SIGTERM',
     { timeout: RUN_TIMEOUT_MS },
     async () => {
       const [command, ...args] = execForm(onlyInstruction(runtime, 'CMD').getArgumentsContent()!)!;
@@ -144,6 +144,7 @@ describe('the image, reproduced from the Dockerfile without Docker', () => {
 
       expect((await fetch(new URL(APP_ROUTES.liveness, origin))).status).toBe(200);
       expect((await fetch(new URL(APP_ROUTES.readiness, origin))).status).toBe(200);
+      expect((await fetch(new URL(APP_ROUTES.metrics, origin))).status).toBe(200);
       // The Ingress routes this path whatever the method; the app takes POST only.
       expect((await fetch(new URL(APP_ROUTES.ziinaWebhook, origin))).status).toBe(405);
       const [, ...healthcheckArgs] = execForm(healthcheckCommandOf(runtime))!;
