@@ -117,8 +117,9 @@ async function startServing(
     includeStacktraceInErrorResponses: false,
     // Explicit, although it is Apollo's default: a browser must not run mutations cross-site.
     csrfPrevention: true,
-    // The app owns SIGTERM and SIGINT (src/main.ts): Apollo's own handler would re-send the signal
-    // once it stopped, killing the process before the pools and the store are closed.
+    // The app owns SIGTERM and SIGINT (src/main.ts): Apollo's own handler (on unless NODE_ENV=test)
+    // would re-raise the signal once stopped, killing the process (exit 143) before the pools and the
+    // store are closed. https://www.apollographql.com/docs/apollo-server/api/apollo-server#stoponterminationsignals
     stopOnTerminationSignals: false,
     // Off in production unless enabled: the schema is the router's to publish, not every caller's.
     // `_service { sdl }` is a field, not introspection: composition keeps working.

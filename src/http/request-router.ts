@@ -5,6 +5,7 @@ import { writeJson } from '../lib/http/json-response.ts';
 import { RequestBodyTooLargeError } from '../lib/http/request-body.ts';
 import { handleGraphQLRequest } from './graphql-http-handler.ts';
 import { isFromRouter } from './router-authentication.ts';
+import { ROUTES } from './routes.ts';
 
 export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>;
@@ -30,7 +31,7 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       switch (url.pathname) {
-        case '/graphql':
+        case ROUTES.graphql:
           // Refused before the body is read or parsed: no work for a caller that is not the router.
           if (options.routerSecret !== null && !isFromRouter(request, options.routerSecret)) {
             writeJson(response, 401, {
@@ -42,14 +43,14 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
           }
           await handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes);
           return;
-        case '/health/live':
+        case ROUTES.liveness:
           writeJson(response, 200, { status: 'live' });
           return;
-        case '/health/ready':
+        case ROUTES.readiness:
           if (await options.isReady()) writeJson(response, 200, { status: 'ready' });
           else writeJson(response, 503, { status: 'not ready' });
           return;
-        case '/metrics': {
+        case ROUTES.metrics: {
           const text = await options.metrics.render();
           response.writeHead(200, { 'content-type': options.metrics.contentType });
           response.end(text);

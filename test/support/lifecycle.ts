@@ -8,14 +8,18 @@ export const START_TIMEOUT_MS = 120_000;
  * Returns an accessor: reading it before the start finished is a bug in the test, and says so.
  * Nothing is stopped when nothing was started, so a failed start shows its own error.
  */
-export function useStarted<T>(start: () => Promise<T>, stop: (started: T) => Promise<void>): () => T {
+export function useStarted<T>(
+  start: () => Promise<T>,
+  stop: (started: T) => Promise<void>,
+  timeoutMs = START_TIMEOUT_MS,
+): () => T {
   let started: T | undefined;
   beforeAll(async () => {
     started = await start();
-  }, START_TIMEOUT_MS);
+  }, timeoutMs);
   afterAll(async () => {
     if (started !== undefined) await stop(started);
-  }, START_TIMEOUT_MS);
+  }, timeoutMs);
   return () => {
     if (started === undefined) throw new Error('not started yet: read it inside a test or hook');
     return started;

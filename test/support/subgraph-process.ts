@@ -18,11 +18,17 @@ export interface SubgraphProcess {
 
 /**
  * Starts the subgraph as its own process (`node src/main.ts`, or any command such as `npm start`)
- * in its own process group, and follows its JSON log on stdout.
+ * in its own process group, and follows its JSON log on stdout. It runs in the repository unless
+ * `cwd` names another copy of the app (a production install, for instance).
  */
-export function spawnSubgraph(command: string, args: string[], env: Record<string, string>): SubgraphProcess {
+export function spawnSubgraph(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  cwd: string | URL = new URL('../..', import.meta.url),
+): SubgraphProcess {
   const child = spawn(command, args, {
-    cwd: new URL('../..', import.meta.url),
+    cwd,
     env: { ...process.env, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,

@@ -1,0 +1,10 @@
+/** The subgraph's own routes; each provider's webhook route is its module's (ProviderWebhook.path). */
+export const ROUTES = {
+  graphql: '/graphql',
+  /** The process answers: a liveness probe. */
+  liveness: '/health/live',
+  /** Serving: started, not draining, the store reachable (a provider outage does not count). */
+  readiness: '/health/ready',
+  /** Prometheus text format. */
+  metrics: '/metrics',
+} as const;
