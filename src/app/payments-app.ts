@@ -8,6 +8,7 @@ import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { createErrorFormatter } from '../graphql/error-masking.ts';
+import { costLimitPlugin, requestLimitRules } from '../graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../graphql/schema.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
@@ -124,7 +125,10 @@ async function startServing(
     // Off in production unless enabled: the schema is the router's to publish, not every caller's.
     // `_service { sdl }` is a field, not introspection: composition keeps working.
     introspection: config.introspection,
+    parseOptions: { maxLexicalTokens: config.requestLimits.maxTokens },
+    validationRules: requestLimitRules(config.requestLimits),
     plugins: [
+      costLimitPlugin(config.requestLimits.maxCost),
       ApolloServerPluginUsageReportingDisabled(),
       config.playground
         ? ApolloServerPluginLandingPageLocalDefault({ footer: false })

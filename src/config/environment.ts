@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { RequestLimits } from '../graphql/request-limits.ts';
 import type { ProviderId } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './environment-values.ts';
@@ -64,6 +65,21 @@ const RuntimeEnv = z.object({
   GRAPHQL_PLAYGROUND: flag.optional(),
 });
 
+const RequestLimitsEnv = z.object({
+  /** Field nesting, introspection included (its type references nest about 13 deep). */
+  GRAPHQL_MAX_DEPTH: integer(1, 100).default(15),
+  GRAPHQL_MAX_ALIASES: integer(0, 1_000).default(15),
+  GRAPHQL_MAX_DIRECTIVES: integer(0, 1_000).default(10),
+  /** Tokens of one document, refused while parsing. */
+  GRAPHQL_MAX_TOKENS: integer(100, 100_000).default(2_000),
+  /** Objects one operation may resolve, list sizes multiplied in (request-limits.ts). */
+  GRAPHQL_MAX_COST: integer(10, 10_000_000).default(5_000),
+  /** Distinct intents one request may read from providers; beyond, the stored copy or an error. */
+  PROVIDER_READS_PER_REQUEST: integer(1, 10_000).default(100),
+  /** How long a provider's "no such intent" is remembered, so stale references cannot drain its rate limit. */
+  PROVIDER_NOT_FOUND_TTL_MS: integer(0, 86_400_000).default(60_000),
+});
+
 const FederationEnv = z.object({
   /** Shared with the router (router.yaml): when set, /graphql refuses requests without it. */
   ROUTER_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
@@ -81,6 +97,7 @@ const CoreEnvironment = z
     freshness: FreshnessEnv,
     federation: FederationEnv,
     runtime: RuntimeEnv,
+    limits: RequestLimitsEnv,
   })
   .superRefine(({ idempotency, providerHttp }, context) => {
     if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
@@ -114,6 +131,13 @@ export interface Config {
   readonly store: StoreConfig;
   readonly intentFreshnessMs: number;
   readonly entityFetchConcurrency: number;
+  readonly requestLimits: RequestLimits;
+  readonly providerReads: {
+    /** Distinct intents one request may read from providers. */
+    readonly perRequest: number;
+    /** How long a provider's "not found" is remembered. */
+    readonly notFoundTtlMs: number;
+  };
   /** Null: any caller may query (local development, tests). */
   readonly routerSecret: string | null;
 }
@@ -159,6 +183,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
     freshness: values,
     federation: values,
     runtime: values,
+    limits: values,
   });
   const problems = core.success ? [] : describeProblems(core.error);
   const production = values.NODE_ENV === 'production';
@@ -171,7 +196,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
   }
   if (!core.success || problems.length > 0) return { ok: false, problems };
 
-  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime } = core.data;
+  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime, limits } = core.data;
   return {
     ok: true,
     config: {
@@ -206,6 +231,14 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
       store: storeConfigOf(store),
       intentFreshnessMs: freshness.INTENT_FRESHNESS_MS,
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
+      requestLimits: {
+        maxDepth: limits.GRAPHQL_MAX_DEPTH,
+        maxAliases: limits.GRAPHQL_MAX_ALIASES,
+        maxDirectives: limits.GRAPHQL_MAX_DIRECTIVES,
+        maxTokens: limits.GRAPHQL_MAX_TOKENS,
+        maxCost: limits.GRAPHQL_MAX_COST,
+      },
+      providerReads: { perRequest: limits.PROVIDER_READS_PER_REQUEST, notFoundTtlMs: limits.PROVIDER_NOT_FOUND_TTL_MS },
       routerSecret: federation.ROUTER_SECRET ?? null,
     },
   };
@@ -233,6 +266,7 @@ export function knownVariables(providers: ProviderRegistry): string[] {
     FreshnessEnv,
     FederationEnv,
     RuntimeEnv,
+    RequestLimitsEnv,
   ];
   const providerVariables = providers.modules.flatMap(({ environment }) =>
     [environment.apiKeyVariable, environment.baseUrlVariable, environment.webhookSecretVariable].filter(
