@@ -101,13 +101,14 @@ async function startServing(
     intents,
     freshnessMs: config.intentFreshnessMs,
     fetchConcurrency: config.entityFetchConcurrency,
+    notFoundTtlMs: config.providerReads.notFoundTtlMs,
     logger,
   });
   const context = (): Promise<GraphQLContext> =>
     Promise.resolve({
       createPaymentIntent,
       listPaymentIntents,
-      paymentIntents: createPaymentIntentLoader(reader),
+      paymentIntents: createPaymentIntentLoader(reader, config.providerReads.perRequest),
       logger,
     });
 

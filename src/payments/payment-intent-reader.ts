@@ -3,7 +3,9 @@ import type { Logger } from '../logging/logger.ts';
 import { isTerminalStatus, type PaymentIntent } from './payment-intent.ts';
 import { parsePaymentIntentId, type PaymentIntentReference } from './payment-intent-id.ts';
 import type { PaymentIntentRepository, StoredPaymentIntent } from './payment-intent-repository.ts';
+import { NotFoundMemory } from './not-found-memory.ts';
 import type { ProviderPorts } from './provider-port.ts';
+import { ProviderReadLimitError, type ProviderReadBudget } from './provider-read-budget.ts';
 
 export interface PaymentIntentReaderOptions {
   readonly providers: ProviderPorts;
@@ -12,6 +14,8 @@ export interface PaymentIntentReaderOptions {
   readonly freshnessMs: number;
   /** Provider GETs in flight at once for one batch. */
   readonly fetchConcurrency: number;
+  /** How long a provider's "not found" is remembered (0: never). */
+  readonly notFoundTtlMs: number;
   readonly logger: Logger;
 }
 
@@ -23,30 +27,38 @@ export type ReadResult = PaymentIntent | null | Error;
  * batch; only ids that are missing, or stored in a non-terminal status for longer than the
  * freshness window, are fetched from their provider (bounded concurrency), and what the
  * providers answered is written back in one statement. When a provider cannot answer, the
- * stored copy is served; an id this service did not issue is null.
+ * stored copy is served; an id this service did not issue is null. Provider reads are bounded:
+ * by the request's budget (beyond it, the stored copy or ProviderReadLimitError), and by the
+ * memory of recent "not found" answers (no second call for the same unknown id).
  */
 export class PaymentIntentReader {
   readonly #options: PaymentIntentReaderOptions;
+  readonly #notFound: NotFoundMemory;
 
   constructor(options: PaymentIntentReaderOptions) {
     this.#options = options;
+    this.#notFound = new NotFoundMemory(options.notFoundTtlMs);
   }
 
-  async getMany(ids: readonly string[]): Promise<ReadResult[]> {
+  async getMany(ids: readonly string[], budget: ProviderReadBudget): Promise<ReadResult[]> {
     const references = new Map<string, PaymentIntentReference>();
     for (const id of ids) {
       const reference = parsePaymentIntentId(id, this.#options.providers.ids);
       if (reference !== null) references.set(id, reference);
     }
     const stored = await this.#options.intents.getMany([...references.keys()]);
-    const stale = [...references].filter(([id]) => this.#needsRefresh(stored.get(id)));
-    const fetched = await this.#fetch(stale);
+    const stale = [...references].filter(([id]) => this.#needsRefresh(stored.get(id)) && !this.#notFound.knows(id));
+    const granted = budget.take(stale.length);
+    const refused = new Set(stale.slice(granted).map(([id]) => id));
+    const fetched = await this.#fetch(stale.slice(0, granted));
+    for (const [id, answer] of fetched) if (answer === null) this.#notFound.remember(id);
     const saved = await this.#options.intents.saveReported([...fetched.values()].filter(isIntent));
     const savedById = new Map(saved.map((intent) => [intent.id, intent]));
 
     return ids.map((id) => {
       if (!references.has(id)) return null;
       const kept = stored.get(id)?.intent ?? null;
+      if (refused.has(id)) return kept ?? new ProviderReadLimitError(budget.limit);
       const answer = fetched.get(id);
       if (answer === undefined) return kept;
       if (isIntent(answer)) return savedById.get(id) ?? answer;

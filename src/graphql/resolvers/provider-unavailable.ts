@@ -1,4 +1,5 @@
 import { ProviderUnavailableError, unavailableReadMessage } from '../../providers/provider-errors.ts';
+import { ProviderReadLimitError } from '../../payments/provider-read-budget.ts';
 import { PublicGraphQLError } from '../public-error.ts';
 
 /**
@@ -16,6 +17,13 @@ export async function readOrPublicError<T>(read: () => Promise<T>): Promise<T> {
         providerStatus: error.providerStatus,
         retryable: true,
       });
+    }
+    if (error instanceof ProviderReadLimitError) {
+      throw new PublicGraphQLError(
+        `This request reads more intents from providers than the limit of ${error.limit}; ask for fewer ids per request`,
+        'PROVIDER_READ_LIMIT_EXCEEDED',
+        { limit: error.limit, retryable: false },
+      );
     }
     throw error;
   }
