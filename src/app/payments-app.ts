@@ -83,7 +83,15 @@ async function startServing(
   );
   const ports = providerPorts(providers.connections, providerHttp);
 
-  const intents = new SqlPaymentIntentRepository(store.sql);
+  const intents = new SqlPaymentIntentRepository(store.sql, {
+    onSuperseded: ({ id, provider, by }) => {
+      metrics.supersededIntent(provider);
+      logger.warn(
+        { provider, paymentIntentId: id, handedOut: by },
+        'an intent created for a key whose answer was lost surfaced after another was handed out: recorded as superseded',
+      );
+    },
+  });
   const idempotencyStore = new SqlIdempotencyStore(store.sql, {
     retentionMs: config.idempotency.retentionMs,
     leaseMs: config.idempotency.leaseMs,

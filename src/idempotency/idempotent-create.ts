@@ -29,6 +29,8 @@ export interface CreateAttempt {
   readonly resendIsSafe: boolean;
   /** The intent an earlier attempt of unknown outcome created, once it is known (webhook, store). */
   findCreated(): Promise<PaymentIntent | null>;
+  /** Told once this intent is the key's stored outcome: the one handed out, whatever surfaces later. */
+  handedOut(intent: PaymentIntent): Promise<void>;
 }
 
 interface Execution {
@@ -37,17 +39,18 @@ interface Execution {
 }
 
 /**
- * Runs a provider create at most once per idempotency key:
+ * Hands out at most one payable intent per idempotency key (docs/decisions/idempotency.md,
+ * docs/decisions/lost-create-outcome.md):
  * - the first request claims the key, calls the provider and stores a final outcome;
  * - an identical retry replays the stored outcome; a different input is IDEMPOTENCY_CONFLICT;
  * - concurrent duplicates share the first request's call (in this process) or wait for its
  *   record (another process), for a bounded time, then get IDEMPOTENCY_KEY_IN_USE;
  * - an outcome a retry could change (the provider failed or did not answer) is not stored, so
  *   the next retry calls the provider again, with the same key;
- * - a claim whose holder stopped mid-create (its lease ran out) is taken over by the next retry:
- *   resent where the provider deduplicates creates; otherwise, once the create may have left
- *   (the holder stopped, or no answer came back), never resent: the retry answers with the
- *   created intent when it has become known, else "outcome unknown" (retryable).
+ * - a claim whose holder stopped mid-create (its lease ran out) is taken over by the next retry;
+ *   where the earlier create may have reached a provider that does not deduplicate, the retry
+ *   hands out that intent if it has become known, else creates again: the earlier one was never
+ *   handed to anyone, so it cannot be paid, and it is recorded as superseded if it surfaces.
  */
 export class IdempotentCreate {
   readonly #options: IdempotentCreateOptions;
@@ -79,7 +82,9 @@ export class IdempotentCreate {
     try {
       const settled = await Promise.race([first, waited]);
       if (settled === 'timeout') return { outcome: rejected(keyInUse(key)), replayed: false };
-      return { outcome: settled.outcome, replayed: true };
+      // `replayed` means "the stored result of an earlier request": an outcome a retry could
+      // change is not stored, so sharing it is not a replay.
+      return { outcome: settled.outcome, replayed: isFinal(settled.outcome) };
     } finally {
       timeout.abort();
       waited.catch(() => undefined);
@@ -104,7 +109,10 @@ export class IdempotentCreate {
 
   async #performClaimed(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<IdempotentResult> {
     const { store } = this.#options;
-    if (claim.requestMayHaveBeenSent && !attempt.resendIsSafe) return this.#recover(key, claim, attempt);
+    if (claim.requestMayHaveBeenSent && !attempt.resendIsSafe) {
+      const known = await this.#findEarlier(key, claim, attempt);
+      if (known !== null) return this.#handOut(key, claim, { kind: 'created', paymentIntent: known }, attempt, true);
+    }
     let outcome: CreateOutcome;
     try {
       if (!attempt.resendIsSafe) await store.markRequestSent(key, claim);
@@ -113,53 +121,62 @@ export class IdempotentCreate {
       await this.#giveUp(key, claim, attempt, true);
       throw error;
     }
-    if (isFinal(outcome)) await this.#complete(key, claim, outcome);
-    else await this.#giveUp(key, claim, attempt, outcome.kind === 'rejected' && outcome.mayHaveCreated === true);
+    if (isFinal(outcome)) return this.#handOut(key, claim, outcome, attempt, false);
+    await this.#giveUp(key, claim, attempt, outcome.kind === 'rejected' && outcome.mayHaveCreated === true);
     return { outcome, replayed: false };
   }
 
   /**
-   * Lets the next identical request go ahead. It sends the create again, unless the provider
-   * may have acted on this one and does not deduplicate: then the next request recovers instead.
+   * Lets the next identical request go ahead. Where the provider may have acted on this create and
+   * does not deduplicate, the record says so: the next request first looks for the intent it made.
    */
   async #giveUp(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt, mayHaveCreated: boolean): Promise<void> {
     if (mayHaveCreated && !attempt.resendIsSafe) await this.#options.store.abandon(key, claim);
     else await this.#options.store.release(key, claim);
   }
 
-  async #complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<void> {
-    // Lost only when this request outlived its lease (IDEMPOTENCY_LEASE_MS exceeds the provider
-    // deadline, so it should not): the request that took over answers its own retries.
-    if (!(await this.#options.store.complete(key, claim, outcome))) {
-      this.#options.logger.warn(
-        { provider: key.provider, clientMutationId: key.clientMutationId },
-        'idempotency claim was lost before its outcome was stored',
-      );
-    }
-  }
-
   /**
-   * An earlier holder stopped, or got no answer, after its create may have reached a provider
-   * that does not deduplicate: sending again could make a second intent. Answer with the
-   * intent if it has become known (a webhook or a read stored it); otherwise say the outcome is
-   * unknown, and leave the record for the next retry to look again, never to resend.
+   * An earlier attempt may have created an intent at a provider that does not deduplicate, and its
+   * answer was lost (no answer came back, or its process stopped). If that intent has become known
+   * (a webhook or a read stored it), it is the one to hand out. Otherwise it was never handed to
+   * anyone and cannot be paid: the caller creates again, with the same key, and the earlier intent,
+   * should it surface later, is recorded as superseded (docs/decisions/lost-create-outcome.md).
    */
-  async #recover(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<IdempotentResult> {
-    let known: PaymentIntent | null;
+  async #findEarlier(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<PaymentIntent | null> {
     try {
-      known = await attempt.findCreated();
+      return await attempt.findCreated();
     } catch (error) {
       // Leave the record for the next retry to look again, at once rather than after a lease.
       await this.#options.store.abandon(key, claim);
       throw error;
     }
-    if (known === null) {
-      await this.#options.store.abandon(key, claim);
-      return { outcome: rejected(outcomeUnknown(key)), replayed: false };
+  }
+
+  /**
+   * Stores the final outcome and hands it to the caller. If this request outlived its lease and
+   * another took the key over (IDEMPOTENCY_LEASE_MS exceeds the provider deadline, so it should
+   * not), its intent must not reach a client as well: the caller gets the record's outcome, or
+   * KEY_IN_USE while the other request is still at work.
+   */
+  async #handOut(
+    key: IdempotencyKey,
+    claim: Claim,
+    outcome: CreateOutcome,
+    attempt: CreateAttempt,
+    replayed: boolean,
+  ): Promise<IdempotentResult> {
+    const { store, logger } = this.#options;
+    if (await store.complete(key, claim, outcome)) {
+      if (outcome.kind === 'created') await attempt.handedOut(outcome.paymentIntent);
+      return { outcome, replayed };
     }
-    const outcome: CreateOutcome = { kind: 'created', paymentIntent: known };
-    await this.#complete(key, claim, outcome);
-    return { outcome, replayed: true };
+    logger.warn(
+      { provider: key.provider, clientMutationId: key.clientMutationId },
+      'idempotency claim was lost before its outcome was stored: answering with the record instead',
+    );
+    const record = await store.find(key);
+    if (record?.state === 'completed') return { outcome: record.outcome, replayed: true };
+    return { outcome: rejected(keyInUse(key)), replayed: false };
   }
 }
 
@@ -177,20 +194,6 @@ function conflict(key: IdempotencyKey): PaymentIntentUserError {
     providerStatus: null,
     providerCode: null,
     retryable: false,
-  };
-}
-
-function outcomeUnknown(key: IdempotencyKey): PaymentIntentUserError {
-  return {
-    code: 'PROVIDER_UNAVAILABLE',
-    message:
-      'an earlier attempt with this clientMutationId may have reached the provider and its outcome is not known yet; ' +
-      'it is not sent again. Retry later with the same clientMutationId',
-    field: null,
-    provider: key.provider,
-    providerStatus: null,
-    providerCode: null,
-    retryable: true,
   };
 }
 

@@ -31,6 +31,12 @@ export class Metrics {
     help: 'SQL statements sent to the store',
     registers: [this.registry],
   });
+  readonly #superseded = new Counter({
+    name: 'payments_superseded_intents_total',
+    help: 'Intents recorded as superseded: created for a key whose answer was lost, after another intent was handed out',
+    labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
   readonly #webhooks = new Counter({
     name: 'payments_webhooks_total',
     help: 'Webhook deliveries received, by provider and result',
@@ -53,6 +59,10 @@ export class Metrics {
 
   storeQuery(): void {
     this.#storeQueries.inc();
+  }
+
+  supersededIntent(provider: string): void {
+    this.#superseded.inc({ provider });
   }
 
   webhook(provider: string, result: 'applied' | 'ignored' | 'unauthorized' | 'malformed'): void {

@@ -71,6 +71,7 @@ export class CreatePaymentIntent {
         const marker = port.creationMarker(clientMutationId);
         return marker === null ? null : intents.findByCreationMarker(port.id, marker);
       },
+      handedOut: (intent) => intents.markHandedOut(intent),
     };
   }
 }

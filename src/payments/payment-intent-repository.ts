@@ -31,7 +31,12 @@ export interface PaymentIntentRepository {
   saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]>;
   /** The stored intents among these ids, in one query. */
   getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>>;
-  /** The intent that carries this creation marker (see ProviderIdPort.creationMarker). */
+  /**
+   * Records that this intent is the one handed out for its idempotency key: any other intent with its
+   * creation marker (a create whose answer was lost) is superseded by it.
+   */
+  markHandedOut(intent: PaymentIntent): Promise<void>;
+  /** The intent that carries this creation marker (see PaymentIntent.creationMarker), not superseded. */
   findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null>;
   /** Ids matching the filter, newest first, after the given position. */
   list(filter: PaymentIntentFilter, first: number, after: bigint | null): Promise<PaymentIntentPage>;

@@ -13,6 +13,18 @@ interface IntentRow {
   intent: PaymentIntent | string;
 }
 
+/** An intent recorded as superseded: `by` was handed out for its idempotency key instead. */
+export interface SupersededIntent {
+  readonly id: string;
+  readonly provider: ProviderId;
+  readonly by: string;
+}
+
+export interface SqlPaymentIntentRepositoryOptions {
+  /** Told of each intent the moment it is recorded as superseded (operators want to know). */
+  readonly onSuperseded?: (superseded: SupersededIntent) => void;
+}
+
 /**
  * One upsert for any number of intents (a JSON array of rows, jsonb_to_recordset). On an
  * existing row:
@@ -22,14 +34,27 @@ interface IntentRow {
  *   report is necessarily newer than the create;
  * - what only this service knows is kept: the clientMutationId, and the externalRef that
  *   a provider does not keep (merged into the stored intent so that it is served with it).
+ * An intent that carries the creation marker of an intent already handed out for its key is
+ * superseded by it; `superseded_before` tells which rows this statement newly marked so.
  */
 const UPSERT = `
+  with incoming as (
+    select row.*,
+           (select handed.id from payment_intents handed
+             where handed.provider = row.provider and handed.creation_marker = row.creation_marker
+               and handed.handed_out and handed.id <> row.id
+             limit 1) as superseded_by
+      from jsonb_to_recordset($1::jsonb) as row(id text, provider text, status text, terminal boolean,
+                                                external_ref text, client_mutation_id text, creation_marker text,
+                                                intent jsonb)
+  ),
+  before as (select id, superseded_by from payment_intents where id in (select id from incoming)),
+  upserted as (
   insert into payment_intents as stored
-    (id, provider, status, terminal, external_ref, client_mutation_id, creation_marker, intent, refreshed_at)
-  select row.id, row.provider, row.status, row.terminal, row.external_ref, row.client_mutation_id, row.creation_marker,
-         row.intent, now()
-    from jsonb_to_recordset($1::jsonb) as row(id text, provider text, status text, terminal boolean, external_ref text,
-                                              client_mutation_id text, creation_marker text, intent jsonb)
+    (id, provider, status, terminal, external_ref, client_mutation_id, creation_marker, intent, superseded_by,
+     refreshed_at)
+  select id, provider, status, terminal, external_ref, client_mutation_id, creation_marker, intent, superseded_by, now()
+    from incoming
   on conflict (id) do update set
     status = case when $2 or (stored.terminal and stored.status <> excluded.status)
                   then stored.status else excluded.status end,
@@ -40,15 +65,36 @@ const UPSERT = `
     external_ref = coalesce(excluded.external_ref, stored.external_ref),
     client_mutation_id = coalesce(stored.client_mutation_id, excluded.client_mutation_id),
     creation_marker = coalesce(stored.creation_marker, excluded.creation_marker),
+    superseded_by = coalesce(stored.superseded_by, excluded.superseded_by),
     refreshed_at = now()
-  returning id, intent`;
+  returning id, provider, intent, superseded_by
+  )
+  select upserted.*, before.superseded_by as superseded_before from upserted left join before using (id)`;
+
+/** Marks an intent as handed out and supersedes every other intent with its creation marker. */
+const HAND_OUT = `
+  with handed as (
+    update payment_intents set handed_out = true where id = $1 returning provider, creation_marker
+  )
+  update payment_intents other set superseded_by = $1
+    from handed
+   where other.provider = handed.provider and other.creation_marker = handed.creation_marker
+     and other.id <> $1 and other.superseded_by is null
+  returning other.id, other.provider`;
 
 /** Intents in PostgreSQL (or PGlite); see migrations/0001_idempotency_and_intents.sql. */
 export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   readonly #sql: SqlClient;
+  readonly #onSuperseded: (superseded: SupersededIntent) => void;
 
-  constructor(sql: SqlClient) {
+  constructor(sql: SqlClient, options: SqlPaymentIntentRepositoryOptions = {}) {
     this.#sql = sql;
+    this.#onSuperseded = options.onSuperseded ?? (() => undefined);
+  }
+
+  async markHandedOut(intent: PaymentIntent): Promise<void> {
+    const superseded = await this.#sql.query<{ id: string; provider: string }>(HAND_OUT, [intent.id]);
+    for (const { id, provider } of superseded) this.#onSuperseded({ id, provider, by: intent.id });
   }
 
   async saveCreated(intent: PaymentIntent, clientMutationId: string): Promise<PaymentIntent> {
@@ -80,7 +126,9 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
 
   async findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null> {
     const [row] = await this.#sql.query<IntentRow>(
-      'select id, intent from payment_intents where provider = $1 and creation_marker = $2 order by seq limit 1',
+      `select id, intent from payment_intents
+        where provider = $1 and creation_marker = $2 and superseded_by is null
+        order by handed_out desc, seq limit 1`,
       [provider, marker],
     );
     return row ? readIntent(row) : null;
@@ -94,6 +142,7 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
           and ($2::text is null or provider = $2)
           and ($3::text is null or status = $3)
           and ($4::bigint is null or seq < $4)
+          and superseded_by is null
         order by seq desc
         limit $5`,
       [
@@ -121,7 +170,13 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
       creation_marker: intent.creationMarker,
       intent,
     }));
-    const stored = await this.#sql.query<IntentRow>(UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);
+    const stored = await this.#sql.query<
+      IntentRow & { provider: string; superseded_by: string | null; superseded_before: string | null }
+    >(UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);
+    for (const row of stored) {
+      if (row.superseded_by !== null && row.superseded_before === null)
+        this.#onSuperseded({ id: row.id, provider: row.provider, by: row.superseded_by });
+    }
     const byId = new Map(stored.map((row) => [row.id, readIntent(row)]));
     return intents.map((intent) => byId.get(intent.id) ?? intent);
   }

@@ -1,3 +1,4 @@
+import { readdir } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { startZiinaEmulator } from '../../emulators/ziina/ziina-emulator.ts';
 import { startZopayEmulator } from '../../emulators/zopay/zopay-emulator.ts';
@@ -6,6 +7,12 @@ import { call, postGraphQL } from '../support/http.ts';
 import { useStarted } from '../support/lifecycle.ts';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { createTestSchema } from '../support/test-database.ts';
+
+/** The migrations of this version, as `npm run migrate` applies them. */
+const MIGRATIONS = (await readdir(new URL('../../src/store/migrations/', import.meta.url)))
+  .filter((file) => file.endsWith('.sql'))
+  .sort()
+  .map((file) => file.replace(/\.sql$/, ''));
 
 // NODE_ENV=production as a pod runs it: the unsafe conveniences refused, migrations applied by
 // `npm run migrate` beforehand and only verified at start-up, introspection and the IDE off.
@@ -69,7 +76,7 @@ describe('NODE_ENV=production', () => {
         expect(await running.exited).toBe(1);
         const failure = running.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
         expect(failure?.err?.message).toMatch(
-          /lacks 1 migration\(s\) of this version \(0001_idempotency_and_intents\): run npm run migrate first/,
+          `lacks ${MIGRATIONS.length} migration(s) of this version (${MIGRATIONS.join(', ')}): run npm run migrate first`,
         );
       } finally {
         await schema.drop();
@@ -88,7 +95,7 @@ describe('NODE_ENV=production', () => {
         expect(await migrating.exited).toBe(0);
         expect(migrating.logs.at(-1)).toMatchObject({
           msg: 'store migrated',
-          migrationsApplied: ['0001_idempotency_and_intents'],
+          migrationsApplied: MIGRATIONS,
         });
         const again = spawnSubgraph('npm', ['run', '--silent', 'migrate'], { DATABASE_URL: schema.databaseUrl });
         expect(await again.exited).toBe(0);

@@ -8,8 +8,9 @@ import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
 import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
 import { emulatorIntents } from '../support/emulator-admin.ts';
 import { useStarted, useStoppedAfterEach } from '../support/lifecycle.ts';
-import { CREATE_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import { CREATE_PAYMENT_INTENT, LIST_PAYMENT_INTENTS, type CreatePayload } from '../support/operations.ts';
 import { crash, startReplica, stop, type Replica } from '../support/replica.ts';
+import { counterValue } from '../support/subgraph-metrics.ts';
 import { createTestSchema } from '../support/test-database.ts';
 
 // Several replicas behind the router share one PostgreSQL: a retried create may land on any of
@@ -127,32 +128,26 @@ describe('a replica killed in the middle of a create', () => {
     },
   );
 
+  /** The intent the victim created at Ziina: its operation_id is derived from the clientMutationId. */
+  async function lostAtZiina(clientMutationId: string): Promise<{ id: string }> {
+    const atZiina = (await emulatorIntents(ziina().baseUrl)) as { id: string; operation_id: string }[];
+    const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(clientMutationId));
+    if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
+    return intent;
+  }
+
   it(
-    'ziina: the retry never sends the create again; it answers "outcome unknown" until a webhook makes the intent known, then replays it: one intent',
+    'ziina: once the lost intent is known (its webhook arrived), the retry on another replica hands it out: one intent',
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async () => {
       const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
       await ziinaWebhook.register(ziina(), `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
-      const input = INPUTS.ziina(`crash-ziina-${randomUUID()}`);
+      const input = INPUTS.ziina(`crash-ziina-known-${randomUUID()}`);
       const before = ziina().stats.intentsCreated;
       await crashMidCreate(victim, ziina(), input);
 
-      const unknown = await createOn(survivor, input);
-      expect(unknown.paymentIntent).toBeNull();
-      expect(unknown.userErrors).toEqual([
-        expect.objectContaining({
-          code: 'PROVIDER_UNAVAILABLE',
-          provider: 'ZIINA',
-          retryable: true,
-          message: expect.stringMatching(/outcome is not known/),
-        }),
-      ]);
-      expect(ziina().stats.intentsCreated - before).toBe(1);
-
       // The payer acts at Ziina: its webhook tells the store about the intent and its operation_id.
-      const atZiina = (await emulatorIntents(ziina().baseUrl)) as { id: string; operation_id: string }[];
-      const intent = atZiina.find((candidate) => candidate.operation_id === ziinaOperationId(input.clientMutationId));
-      if (intent === undefined) throw new Error('the intent the victim created is not at Ziina');
+      const intent = await lostAtZiina(input.clientMutationId);
       expect(ziina().setStatus(intent.id, 'pending')).toBe(true);
       await ziina().webhooks.settled();
 
@@ -162,6 +157,45 @@ describe('a replica killed in the middle of a create', () => {
       expect(recovered.paymentIntent).toMatchObject({ id: `ziina:${intent.id}`, status: 'PENDING' });
       expect(ziina().stats.intentsCreated - before).toBe(1);
       expect(await createOn(survivor, input)).toEqual(recovered);
+    },
+  );
+
+  it(
+    'ziina: while the lost intent is unknown, the retry creates again with the same operation_id; the lost one, surfacing later, is superseded',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
+    async () => {
+      const [victim, survivor] = await Promise.all([replica(RECOVERY_ENV), replica(RECOVERY_ENV)]);
+      await ziinaWebhook.register(ziina(), `${survivor.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
+      const input = INPUTS.ziina(`crash-ziina-unknown-${randomUUID()}`);
+      const before = ziina().stats.intentsCreated;
+      await crashMidCreate(victim, ziina(), input);
+      const lost = await lostAtZiina(input.clientMutationId);
+
+      // No one was ever given the lost intent's URL, so no one can pay it: the client gets a payable one.
+      const retried = await createOn(survivor, input);
+      expect(retried.userErrors).toEqual([]);
+      expect(retried.replayed).toBe(false);
+      expect(retried.paymentIntent?.id).toMatch(/^ziina:/);
+      expect(retried.paymentIntent?.id).not.toBe(`ziina:${lost.id}`);
+      expect(ziina().stats.intentsCreated - before).toBe(2);
+
+      // The lost intent surfaces (its status changes at Ziina): stored, but never for this key.
+      expect(ziina().setStatus(lost.id, 'canceled')).toBe(true);
+      await ziina().webhooks.settled();
+      const superseded = await survivor.process.waitForLog(
+        (entry) => entry.paymentIntentId === `ziina:${lost.id}` && entry.level === 40,
+      );
+      expect(superseded).toMatchObject({ provider: 'ZIINA', handedOut: retried.paymentIntent?.id });
+      const metrics = await (await fetch(new URL('/metrics', survivor.origin))).text();
+      expect(counterValue(metrics, 'payments_superseded_intents_total', { provider: 'ZIINA' })).toBe(1);
+
+      expect(await createOn(survivor, input)).toEqual({ ...retried, replayed: true });
+      const listed = await survivor.graphql(LIST_PAYMENT_INTENTS, { filter: { externalRef: 'replicas' }, first: 100 });
+      const listedIds = (listed.json.data.paymentIntents.edges as { node: { id: string } }[]).map(
+        (edge) => edge.node.id,
+      );
+      expect(listedIds).toContain(retried.paymentIntent?.id);
+      expect(listedIds).not.toContain(`ziina:${lost.id}`);
     },
   );
 });

@@ -83,6 +83,8 @@ export interface FakeAttempt extends CreateAttempt {
   readonly lookups: number;
   /** What findCreated answers from now on. */
   known: PaymentIntent | null;
+  /** The intents the run handed out, in order. */
+  readonly handedOutIntents: readonly PaymentIntent[];
   /** Settles when the create is first sent: its run holds the claim by then. */
   readonly sent: Promise<void>;
 }
@@ -94,6 +96,7 @@ export function fakeAttempt(
   let performs = 0;
   let lookups = 0;
   const sent = deferred<undefined>();
+  const handedOutIntents: PaymentIntent[] = [];
   return {
     resendIsSafe: options.resendIsSafe ?? true,
     known: options.known ?? null,
@@ -108,6 +111,11 @@ export function fakeAttempt(
       performs += 1;
       sent.resolve(undefined);
       return answer(performs);
+    },
+    handedOutIntents,
+    handedOut(intent) {
+      handedOutIntents.push(intent);
+      return Promise.resolve();
     },
     findCreated() {
       lookups += 1;

@@ -63,13 +63,6 @@ function expectKeyInUse(result: IdempotentResult, provider = 'ZOPAY') {
   expect(result.outcome).toMatchObject({ userErrors: [{ retryable: true, field: ['clientMutationId'], provider }] });
 }
 
-/** What a retry answers while the create of an earlier attempt may exist and is not known yet. */
-function expectOutcomeUnknown(result: IdempotentResult) {
-  expect(result.replayed).toBe(false);
-  expect(errorCodes(result.outcome)).toEqual(['PROVIDER_UNAVAILABLE']);
-  expect(result.outcome).toMatchObject({ userErrors: [{ retryable: true, field: null, provider: 'ZIINA' }] });
-}
-
 function expectConflict(result: IdempotentResult, provider = 'ZOPAY') {
   expect(result.replayed).toBe(false);
   expect(errorCodes(result.outcome)).toEqual(['IDEMPOTENCY_CONFLICT']);
@@ -83,35 +76,36 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
   const impatient = () => replica(database.second, { leaseMs: LEASE_MS, waitForInFlightMs: 50 });
 
   /**
-   * The first attempt's create may exist at Ziina: retries never send it again. They answer
-   * "outcome unknown" until the intent becomes known (a webhook, a listing), then replay it.
+   * The first attempt's create may exist at Ziina, which does not deduplicate. If it has become known
+   * (a webhook, a read), a retry hands it out without sending anything; otherwise it was never handed
+   * to anyone and cannot be paid, so the retry creates again with the same key. Either way one
+   * intent is handed out, and every later retry, on any replica, replays it.
    */
-  async function expectRecoveredWithoutResend(retry: ReturnType<typeof impatient>) {
-    const attempt = fakeAttempt(() => created(ziinaIntent('a-second-intent')), { resendIsSafe: false });
-    for (const lookups of [1, 2]) {
-      expectOutcomeUnknown(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt));
-      expect(attempt.lookups).toBe(lookups);
-      expect(await retry.store.find(ZIINA_KEY)).toEqual({ state: 'in_flight', fingerprint: 'fp-1' });
-    }
-    attempt.known = ziinaIntent(ZIINA_ID);
-    expect(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
-      outcome: created(ziinaIntent(ZIINA_ID)),
-      replayed: true,
+  async function expectOneIntentHandedOut(retry: ReturnType<typeof impatient>, earlierKnown: boolean) {
+    const attempt = fakeAttempt(() => created(ziinaIntent('a-second-intent')), {
+      resendIsSafe: false,
+      known: earlierKnown ? ziinaIntent(ZIINA_ID) : null,
     });
+    const handedOut = earlierKnown ? ziinaIntent(ZIINA_ID) : ziinaIntent('a-second-intent');
+    expect(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+      outcome: created(handedOut),
+      // A known earlier intent is the stored result of an earlier request; a new create is not.
+      replayed: earlierKnown,
+    });
+    expect([attempt.lookups, attempt.performs]).toEqual([1, earlierKnown ? 0 : 1]);
+    expect(attempt.handedOutIntents).toEqual([handedOut]);
     expect(await retry.store.find(ZIINA_KEY)).toEqual({
       state: 'completed',
       fingerprint: 'fp-1',
-      outcome: created(ziinaIntent(ZIINA_ID)),
+      outcome: created(handedOut),
     });
-    // Later retries replay the record, from any replica, without looking again.
     for (const sql of [database.db.sql, database.second]) {
       expect(await replica(sql).idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
-        outcome: created(ziinaIntent(ZIINA_ID)),
+        outcome: created(handedOut),
         replayed: true,
       });
     }
-    expect(attempt.lookups).toBe(3);
-    expect(attempt.performs).toBe(0);
+    expect([attempt.lookups, attempt.performs]).toEqual([1, earlierKnown ? 0 : 1]);
   }
 
   describe('one process', () => {
@@ -170,12 +164,27 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       gate.resolve(created(zopayIntent('zp_1')));
       const results = await Promise.all(runs);
       expect(attempt.performs).toBe(1);
+      expect(attempt.handedOutIntents).toEqual([zopayIntent('zp_1')]);
       // The 19 duplicates wait for the first one in the process: none of them polls the database.
       expect(database.db.queries.count - statementsBefore).toBeLessThan(5);
       expect(results[0]).toEqual({ outcome: created(zopayIntent('zp_1')), replayed: false });
       expect(results.slice(1)).toEqual(
         Array.from({ length: 19 }, () => ({ outcome: created(zopayIntent('zp_1')), replayed: true })),
       );
+    });
+
+    it('does not call a shared outcome that was not stored (a retryable failure) a replay', async () => {
+      const { idempotent, store } = replica(database.db.sql);
+      const gate = deferred<CreateOutcome>();
+      const attempt = fakeAttempt(() => gate.promise);
+      const runs = Array.from({ length: 3 }, () => idempotent.run(ZOPAY_KEY, 'fp-1', attempt));
+      await attempt.sent;
+      gate.resolve(rejected(userError('PROVIDER_UNAVAILABLE', true)));
+      const results = await Promise.all(runs);
+      expect(results.map((result) => [errorCodes(result.outcome), result.replayed])).toEqual(
+        Array.from({ length: 3 }, () => [['PROVIDER_UNAVAILABLE'], false]),
+      );
+      expect(await store.find(ZOPAY_KEY)).toBeNull();
     });
 
     it('answers IDEMPOTENCY_CONFLICT at once to a different input while the first is in flight', async () => {
@@ -367,16 +376,23 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
   });
 
   describe('a create that may have reached a provider that does not deduplicate', () => {
-    it('is never sent again after no answer came back', async () => {
+    it.each([
+      ['hands out the earlier intent once it is known', true],
+      ['creates again with the same key while the earlier intent is unknown', false],
+    ])('after no answer came back, the retry %s', async (_case, earlierKnown) => {
       const first = fakeAttempt(() => unanswered('ZIINA', true), { resendIsSafe: false });
       expect(await replica(database.db.sql).idempotent.run(ZIINA_KEY, 'fp-1', first)).toEqual({
         outcome: unanswered('ZIINA', true),
         replayed: false,
       });
-      await expectRecoveredWithoutResend(impatient());
+      expect(first.handedOutIntents).toEqual([]);
+      await expectOneIntentHandedOut(impatient(), earlierKnown);
     });
 
-    it('is never sent again after perform threw', async () => {
+    it.each([
+      ['hands out the earlier intent once it is known', true],
+      ['creates again with the same key while the earlier intent is unknown', false],
+    ])('after perform threw, the retry %s', async (_case, earlierKnown) => {
       const first = fakeAttempt(
         () => {
           throw new Error('socket hang up');
@@ -384,7 +400,7 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
         { resendIsSafe: false },
       );
       await expect(replica(database.db.sql).idempotent.run(ZIINA_KEY, 'fp-1', first)).rejects.toThrow('socket hang up');
-      await expectRecoveredWithoutResend(impatient());
+      await expectOneIntentHandedOut(impatient(), earlierKnown);
     });
 
     it('is sent again where the provider deduplicates creates', async () => {
@@ -431,18 +447,24 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       });
     });
 
-    it('is never resent to a provider that does not deduplicate once the create may have left', async () => {
-      await deadHolder({ sent: true });
-      // Until the lease runs out, the dead holder still seems at work.
-      const retry = impatient();
-      const attempt = fakeAttempt(() => created(ziinaIntent('a-second-intent')), { resendIsSafe: false });
-      expectKeyInUse(await retry.idempotent.run(ZIINA_KEY, 'fp-1', attempt), 'ZIINA');
-      await sleep(LEASE_MS + MARGIN_MS);
-      await expectRecoveredWithoutResend(retry);
-      expect(attempt.performs).toBe(0);
-    });
+    it.each([
+      ['hands out the earlier intent once it is known', true],
+      ['creates again with the same key while the earlier intent is unknown', false],
+    ])(
+      'once its create may have left for a provider that does not deduplicate, the retry %s',
+      async (_case, earlierKnown) => {
+        await deadHolder({ sent: true });
+        // Until the lease runs out, the dead holder still seems at work.
+        const retry = impatient();
+        const waiting = fakeAttempt(() => created(ziinaIntent('a-second-intent')), { resendIsSafe: false });
+        expectKeyInUse(await retry.idempotent.run(ZIINA_KEY, 'fp-1', waiting), 'ZIINA');
+        expect(waiting.performs).toBe(0);
+        await sleep(LEASE_MS + MARGIN_MS);
+        await expectOneIntentHandedOut(retry, earlierKnown);
+      },
+    );
 
-    it('is not resent when the holder is still stuck at a provider that does not deduplicate', async () => {
+    it('never lets a holder stuck past its lease hand out a second intent: its client gets the one handed out', async () => {
       const stuck = deferred<CreateOutcome>();
       const holderAttempt = fakeAttempt(() => stuck.promise, { resendIsSafe: false });
       const holder = replica(database.db.sql, { leaseMs: LEASE_MS });
@@ -450,17 +472,21 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       await holderAttempt.sent;
       await sleep(LEASE_MS + MARGIN_MS);
       const retry = fakeAttempt(() => created(ziinaIntent('a-second-intent')), { resendIsSafe: false });
-      expectOutcomeUnknown(await impatient().idempotent.run(ZIINA_KEY, 'fp-1', retry));
-      expect([holderAttempt.performs, retry.performs, retry.lookups]).toEqual([1, 0, 1]);
-      // The holder's answer comes late: its client still gets it, and the lost claim is logged.
+      expect(await impatient().idempotent.run(ZIINA_KEY, 'fp-1', retry)).toEqual({
+        outcome: created(ziinaIntent('a-second-intent')),
+        replayed: false,
+      });
+      // The holder's answer comes late: its intent reaches no client; the record's does, and the
+      // lost claim is logged.
       stuck.resolve(created(ziinaIntent(ZIINA_ID)));
-      expect(await holderRun).toEqual({ outcome: created(ziinaIntent(ZIINA_ID)), replayed: false });
+      expect(await holderRun).toEqual({ outcome: created(ziinaIntent('a-second-intent')), replayed: true });
+      expect([holderAttempt.handedOutIntents, retry.handedOutIntents]).toEqual([[], [ziinaIntent('a-second-intent')]]);
       expect(holder.log.entries()).toEqual([
         expect.objectContaining({
           level: 40,
           provider: 'ZIINA',
           clientMutationId: 'order-1',
-          msg: 'idempotency claim was lost before its outcome was stored',
+          msg: 'idempotency claim was lost before its outcome was stored: answering with the record instead',
         }),
       ]);
     });

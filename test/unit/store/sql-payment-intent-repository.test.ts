@@ -267,6 +267,65 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     });
   });
 
+  describe('intents of one key: handed out and superseded', () => {
+    /** Two intents of one Ziina create whose first answer was lost: both carry its operation id. */
+    const marker = ziinaOperationIdOf('lost-create');
+    const lost = ziinaIntent('zi-lost', { externalRef: 'order-9', creationMarker: marker });
+    const handed = ziinaIntent('zi-handed', { externalRef: 'order-9', creationMarker: marker });
+
+    /** A repository that records what it reports as superseded. */
+    function observed() {
+      const superseded: unknown[] = [];
+      return {
+        superseded,
+        repository: new SqlPaymentIntentRepository(database.db.sql, {
+          onSuperseded: (intent) => superseded.push(intent),
+        }),
+      };
+    }
+
+    it('supersedes an intent already stored when another one is handed out for its key', async () => {
+      const { repository: observedRepository, superseded } = observed();
+      await observedRepository.saveReported([lost]);
+      await observedRepository.saveCreated(handed, 'cmid-lost');
+      await observedRepository.markHandedOut(handed);
+
+      expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toEqual(handed);
+      expect(
+        (await observedRepository.list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id),
+      ).toEqual([handed.id]);
+      // Still readable by its own id: it exists at the provider, and someone may ask.
+      expect(await storedIntent(lost.id)).toEqual(lost);
+    });
+
+    it('supersedes an intent that surfaces after another was handed out, and says so once', async () => {
+      const { repository: observedRepository, superseded } = observed();
+      await observedRepository.saveCreated(handed, 'cmid-lost');
+      await observedRepository.markHandedOut(handed);
+      await observedRepository.saveReported([lost]);
+      await observedRepository.saveReported([reportedAs(lost, 'CANCELED')]);
+
+      expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toEqual(handed);
+      expect((await observedRepository.list({ provider: 'ZIINA' }, 10, null)).items.map((item) => item.id)).toEqual([
+        handed.id,
+      ]);
+    });
+
+    it('supersedes nothing for intents without a marker, or with their own', async () => {
+      const { repository: observedRepository, superseded } = observed();
+      const zopay = zopayIntent('pi_handed');
+      await observedRepository.saveReported([zopayIntent('pi_other'), ziinaIntent('zi-other')]);
+      await observedRepository.saveCreated(zopay, 'cmid-zopay');
+      await observedRepository.markHandedOut(zopay);
+      await observedRepository.markHandedOut(handed);
+
+      expect(superseded).toEqual([]);
+      expect((await observedRepository.list({}, 10, null)).items).toHaveLength(3);
+    });
+  });
+
   describe('list', () => {
     /** Stores intents one statement each, so that their order is their insertion order. */
     async function storeInOrder(intents: readonly PaymentIntent[]): Promise<string[]> {
