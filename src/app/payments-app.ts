@@ -81,7 +81,7 @@ async function startServing(
     },
     logger.child({ component: 'provider-http' }),
   );
-  const ports = providerPorts(providers.connections, providerHttp);
+  const ports = providerPorts(providers.connections, providerHttp, logger.child({ component: 'providers' }));
 
   const intents = new SqlPaymentIntentRepository(store.sql, {
     onSuperseded: ({ id, provider, by }) => {

@@ -1,14 +1,19 @@
+import type { Logger } from '../logging/logger.ts';
 import type { ProviderPort, ProviderPorts } from '../payments/provider-port.ts';
 import type { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import { ProviderEndpoint } from '../providers/provider-endpoint.ts';
 import type { ProviderConnection } from './provider-connections.ts';
 
 /** Each provider's adapter on its own endpoint, with its input rules: what the use cases call. */
-export function providerPorts(connections: readonly ProviderConnection[], http: ProviderHttpClient): ProviderPorts {
+export function providerPorts(
+  connections: readonly ProviderConnection[],
+  http: ProviderHttpClient,
+  logger: Logger,
+): ProviderPorts {
   const ports = new Map<string, ProviderPort>(
     connections.map(({ module, credentials }) => {
       const provider = { id: module.id, displayName: module.displayName };
-      const adapter = module.createAdapter(new ProviderEndpoint({ provider, ...credentials, http }));
+      const adapter = module.createAdapter(new ProviderEndpoint({ provider, ...credentials, http, logger }));
       const port: ProviderPort = {
         id: module.id,
         validateInput: (input, nowMs) => module.validateInput(input, nowMs),

@@ -21,8 +21,7 @@ export function payloadFromResult(
   result: CreatePaymentIntentResult,
   providers: ProviderRegistry,
 ): CreatePaymentIntentPayloadModel {
-  const inputPath = (field: readonly string[]) =>
-    inputPathOf(field, providers.byId(result.provider).graphql.inputField);
+  const inputPath = inputPathFor(result.provider, providers);
   const { outcome } = result;
   const base = { clientMutationId: result.clientMutationId, replayed: result.replayed };
   switch (outcome.kind) {
@@ -32,7 +31,7 @@ export function payloadFromResult(
       return {
         ...base,
         paymentIntent: null,
-        userErrors: outcome.userErrors.map((error: PaymentIntentUserError) => ({
+        userErrors: outcome.userErrors.map((error) => ({
           ...error,
           field: error.field === null ? null : inputPath(error.field),
         })),
@@ -46,16 +45,19 @@ export function payloadFromResult(
   }
 }
 
-/** The payload of an input that could not even be read as a command (see create-payment-intent-input.ts). */
-export function payloadOfUnreadableInput(
+/** The payload of an input that could not even become a command (see create-payment-intent-input.ts). */
+export function payloadOfRefusedInput(
   clientMutationId: string,
+  provider: ProviderId | null,
   issues: readonly ValidationIssue[],
+  providers: ProviderRegistry,
 ): CreatePaymentIntentPayloadModel {
+  const inputPath = provider === null ? (field: readonly string[]) => field : inputPathFor(provider, providers);
   return {
     clientMutationId,
     replayed: false,
     paymentIntent: null,
-    userErrors: invalidInputErrors(issues, (field) => field, null),
+    userErrors: invalidInputErrors(issues, inputPath, provider),
   };
 }
 
@@ -84,8 +86,13 @@ function invalidInputErrors(
 }
 
 /** ["providerInput", "amount"] of the command is ["provider", <its input branch>, "amount"] of the input. */
-function inputPathOf(field: readonly string[], inputField: string): readonly string[] {
-  return isInProviderInput(field) ? ['provider', inputField, ...field.slice(PROVIDER_INPUT_FIELD.length)] : field;
+function inputPathFor(
+  provider: ProviderId,
+  providers: ProviderRegistry,
+): (field: readonly string[]) => readonly string[] {
+  const { inputField } = providers.byId(provider).graphql;
+  return (field) =>
+    isInProviderInput(field) ? ['provider', inputField, ...field.slice(PROVIDER_INPUT_FIELD.length)] : field;
 }
 
 function isInProviderInput(field: readonly string[]): boolean {

@@ -27,7 +27,24 @@ ExactBig.strict = true;
 const ZERO = new ExactBig('0');
 const TEN = new ExactBig('10');
 
-/** Parses decimal text exactly. Exponent notation is expanded; the result never uses it. */
+/** What a client must write: the message of every refusal of parsePlainDecimal. */
+export const PLAIN_DECIMAL_FORM =
+  'plain decimal notation, e.g. "10.50": an optional minus sign, digits, an optional fraction; no exponent, no leading "+" or zeros, no spaces';
+
+/**
+ * A client's decimal, strictly: plain notation only. In a money field, anything else (exponent
+ * notation above all: JavaScript writes String(1e21) as "1e+21") is almost always a client bug, so
+ * it is refused rather than rewritten.
+ */
+export function parsePlainDecimal(text: string): Decimal {
+  if (!PLAIN_DECIMAL.test(text)) throw new DecimalFormatError(`must be written in ${PLAIN_DECIMAL_FORM}`);
+  return parseDecimal(text);
+}
+
+/**
+ * Parses decimal text exactly, as providers may write it: exponent notation, a leading "+" or
+ * zeros are rewritten; the result never uses them.
+ */
 export function parseDecimal(text: string): Decimal {
   if (text.length > MAX_TEXT_LENGTH) {
     throw new DecimalFormatError(`a decimal has at most ${MAX_TEXT_LENGTH} characters`);

@@ -1,4 +1,5 @@
 import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../lib/exact-json.ts';
+import type { Logger } from '../logging/logger.ts';
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../payments/payment-intent.ts';
 import type {
@@ -23,7 +24,12 @@ export interface ProviderEndpointOptions {
   readonly baseUrl: string;
   readonly apiKey: string;
   readonly http: ProviderHttpClient;
+  /** Where a provider's own error text goes: to operators (scrubbed of secrets), never to clients. */
+  readonly logger: Logger;
 }
+
+/** A provider's error text kept in a log line: enough to diagnose, never a whole page. */
+const MAX_LOGGED_PROVIDER_MESSAGE_LENGTH = 1_000;
 
 /** How an adapter reads its provider's answers: the rest of a call is the same for every provider. */
 export interface AnswerReaders {
@@ -60,12 +66,14 @@ export class ProviderEndpoint {
   readonly #baseUrl: string;
   readonly #apiKey: string;
   readonly #http: ProviderHttpClient;
+  readonly #logger: Logger;
 
   constructor(options: ProviderEndpointOptions) {
     this.provider = options.provider;
     this.#baseUrl = options.baseUrl.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
     this.#http = options.http;
+    this.#logger = options.logger;
   }
 
   /** A create: the intent, or the user errors of its failure (an outage included). */
@@ -84,6 +92,15 @@ export class ProviderEndpoint {
       return { kind: 'created', paymentIntent: this.#read(response, call.intent) };
     }
     const failed = { status: response.status, details: call.errorDetails(response.body) };
+    this.#logger.warn(
+      {
+        provider: this.provider.id,
+        providerStatus: failed.status,
+        providerCode: failed.details.code,
+        providerMessage: failed.details.message?.slice(0, MAX_LOGGED_PROVIDER_MESSAGE_LENGTH) ?? null,
+      },
+      `${this.provider.displayName} did not create the payment intent`,
+    );
     return failedCreateOutcome(this.provider, failed, call.keyInUseCodes);
   }
 

@@ -101,13 +101,16 @@ export interface FailedAnswer {
   readonly details: ProviderErrorDetails;
 }
 
-const MAX_PROVIDER_MESSAGE_LENGTH = 300;
+// A provider's error code is passed on only when it looks like one: an identifier, not free text.
+const ERROR_CODE = /^[A-Za-z0-9_.:-]{1,64}$/;
 
 /**
  * The outcome of a create the provider did not accept, by the rules every provider shares: 409 is an
  * idempotency conflict (or, with one of `keyInUseCodes`, a key still in use), 400/422 a validation
  * failure, 429 rate limiting, 5xx and no answer at all an outage (retryable with the same
  * clientMutationId). Anything else (401/403, an undocumented status) throws ProviderIntegrationError.
+ * Messages are this service's words and the provider's error code: a provider's own text may quote
+ * anything (a key, an internal URL), so it goes to the log only (ProviderEndpoint).
  */
 export function failedCreateOutcome(
   provider: ProviderIdentity,
@@ -119,8 +122,9 @@ export function failedCreateOutcome(
   }
   const { status, details } = failure;
   const name = provider.displayName;
-  const quoted = details.message ? `: ${truncate(details.message)}` : '';
-  const base = { provider: provider.id, providerStatus: status, providerCode: details.code, field: null };
+  const providerCode = details.code !== null && ERROR_CODE.test(details.code) ? details.code : null;
+  const withCode = providerCode === null ? '' : ` (${providerCode})`;
+  const base = { provider: provider.id, providerStatus: status, providerCode, field: null };
   let userError: PaymentIntentUserError;
   if (status === 409 && details.code !== null && keyInUseCodes.has(details.code)) {
     userError = {
@@ -128,15 +132,15 @@ export function failedCreateOutcome(
       code: 'IDEMPOTENCY_KEY_IN_USE',
       retryable: true,
       message:
-        `${name} is still processing a request with this clientMutationId; ` +
-        `retry shortly with the same id${quoted}`,
+        `${name} is still processing a request with this clientMutationId${withCode}; ` +
+        'retry shortly with the same id',
     };
   } else if (status === 409) {
     userError = {
       ...base,
       code: 'IDEMPOTENCY_CONFLICT',
       retryable: false,
-      message: `${name} already received this clientMutationId with a different request${quoted}`,
+      message: `${name} already received this clientMutationId with a different request${withCode}`,
     };
   } else if (status === 400 || status === 422) {
     const field = details.field === null ? null : [...PROVIDER_INPUT_FIELD, ...details.field];
@@ -145,7 +149,7 @@ export function failedCreateOutcome(
       field,
       code: 'PROVIDER_VALIDATION_FAILED',
       retryable: false,
-      message: `${name} rejected the payment intent${quoted}`,
+      message: `${name} rejected the payment intent${withCode}${field === null ? '' : ` because of its ${field.slice(PROVIDER_INPUT_FIELD.length).join('.')}`}`,
     };
   } else if (status === 429 || status >= 500) {
     userError = unavailableUserError(unavailableAnswer(provider, status));
@@ -216,8 +220,4 @@ function describeReason(reason: UnavailableReason, status: number | null): strin
     case 'rate_limited':
       return 'is rate limiting requests';
   }
-}
-
-function truncate(text: string): string {
-  return text.length <= MAX_PROVIDER_MESSAGE_LENGTH ? text : `${text.slice(0, MAX_PROVIDER_MESSAGE_LENGTH)}…`;
 }

@@ -106,13 +106,3 @@ describe('the one-of provider input', () => {
     expect(answer.data!._service.sdl).toMatch(/input PaymentIntentProviderInput @oneOf/);
   });
 });
-
-describe('Decimal in variables', () => {
-  it('refuses a JSON number, which is already a binary float, with a clear message', async () => {
-    const answer = await stack().graphql(CREATE_PAYMENT_INTENT, {
-      input: { clientMutationId: 'float-1', provider: { zopay: { amount: 10.5, currencies: ['USDT'] } } },
-    });
-    expect(answer.errors?.[0]?.message).toContain('variables must give decimals as strings');
-    expect(answer.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
-  });
-});

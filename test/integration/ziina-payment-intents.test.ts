@@ -132,7 +132,7 @@ describe('createPaymentIntent at Ziina', () => {
           retryable: false,
         }),
       ]);
-      expect(payload.userErrors[0]!.message).toMatch(/^Ziina rejected the payment intent: /);
+      expect(payload.userErrors[0]!.message).toBe(`Ziina rejected the payment intent (${providerCode})`);
     },
   );
 
@@ -149,7 +149,7 @@ describe('createPaymentIntent at Ziina', () => {
     expect(stack().ziina.faults.pending).toBe(faultsBefore + 1);
   });
 
-  it("maps Ziina's request-validation shape (NestJS) to PROVIDER_VALIDATION_FAILED with its messages", async () => {
+  it("maps Ziina's request-validation shape (NestJS) to PROVIDER_VALIDATION_FAILED, its messages in the log only", async () => {
     stack().ziina.faults.push({
       method: 'POST',
       status: 400,
@@ -163,7 +163,7 @@ describe('createPaymentIntent at Ziina', () => {
     expect(payload.userErrors).toEqual([
       {
         code: 'PROVIDER_VALIDATION_FAILED',
-        message: 'Ziina rejected the payment intent: expiry must be a future date; message must be a string',
+        message: 'Ziina rejected the payment intent',
         field: null,
         provider: 'ZIINA',
         providerStatus: 400,
@@ -171,6 +171,14 @@ describe('createPaymentIntent at Ziina', () => {
         retryable: false,
       },
     ]);
+    expect(stack().log.entries()).toContainEqual(
+      expect.objectContaining({
+        provider: 'ZIINA',
+        providerStatus: 400,
+        providerMessage: 'expiry must be a future date; message must be a string',
+        msg: 'Ziina did not create the payment intent',
+      }),
+    );
   });
 
   it('never resends a create after a 503: Ziina could mint a second intent', async () => {

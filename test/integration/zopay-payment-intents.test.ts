@@ -189,7 +189,7 @@ describe('createPaymentIntent at Zopay', () => {
     expect(payload.userErrors).toEqual([
       {
         code: 'PROVIDER_VALIDATION_FAILED',
-        message: 'Zopay rejected the payment intent: currencies.0: Unsupported asset',
+        message: 'Zopay rejected the payment intent (value_error) because of its currencies.0',
         field: ['provider', 'zopay', 'currencies', '0'],
         provider: 'ZOPAY',
         providerStatus: 422,

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { commandFromInput } from '../../../src/graphql/create-payment-intent-input.ts';
 import {
   payloadFromResult,
-  payloadOfUnreadableInput,
+  payloadOfRefusedInput,
   type UserErrorModel,
 } from '../../../src/graphql/create-payment-intent-payload.ts';
 import type { CreatePaymentIntentInput } from '../../../src/graphql/generated/resolvers-types.ts';
@@ -27,7 +27,12 @@ function validateCreateInput(
 ): { ok: true; value: ValidatedCreate } | { ok: false; errors: PaymentIntentUserError[] } {
   const read = commandFromInput(input, registeredProviders);
   if (!read.ok)
-    return { ok: false, errors: [...payloadOfUnreadableInput(input.clientMutationId, read.issues).userErrors] };
+    return {
+      ok: false,
+      errors: [
+        ...payloadOfRefusedInput(input.clientMutationId, read.provider, read.issues, registeredProviders).userErrors,
+      ],
+    };
   const { command } = read;
   const validation = validateCreateCommand(command, registeredProviders.byId(command.provider), nowMs);
   if (validation.ok) return validation;

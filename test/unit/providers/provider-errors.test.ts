@@ -45,8 +45,10 @@ describe('failedCreateOutcome', () => {
       providerCode: 'idempotency_conflict',
       field: null,
     });
-    expect(error.message).toContain('Zopay');
-    expect(error.message).toContain(PROVIDER_MESSAGE);
+    expect(error.message).toBe(
+      'Zopay already received this clientMutationId with a different request (idempotency_conflict)',
+    );
+    expect(error.message).not.toContain(PROVIDER_MESSAGE);
   });
 
   it('409 without a code is IDEMPOTENCY_CONFLICT', () => {
@@ -86,14 +88,11 @@ describe('failedCreateOutcome', () => {
       // A path into the create command; the GraphQL edge maps it into the input.
       field: ['providerInput', 'amount'],
     });
-    expect(error.message).toBe(`Ziina rejected the payment intent: ${PROVIDER_MESSAGE}`);
+    expect(error.message).toBe('Ziina rejected the payment intent (TRANSFER_UNDER_MINIMUM) because of its amount');
   });
 
-  it('without a provider message the message has no dangling quote', () => {
-    expect(classifyFailedCreate('ZIINA', 400, details({ message: null })).message).toBe(
-      'Ziina rejected the payment intent',
-    );
-    expect(classifyFailedCreate('ZIINA', 400, details({ message: '' })).message).toBe(
+  it('without a provider code or field the message has no dangling parts', () => {
+    expect(classifyFailedCreate('ZIINA', 400, details({ code: null, field: null })).message).toBe(
       'Ziina rejected the payment intent',
     );
   });
@@ -152,16 +151,25 @@ describe('failedCreateOutcome', () => {
     expect(messageFor(404)).not.toContain('credentials');
   });
 
-  it('quotes a provider message of exactly 300 characters whole', () => {
-    const text = 'm'.repeat(300);
-    const error = classifyFailedCreate('ZOPAY', 422, details({ message: text }));
-    expect(error.message).toBe(`Zopay rejected the payment intent: ${text}`);
+  it.each([
+    ['a message of 300 characters', 'm'.repeat(300)],
+    ['a message that quotes a key and an internal URL', 'invalid key sk_live_abc123 for http://10.0.0.7:8080/internal'],
+  ])("never quotes the provider's own text (%s): it goes to the log only", (_case, message) => {
+    const error = classifyFailedCreate('ZOPAY', 422, details({ message }));
+    expect(error.message).toBe('Zopay rejected the payment intent (some_code) because of its amount');
+    expect(error.message).not.toContain(message);
   });
 
-  it('truncates a longer provider message to 300 characters and an ellipsis', () => {
-    const text = `${'a'.repeat(300)}TAIL-THAT-MUST-NOT-APPEAR`;
-    const error = classifyFailedCreate('ZOPAY', 422, details({ message: text }));
-    expect(error.message).toBe(`Zopay rejected the payment intent: ${'a'.repeat(300)}…`);
-    expect(error.message).not.toContain('TAIL');
+  it('passes on a provider code only when it looks like one', () => {
+    for (const code of ['TRANSFER_UNDER_MINIMUM', 'idempotency_conflict', 'E422', 'value_error.any_str.max_length']) {
+      expect(classifyFailedCreate('ZOPAY', 422, details({ code })).providerCode).toBe(code);
+    }
+    for (const code of ['has spaces in it', 'x'.repeat(65), 'sk_live_abc<script>', '']) {
+      const error = classifyFailedCreate('ZOPAY', 422, details({ code }));
+      expect([error.providerCode, error.message]).toEqual([
+        null,
+        'Zopay rejected the payment intent because of its amount',
+      ]);
+    }
   });
 });
