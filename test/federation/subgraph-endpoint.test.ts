@@ -3,8 +3,10 @@ import { Kind, parse, type DirectiveNode, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../src/federation/compose-supergraph.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
+import { uniqueId, zopayCreateInput } from '../support/builders.ts';
 import { ORDERS, PAYMENTS, startFederationHarness } from '../support/gateway.ts';
 import { useStarted } from '../support/lifecycle.ts';
+import { CREATE_PAYMENT_INTENT, ENTITIES } from '../support/operations.ts';
 
 // The payments subgraph's own endpoint as the router sees it: the shared router secret, inline
 // tracing for the router, and the SDL it serves for composition.
@@ -64,6 +66,52 @@ describe('ROUTER_SECRET', () => {
     const fetches = federation().fetches.slice(since);
     expect(fetches.map((fetch) => fetch.subgraph).sort()).toEqual([ORDERS, PAYMENTS]);
     for (const fetch of fetches) expect(fetch.response?.errors).toBeUndefined();
+  });
+});
+
+describe('_entities with malformed representations', () => {
+  /** pino's numeric level of `error`. */
+  const ERROR_LEVEL = 50;
+
+  it('fails only the index of each representation without a string id, and resolves the others', async () => {
+    const created = await federation().subgraph(
+      { query: CREATE_PAYMENT_INTENT, variables: { input: zopayCreateInput({}, uniqueId('representations')) } },
+      withSecret(),
+    );
+    const id = created.json.data.createPaymentIntent.paymentIntent.id as string;
+    const unknownId = 'ziina:00000000-0000-4000-8000-000000000000';
+    const representations = [
+      { __typename: 'PaymentIntent', id },
+      { __typename: 'PaymentIntent', id: 5 },
+      { __typename: 'PaymentIntent' },
+      { __typename: 'PaymentIntent', id: null },
+      { __typename: 'PaymentIntent', id: { id } },
+      { __typename: 'PaymentIntent', id: [id] },
+      { __typename: 'PaymentIntent', id: unknownId },
+      { __typename: 'PaymentIntent', id },
+    ];
+    const malformed = [1, 2, 3, 4, 5];
+    const logLinesBefore = federation().stack.log.lines.length;
+
+    const answer = await federation().subgraph({ query: ENTITIES, variables: { representations } }, withSecret());
+
+    expect(answer.status).toBe(200);
+    const intent = { id, status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' };
+    expect(answer.json.data._entities).toEqual([intent, null, null, null, null, null, null, intent]);
+    expect(answer.json.errors).toEqual(
+      malformed.map((index) => ({
+        message: 'A PaymentIntent representation needs its key field "id" as a string',
+        locations: [expect.any(Object)],
+        path: ['_entities', index],
+        extensions: { code: 'BAD_USER_INPUT' },
+      })),
+    );
+    // A deliberate answer to the caller's mistake, not an incident of ours.
+    const errorLines = federation()
+      .stack.log.entries()
+      .slice(logLinesBefore)
+      .filter((entry) => (entry.level as number) >= ERROR_LEVEL);
+    expect(errorLines).toEqual([]);
   });
 });
 
