@@ -157,7 +157,7 @@ describe('composition from the running subgraph', () => {
     );
   }
 
-  it('serves an SDL that composes with the orders subgraph and keeps @oneOf', async () => {
+  it('serves an SDL that keeps @oneOf and composes with the orders subgraph into a supergraph without it', async () => {
     const answer = await federation().subgraph({ query: '{ _service { sdl } }' }, withSecret());
     expect(answer.status).toBe(200);
     const sdl = answer.json.data._service.sdl as string;
@@ -190,6 +190,12 @@ describe('composition from the running subgraph', () => {
     expect(joins).toHaveLength(2);
     expect(joins).toContainEqual({ graph: 'PAYMENTS', key: 'id' });
     expect(joins).toContainEqual({ graph: 'ORDERS', key: 'id', resolvable: false });
+    // The supergraph drops @oneOf, so routers on it pass violations to the subgraph (one-of-input.test.ts).
+    expect(
+      directivesOf(supergraph, Kind.INPUT_OBJECT_TYPE_DEFINITION, 'PaymentIntentProviderInput').map(
+        (directive) => directive.name.value,
+      ),
+    ).toEqual(['join__type']);
     // The graphs are bound to the real, running URLs.
     expect(composition.supergraphSdl).toContain(`url: "${federation().stack.app.graphqlUrl}"`);
     expect(composition.supergraphSdl).toContain(`url: "${federation().ordersSubgraph.url}"`);
