@@ -103,6 +103,25 @@ describe.each(ROUTERS)('through $gateway', (router) => {
     federation().stack.ziina.faults.clear();
   });
 
+  /** Creates an intent through the router and returns its id. */
+  async function createThroughGateway(input: object): Promise<string> {
+    const answer = await federation().gateway(CREATE_PAYMENT_INTENT, { input });
+    expect(answer.status).toBe(200);
+    expect(answer.json.errors).toBeUndefined();
+    const payload = answer.json.data.createPaymentIntent as CreatePayload;
+    expect(payload.userErrors).toEqual([]);
+    return String(payload.paymentIntent!.id);
+  }
+
+  async function createExpectingUserErrors(input: object): Promise<CreatePayload> {
+    const answer = await federation().gateway(CREATE_PAYMENT_INTENT, { input });
+    expect(answer.status).toBe(200);
+    expect(answer.json.errors).toBeUndefined();
+    const payload = answer.json.data.createPaymentIntent as CreatePayload;
+    expect(payload.paymentIntent).toBeNull();
+    return payload;
+  }
+
   const providerReads = () => ({
     zopay: federation().stack.zopay.stats.readRequests,
     ziina: federation().stack.ziina.stats.readRequests,
@@ -205,15 +224,12 @@ describe.each(ROUTERS)('through $gateway', (router) => {
   describe('an order list referencing intents (_entities)', () => {
     it('costs one _entities fetch and one provider GET per distinct id, keeping order, duplicates and unknown ids', async () => {
       const a = await createThroughGateway(
-        federation(),
         zopayCreateInput({ amount: '10.50', currencies: ['USDT'] }, uniqueId('batch-a')),
       );
       const b = await createThroughGateway(
-        federation(),
         ziinaCreateInput({ amountMinor: 2599, currencyCode: 'AED' }, uniqueId('batch-b')),
       );
       const c = await createThroughGateway(
-        federation(),
         zopayCreateInput({ amount: '7.25', currencies: ['USDT'] }, uniqueId('batch-c')),
       );
       const references = [a, b, a, UNKNOWN_ZIINA_ID, c, null, a];
@@ -304,11 +320,9 @@ describe.each(ROUTERS)('through $gateway', (router) => {
       // Not stored by the subgraph, so its read must reach Zopay (a stored one would be served).
       const failing = await createBehindTheSubgraph('ZOPAY', federation().stack.zopay);
       const healthyZiina = await createThroughGateway(
-        federation(),
         ziinaCreateInput({ amountMinor: 400, currencyCode: 'AED' }, uniqueId('iso-ziina')),
       );
       const healthyZopay = await createThroughGateway(
-        federation(),
         zopayCreateInput({ amount: '5.00', currencies: ['USDT'] }, uniqueId('iso-zopay')),
       );
       federation().orders.push(...ordersReferencing([failing, healthyZiina, healthyZopay, failing]));
@@ -384,17 +398,11 @@ describe.each(ROUTERS)('through $gateway', (router) => {
       federation().stack.zopay.faults.push(
         ...Array.from({ length: 3 }, () => ({ method: 'POST', afterHandler: true, status: 503 })),
       );
-      const lost = await createExpectingUserErrors(
-        federation(),
-        zopayCreateInput({ amount: '10.50' }, clientMutationId),
-      );
+      const lost = await createExpectingUserErrors(zopayCreateInput({ amount: '10.50' }, clientMutationId));
       expect(lost.userErrors.map((error) => error.code)).toEqual(['PROVIDER_UNAVAILABLE']);
       expect(federation().stack.zopay.faults.pending).toBe(0);
 
-      const conflict = await createExpectingUserErrors(
-        federation(),
-        zopayCreateInput({ amount: '11.00' }, clientMutationId),
-      );
+      const conflict = await createExpectingUserErrors(zopayCreateInput({ amount: '11.00' }, clientMutationId));
       expect(conflict.clientMutationId).toBe(clientMutationId);
       expect(conflict.userErrors).toHaveLength(1);
       expect(conflict.userErrors[0]).toMatchObject<Partial<UserError>>({
@@ -412,7 +420,7 @@ describe.each(ROUTERS)('through $gateway', (router) => {
         status: 422,
         body: { detail: [{ loc: ['body', 'currencies', 0], msg: 'Unsupported asset', type: 'value_error' }] },
       });
-      const rejected = await createExpectingUserErrors(federation(), zopayCreateInput({}, uniqueId('unprocessable')));
+      const rejected = await createExpectingUserErrors(zopayCreateInput({}, uniqueId('unprocessable')));
       expect(federation().stack.zopay.faults.pending).toBe(0);
       expect(rejected.userErrors).toHaveLength(1);
       expect(rejected.userErrors[0]).toMatchObject<Partial<UserError>>({
@@ -438,23 +446,4 @@ function ordersReferencing(ids: readonly (string | null)[]) {
 
 function paymentsFetchCount(harness: FederationHarness): number {
   return harness.fetches.filter((fetch) => fetch.subgraph === PAYMENTS).length;
-}
-
-/** Creates an intent through the router and returns its id. */
-async function createThroughGateway(harness: FederationHarness, input: object): Promise<string> {
-  const answer = await harness.gateway(CREATE_PAYMENT_INTENT, { input });
-  expect(answer.status).toBe(200);
-  expect(answer.json.errors).toBeUndefined();
-  const payload = answer.json.data.createPaymentIntent as CreatePayload;
-  expect(payload.userErrors).toEqual([]);
-  return String(payload.paymentIntent!.id);
-}
-
-async function createExpectingUserErrors(harness: FederationHarness, input: object): Promise<CreatePayload> {
-  const answer = await harness.gateway(CREATE_PAYMENT_INTENT, { input });
-  expect(answer.status).toBe(200);
-  expect(answer.json.errors).toBeUndefined();
-  const payload = answer.json.data.createPaymentIntent as CreatePayload;
-  expect(payload.paymentIntent).toBeNull();
-  return payload;
 }
