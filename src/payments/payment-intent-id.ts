@@ -13,8 +13,13 @@ export function formatPaymentIntentId(provider: ProviderId, providerId: string):
   return `${provider.toLowerCase()}:${providerId}`;
 }
 
-/** Null for an id this service did not issue (no known provider prefix): simply not found, never an error. */
-export function parsePaymentIntentId(id: string, providers: readonly ProviderId[]): PaymentIntentReference | null {
+/**
+ * Null for an id this service did not issue (no known provider prefix): simply not found, never an
+ * error. Ids also arrive from federation representations, whose fields nothing types, so anything
+ * that is not a string is not one of ours either, rather than a TypeError that fails a whole batch.
+ */
+export function parsePaymentIntentId(id: unknown, providers: readonly ProviderId[]): PaymentIntentReference | null {
+  if (typeof id !== 'string') return null;
   const separator = id.indexOf(':');
   if (separator <= 0 || separator === id.length - 1) return null;
   const prefix = id.slice(0, separator);

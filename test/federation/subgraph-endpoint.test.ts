@@ -3,8 +3,10 @@ import { Kind, parse, type DirectiveNode, type DocumentNode } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSupergraph } from '../../src/federation/compose-supergraph.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
+import { uniqueId, zopayCreateInput } from '../support/builders.ts';
 import { ORDERS, PAYMENTS, startFederationHarness } from '../support/gateway.ts';
 import { useStarted } from '../support/lifecycle.ts';
+import { CREATE_PAYMENT_INTENT, ENTITIES } from '../support/operations.ts';
 
 // The payments subgraph's own endpoint as the router sees it: the shared router secret, inline
 // tracing for the router, and the SDL it serves for composition.
@@ -67,6 +69,52 @@ describe('ROUTER_SECRET', () => {
   });
 });
 
+describe('_entities with malformed representations', () => {
+  /** pino's numeric level of `error`. */
+  const ERROR_LEVEL = 50;
+
+  it('fails only the index of each representation without a string id, and resolves the others', async () => {
+    const created = await federation().subgraph(
+      { query: CREATE_PAYMENT_INTENT, variables: { input: zopayCreateInput({}, uniqueId('representations')) } },
+      withSecret(),
+    );
+    const id = created.json.data.createPaymentIntent.paymentIntent.id as string;
+    const unknownId = 'ziina:00000000-0000-4000-8000-000000000000';
+    const representations = [
+      { __typename: 'PaymentIntent', id },
+      { __typename: 'PaymentIntent', id: 5 },
+      { __typename: 'PaymentIntent' },
+      { __typename: 'PaymentIntent', id: null },
+      { __typename: 'PaymentIntent', id: { id } },
+      { __typename: 'PaymentIntent', id: [id] },
+      { __typename: 'PaymentIntent', id: unknownId },
+      { __typename: 'PaymentIntent', id },
+    ];
+    const malformed = [1, 2, 3, 4, 5];
+    const logLinesBefore = federation().stack.log.lines.length;
+
+    const answer = await federation().subgraph({ query: ENTITIES, variables: { representations } }, withSecret());
+
+    expect(answer.status).toBe(200);
+    const intent = { id, status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' };
+    expect(answer.json.data._entities).toEqual([intent, null, null, null, null, null, null, intent]);
+    expect(answer.json.errors).toEqual(
+      malformed.map((index) => ({
+        message: 'A PaymentIntent representation needs its key field "id" as a string',
+        locations: [expect.any(Object)],
+        path: ['_entities', index],
+        extensions: { code: 'BAD_USER_INPUT' },
+      })),
+    );
+    // A deliberate answer to the caller's mistake, not an incident of ours.
+    const errorLines = federation()
+      .stack.log.entries()
+      .slice(logLinesBefore)
+      .filter((entry) => (entry.level as number) >= ERROR_LEVEL);
+    expect(errorLines).toEqual([]);
+  });
+});
+
 describe('inline tracing for the router (ftv1)', () => {
   it('adds extensions.ftv1, a base64 trace, when the router asks for it', async () => {
     const answer = await federation().subgraph(PROBE, { ...withSecret(), 'apollo-federation-include-trace': 'ftv1' });
@@ -109,7 +157,7 @@ describe('composition from the running subgraph', () => {
     );
   }
 
-  it('serves an SDL that composes with the orders subgraph and keeps @oneOf', async () => {
+  it('serves an SDL that keeps @oneOf and composes with the orders subgraph into a supergraph without it', async () => {
     const answer = await federation().subgraph({ query: '{ _service { sdl } }' }, withSecret());
     expect(answer.status).toBe(200);
     const sdl = answer.json.data._service.sdl as string;
@@ -142,6 +190,12 @@ describe('composition from the running subgraph', () => {
     expect(joins).toHaveLength(2);
     expect(joins).toContainEqual({ graph: 'PAYMENTS', key: 'id' });
     expect(joins).toContainEqual({ graph: 'ORDERS', key: 'id', resolvable: false });
+    // The supergraph drops @oneOf, so routers on it pass violations to the subgraph (one-of-input.test.ts).
+    expect(
+      directivesOf(supergraph, Kind.INPUT_OBJECT_TYPE_DEFINITION, 'PaymentIntentProviderInput').map(
+        (directive) => directive.name.value,
+      ),
+    ).toEqual(['join__type']);
     // The graphs are bound to the real, running URLs.
     expect(composition.supergraphSdl).toContain(`url: "${federation().stack.app.graphqlUrl}"`);
     expect(composition.supergraphSdl).toContain(`url: "${federation().ordersSubgraph.url}"`);

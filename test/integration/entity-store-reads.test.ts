@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { providerIdOf } from '../support/emulator-admin.ts';
-import { createdId } from '../support/operations.ts';
+import { createdId, ENTITIES, type Entity } from '../support/operations.ts';
 import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metrics.ts';
 import { useTestStack, type TestStack } from '../support/test-stack.ts';
 
@@ -10,24 +10,6 @@ import { useTestStack, type TestStack } from '../support/test-stack.ts';
 // /metrics, and printed as `[figures]` lines to be quoted.
 
 const BATCH = 100;
-
-const ENTITIES = /* GraphQL */ `
-  query Entities($representations: [_Any!]!) {
-    _entities(representations: $representations) {
-      ... on PaymentIntent {
-        id
-        status
-        providerStatus
-      }
-    }
-  }
-`;
-
-interface Entity {
-  id: string;
-  status: string;
-  providerStatus: string | null;
-}
 
 /** Creates `count` intents, half at each provider, ten at a time. */
 async function createIntents(stack: TestStack, count: number): Promise<string[]> {

@@ -83,6 +83,26 @@ export const GET_PAYMENT_INTENT = /* GraphQL */ `
   ${PAYMENT_INTENT_FIELDS}
 `;
 
+/** An `_entities` request as a router sends it to this subgraph for PaymentIntent references. */
+export const ENTITIES = /* GraphQL */ `
+  query Entities($representations: [_Any!]!) {
+    _entities(representations: $representations) {
+      ... on PaymentIntent {
+        id
+        status
+        providerStatus
+      }
+    }
+  }
+`;
+
+/** What ENTITIES selects of each intent. */
+export interface Entity {
+  id: string;
+  status: string;
+  providerStatus: string | null;
+}
+
 export interface UserError {
   code: string;
   message: string;

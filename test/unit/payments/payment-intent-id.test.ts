@@ -41,6 +41,17 @@ describe('parsePaymentIntentId', () => {
     expect(parsePaymentIntentId(id, PROVIDERS)).toBeNull();
   });
 
+  // Representations in `_entities` are untyped JSON: a non-string id must not throw for its whole batch.
+  it.each([
+    ['a number', 5],
+    ['null', null],
+    ['undefined', undefined],
+    ['an object', { id: 'zopay:pi_1' }],
+    ['an array', ['zopay:pi_1']],
+  ])('%s -> null', (_case, id) => {
+    expect(parsePaymentIntentId(id, PROVIDERS)).toBeNull();
+  });
+
   it.each([
     ['ZOPAY', 'pi_1'],
     ['ZIINA', 'x:y'],
