@@ -391,6 +391,24 @@ describe.each(ROUTERS)('through $gateway', (router) => {
   });
 
   describe('user errors arrive intact', () => {
+    it('turns a value a scalar refuses (exponent Decimal, bad Currency) into INVALID_INPUT on its field, not an opaque error', async () => {
+      const zopay = await createExpectingUserErrors(zopayCreateInput({ amount: '1e5' }, uniqueId('exponent')));
+      expect(zopay.userErrors).toEqual([
+        expect.objectContaining({ code: 'INVALID_INPUT', field: ['provider', 'zopay', 'amount'], provider: 'ZOPAY' }),
+      ]);
+      expect(zopay.userErrors[0]!.message).toMatch(
+        /^provider\.zopay\.amount must be a string in plain decimal notation/,
+      );
+      const ziina = await createExpectingUserErrors(ziinaCreateInput({ currencyCode: 'XXXX' }, uniqueId('currency')));
+      expect(ziina.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'INVALID_INPUT',
+          field: ['provider', 'ziina', 'currencyCode'],
+          provider: 'ZIINA',
+        }),
+      ]);
+    });
+
     it("passes Zopay's own 409 idempotency_conflict through as IDEMPOTENCY_CONFLICT", async () => {
       const clientMutationId = uniqueId('conflict');
       // The first create reaches Zopay (which stores the key) but all three answers are lost, so the
@@ -430,7 +448,10 @@ describe.each(ROUTERS)('through $gateway', (router) => {
         field: ['provider', 'zopay', 'currencies', '0'],
         retryable: false,
       });
-      expect(rejected.userErrors[0]!.message).toContain('Unsupported asset');
+      // Our words and Zopay's code; Zopay's own text stays in the subgraph's log.
+      expect(rejected.userErrors[0]!.message).toBe(
+        'Zopay rejected the payment intent (value_error) because of its currencies.0',
+      );
     });
   });
 });
