@@ -4,6 +4,8 @@ import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import {
   getNamedType,
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   isLeafType,
   type DocumentNode,
@@ -68,15 +70,19 @@ function listSize(args: Record<string, unknown>): number {
 }
 
 /**
- * Null when the variables do not fit the operation: execution refuses them next, with its own
- * precise message, before any resolver runs.
+ * The operation's cost with these variables; null when the variables do not fit it (execution
+ * refuses them next, with its own precise message, before any resolver runs). A document larger
+ * than the estimator will walk (graphql-query-complexity stops at 10,000 nodes) costs Infinity.
  */
-function costOf(
+export function costOfOperation(
   schema: GraphQLSchema,
   query: DocumentNode,
   variables: Record<string, unknown>,
   operationName: string | undefined,
 ): number | null {
+  const operation = getOperationAST(query, operationName);
+  if (operation == null) return null;
+  if (getVariableValues(schema, operation.variableDefinitions ?? [], variables).errors) return null;
   try {
     return getComplexity({
       schema,
@@ -86,7 +92,7 @@ function costOf(
       estimators: [listSizeEstimator],
     });
   } catch (error) {
-    if (error instanceof GraphQLError) return null;
+    if (error instanceof GraphQLError) return Number.POSITIVE_INFINITY;
     throw error;
   }
 }
@@ -100,12 +106,13 @@ export function costLimitPlugin<Context extends BaseContext>(maxCost: number): A
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ request, document, schema }) => {
-          const cost = costOf(schema, document, request.variables ?? {}, request.operationName);
+          const cost = costOfOperation(schema, document, request.variables ?? {}, request.operationName);
           if (cost !== null && cost > maxCost) {
+            const counted = Number.isFinite(cost) ? String(cost) : 'more than can be counted';
             throw new PublicGraphQLError(
-              `This operation would cost ${cost}, more than the limit of ${maxCost}: ask for fewer items (first) or fewer fields in one request`,
+              `This operation would cost ${counted}, more than the limit of ${maxCost}: ask for fewer items (first) or fewer fields in one request`,
               'OPERATION_COST_EXCEEDED',
-              { cost, maxCost, http: { status: 400 } },
+              { ...(Number.isFinite(cost) && { cost }), maxCost, http: { status: 400 } },
             );
           }
           return Promise.resolve();
