@@ -78,6 +78,7 @@ async function startServing(
       ...config.providerHttp,
       onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds),
       onCircuitChange: (provider, open) => metrics.providerCircuit(provider, open),
+      onRefused: (provider, reason) => metrics.providerRefused(provider, reason),
     },
     logger.child({ component: 'provider-http' }),
   );
@@ -151,6 +152,7 @@ async function startServing(
     };
     webhooks.set(module.webhook.path, createWebhookEndpoint(endpoint));
   }
+  metrics.observeLoad({ providerCalls: () => providerHttp.load() });
   const server: HttpServer = new HttpServer({
     shutdownGraceMs: config.shutdownGraceMs,
     handler: createRequestRouter({

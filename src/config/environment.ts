@@ -31,6 +31,10 @@ const ProviderHttpEnv = z.object({
   /** Per attempt: wait for the response headers, and longest silence inside the body. */
   PROVIDER_READ_TIMEOUT_MS: integer(50, 25_000).default(8_000),
   PROVIDER_MAX_CONNECTIONS: integer(1, 1_024).default(64),
+  /** Calls in flight to one provider at once; unset: PROVIDER_MAX_CONNECTIONS, one connection each. */
+  PROVIDER_MAX_CONCURRENT_CALLS: integer(1, 1_024).optional(),
+  /** Calls to one provider waiting for a slot; any beyond fail at once ('saturated', nothing sent). */
+  PROVIDER_MAX_QUEUED_CALLS: integer(0, 10_000).default(64),
   PROVIDER_MAX_RETRIES: integer(0, 2).default(2),
   PROVIDER_RETRY_BASE_DELAY_MS: integer(0, 5_000).default(100),
   /** Consecutive failed calls to one provider that open its circuit. */
@@ -157,6 +161,12 @@ export interface ProviderHttpSettings {
   readonly maxRetries: number;
   /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
   readonly retryBaseDelayMs: number;
+  readonly bulkhead: {
+    /** Calls running at once against one provider. */
+    readonly maxConcurrentCalls: number;
+    /** Calls waiting for one of those slots; a call beyond them is refused without being sent. */
+    readonly maxQueuedCalls: number;
+  };
   readonly circuitBreaker: {
     /** Consecutive failed calls (no answer, or a 5xx after the retries) that open the circuit. */
     readonly failureThreshold: number;
@@ -217,6 +227,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
         maxConnectionsPerOrigin: providerHttp.PROVIDER_MAX_CONNECTIONS,
         maxRetries: providerHttp.PROVIDER_MAX_RETRIES,
         retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
+        bulkhead: {
+          maxConcurrentCalls: providerHttp.PROVIDER_MAX_CONCURRENT_CALLS ?? providerHttp.PROVIDER_MAX_CONNECTIONS,
+          maxQueuedCalls: providerHttp.PROVIDER_MAX_QUEUED_CALLS,
+        },
         circuitBreaker: {
           failureThreshold: providerHttp.PROVIDER_BREAKER_FAILURES,
           halfOpenAfterMs: providerHttp.PROVIDER_BREAKER_COOLDOWN_MS,

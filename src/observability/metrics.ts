@@ -1,8 +1,16 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProviderCallLoad } from '../providers/http/provider-bulkheads.ts';
+import type { RefusalReason } from '../providers/http/provider-http-client.ts';
+
+/** What is in progress in the process now, read at each scrape. */
+export interface LoadSources {
+  readonly providerCalls: () => readonly ProviderCallLoad[];
+}
 
 /**
  * The Prometheus metrics of one subgraph process (GET /metrics): the process
- * itself, every provider HTTP attempt, every store statement, every webhook delivery. Each
+ * itself, every provider HTTP attempt, the provider calls running, queued and refused, every store
+ * statement, every webhook delivery. Each
  * process has its own registry, so several apps in one test process do not mix their counts.
  */
 export class Metrics {
@@ -26,6 +34,26 @@ export class Metrics {
     labelNames: ['provider'] as const,
     registers: [this.registry],
   });
+  readonly #providerRefusals = new Counter({
+    name: 'payments_provider_calls_refused_total',
+    help: 'Provider calls refused before anything was sent: by the open circuit (circuit_open) or a full bulkhead (saturated)',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [this.registry],
+  });
+  #load: LoadSources = { providerCalls: () => [] };
+  readonly #providerCalls = new Gauge({
+    name: 'payments_provider_calls',
+    help: 'Calls to a provider at the time of the scrape: running, or queued for a slot of its bulkhead',
+    labelNames: ['provider', 'state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.#providerCalls.reset();
+      for (const { provider, running, queued } of this.#load.providerCalls()) {
+        this.#providerCalls.set({ provider, state: 'running' }, running);
+        this.#providerCalls.set({ provider, state: 'queued' }, queued);
+      }
+    },
+  });
   readonly #storeQueries = new Counter({
     name: 'payments_store_queries_total',
     help: 'SQL statements sent to the store',
@@ -45,6 +73,15 @@ export class Metrics {
   providerAttempt(operation: string, outcome: string, seconds: number): void {
     this.#providerAttempts.inc({ operation, outcome });
     this.#providerDuration.observe({ operation }, seconds);
+  }
+
+  providerRefused(provider: string, reason: RefusalReason): void {
+    this.#providerRefusals.inc({ provider, reason });
+  }
+
+  /** Where the gauges of calls in progress read their values at each scrape. */
+  observeLoad(sources: LoadSources): void {
+    this.#load = sources;
   }
 
   providerCircuit(provider: string, open: boolean): void {

@@ -40,6 +40,7 @@ describe('loadConfig', () => {
         maxConnectionsPerOrigin: 64,
         maxRetries: 2,
         retryBaseDelayMs: 100,
+        bulkhead: { maxConcurrentCalls: 64, maxQueuedCalls: 64 },
         circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
       idempotency: {
@@ -69,6 +70,17 @@ describe('loadConfig', () => {
       idempotency: { waitForInFlightMs: 500 },
     });
     expect(config.providerHttp).toMatchObject({ maxRetries: 0, headersTimeoutMs: 2500, bodyTimeoutMs: 2500 });
+  });
+
+  it('caps concurrent calls to a provider at its pool size unless told otherwise', () => {
+    expect(configOf({ PROVIDER_MAX_CONNECTIONS: '16' }).providerHttp.bulkhead).toEqual({
+      maxConcurrentCalls: 16,
+      maxQueuedCalls: 64,
+    });
+    expect(
+      configOf({ PROVIDER_MAX_CONNECTIONS: '16', PROVIDER_MAX_CONCURRENT_CALLS: '8', PROVIDER_MAX_QUEUED_CALLS: '0' })
+        .providerHttp.bulkhead,
+    ).toEqual({ maxConcurrentCalls: 8, maxQueuedCalls: 0 });
   });
 
   it('uses the default base URLs when only the keys are set', () => {
