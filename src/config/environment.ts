@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestLimits } from '../graphql/request-limits.ts';
+import type { LoadSheddingSettings } from '../http/load-shedder.ts';
 import type { ProviderId } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './environment-values.ts';
@@ -18,6 +19,13 @@ const ServerEnv = z.object({
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
   /** Largest request body accepted (GraphQL documents, webhook deliveries). */
   HTTP_MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * /graphql requests served at once; more are shed (503). Above what both providers' bulkheads
+   * hold by default (2 × (64 + 64)), so that a slow provider meets its own bulkhead first.
+   */
+  HTTP_MAX_IN_FLIGHT_REQUESTS: integer(1, 100_000).default(512),
+  /** Average event-loop lateness over half a second beyond which /graphql requests are shed (503). */
+  EVENT_LOOP_MAX_DELAY_MS: integer(10, 60_000).default(200),
 });
 
 const LoggingEnv = z.object({
@@ -122,6 +130,7 @@ export interface Config {
   readonly host: string | undefined;
   readonly shutdownGraceMs: number;
   readonly maxBodyBytes: number;
+  readonly loadShedding: LoadSheddingSettings;
   readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
   /** Each registered provider's settings, by provider id. */
   readonly providers: Readonly<Record<ProviderId, ProviderSettings>>;
@@ -217,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
       host: server.HOST,
       shutdownGraceMs: server.SHUTDOWN_GRACE_MS,
       maxBodyBytes: server.HTTP_MAX_BODY_BYTES,
+      loadShedding: {
+        maxInFlightRequests: server.HTTP_MAX_IN_FLIGHT_REQUESTS,
+        maxEventLoopDelayMs: server.EVENT_LOOP_MAX_DELAY_MS,
+      },
       logLevel: logging.LOG_LEVEL,
       providers: settings,
       providerHttp: {

@@ -43,6 +43,7 @@ describe('loadConfig', () => {
         bulkhead: { maxConcurrentCalls: 64, maxQueuedCalls: 64 },
         circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
+      loadShedding: { maxInFlightRequests: 512, maxEventLoopDelayMs: 200 },
       idempotency: {
         waitForInFlightMs: 15_000,
         retentionMs: 24 * 60 * 60 * 1000,
@@ -81,6 +82,24 @@ describe('loadConfig', () => {
       configOf({ PROVIDER_MAX_CONNECTIONS: '16', PROVIDER_MAX_CONCURRENT_CALLS: '8', PROVIDER_MAX_QUEUED_CALLS: '0' })
         .providerHttp.bulkhead,
     ).toEqual({ maxConcurrentCalls: 8, maxQueuedCalls: 0 });
+  });
+
+  it('reads the load-shedding limits, and refuses ones that could not work', () => {
+    expect(configOf({ HTTP_MAX_IN_FLIGHT_REQUESTS: '100', EVENT_LOOP_MAX_DELAY_MS: '1000' }).loadShedding).toEqual({
+      maxInFlightRequests: 100,
+      maxEventLoopDelayMs: 1000,
+    });
+    expect(
+      problemsOf({
+        HTTP_MAX_IN_FLIGHT_REQUESTS: '0',
+        EVENT_LOOP_MAX_DELAY_MS: '5',
+        PROVIDER_MAX_CONCURRENT_CALLS: '0',
+      }),
+    ).toEqual([
+      'HTTP_MAX_IN_FLIGHT_REQUESTS must be at least 1',
+      'EVENT_LOOP_MAX_DELAY_MS must be at least 10',
+      'PROVIDER_MAX_CONCURRENT_CALLS must be at least 1',
+    ]);
   });
 
   it('uses the default base URLs when only the keys are set', () => {
