@@ -30,7 +30,7 @@ const RESOLUTION_MS = 10;
  *   each holding memory and a client until every one of them times out;
  * - the event loop's delay: CPU saturation queues every callback behind the others, whatever the
  *   number of requests. It is the mean lateness of a 10 ms timer over the last 500 ms window: a
- *   garbage collection or one long task barely moves it, work that never lets the loop rest does.
+ *   pause shorter than the window barely moves it, work that never lets the loop rest does.
  * Shedding answers at once and costs nothing; readiness reports it, so that traffic goes elsewhere.
  */
 export class LoadShedder {
