@@ -164,7 +164,7 @@ async function startServing(
     handler: createRequestRouter({
       apollo,
       context,
-      // Shedding is checked first: an overloaded replica does not add a store query to its load.
+      // Load before the store: an overloaded replica does not add a store query to its work.
       isReady: async () => server.ready && loadShedder.overload() === null && (await store.isReachable()),
       metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
       webhooks,
