@@ -12,13 +12,15 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
-const app = await startPaymentsApp(config, logger, { providers: registeredProviders }).catch((error: unknown) => {
+const starting = startPaymentsApp(config, logger, { providers: registeredProviders }).catch((error: unknown) => {
   logger.fatal({ err: error }, 'payments subgraph failed to start');
   process.exit(1);
 });
 
-// This process is the one owner of its signals: the first drains and stops in order, a second one
-// (an impatient operator, or an orchestrator's escalation) exits at once.
+// This process is the one owner of its signals (docs/decisions/overload-and-shutdown.md): the first
+// drains and stops in order, even one that arrives while starting (the start completes first: an
+// interrupted migration or store opening is worse than a short wait); a second one (an impatient
+// operator, or an orchestrator's escalation) exits at once.
 let stopping = false;
 async function shutdown(signal: NodeJS.Signals): Promise<void> {
   if (stopping) {
@@ -28,7 +30,7 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   stopping = true;
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   try {
-    await app.stop();
+    await (await starting).stop();
     logger.info('stopped');
     process.exit(0);
   } catch (error) {

@@ -10,6 +10,7 @@ import type { GraphQLContext } from '../graphql/context.ts';
 import { createErrorFormatter } from '../graphql/error-masking.ts';
 import { costLimitPlugin, requestLimitRules } from '../graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../graphql/schema.ts';
+import { LoadShedder } from '../http/load-shedder.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { Logger } from '../logging/logger.ts';
@@ -78,6 +79,7 @@ async function startServing(
       ...config.providerHttp,
       onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds),
       onCircuitChange: (provider, open) => metrics.providerCircuit(provider, open),
+      onRefused: (provider, reason) => metrics.providerRefused(provider, reason),
     },
     logger.child({ component: 'provider-http' }),
   );
@@ -160,17 +162,25 @@ async function startServing(
     };
     webhooks.set(module.webhook.path, createWebhookEndpoint(endpoint));
   }
+  const loadShedder = new LoadShedder({
+    ...config.loadShedding,
+    logger,
+    onShed: (reason) => metrics.requestShed(reason),
+  });
+  metrics.observeLoad({ providerCalls: () => providerHttp.load(), graphqlInFlight: () => loadShedder.inFlight });
   const server: HttpServer = new HttpServer({
     shutdownGraceMs: config.shutdownGraceMs,
     handler: createRequestRouter({
       apollo,
       context,
-      isReady: async () => server.ready && (await store.isReachable()),
+      // Load before the store: an overloaded replica does not add a store query to its work.
+      isReady: async () => server.ready && loadShedder.overload() === null && (await store.isReachable()),
       metrics: { contentType: metrics.registry.contentType, render: () => metrics.registry.metrics() },
       webhooks,
       logger,
       maxBodyBytes: config.maxBodyBytes,
       routerSecret: config.routerSecret,
+      loadShedder,
     }),
   });
 
@@ -180,6 +190,7 @@ async function startServing(
   purge.unref();
   const stop = async () => {
     clearInterval(purge);
+    loadShedder.stop();
     await server.drain();
     await apollo.stop();
     await providerHttp.close();
@@ -190,6 +201,7 @@ async function startServing(
   try {
     const port = await server.listen(config.port, config.host);
     await registerEmulatedWebhooks(providers.connections, `http://${loopbackHost(config.host)}:${port}`);
+    loadShedder.start();
     server.markReady();
     const graphqlUrl = `http://${config.host ?? 'localhost'}:${port}/graphql`;
     logger.info({ graphqlUrl }, 'payments subgraph listening');

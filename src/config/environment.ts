@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { RequestLimits } from '../graphql/request-limits.ts';
+import type { LoadSheddingSettings } from '../http/load-shedder.ts';
 import type { ProviderId } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './environment-values.ts';
@@ -18,6 +19,13 @@ const ServerEnv = z.object({
   SHUTDOWN_GRACE_MS: integer(0, 120_000).default(10_000),
   /** Largest request body accepted (GraphQL documents, webhook deliveries). */
   HTTP_MAX_BODY_BYTES: integer(1_024, 100 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * /graphql requests served at once; more are shed (503). Above what both providers' bulkheads
+   * hold by default (2 × (64 + 64)), so that a slow provider meets its own bulkhead first.
+   */
+  HTTP_MAX_IN_FLIGHT_REQUESTS: integer(1, 100_000).default(512),
+  /** Average event-loop lateness over half a second beyond which /graphql requests are shed (503). */
+  EVENT_LOOP_MAX_DELAY_MS: integer(10, 60_000).default(200),
 });
 
 const LoggingEnv = z.object({
@@ -31,6 +39,10 @@ const ProviderHttpEnv = z.object({
   /** Per attempt: wait for the response headers, and longest silence inside the body. */
   PROVIDER_READ_TIMEOUT_MS: integer(50, 25_000).default(8_000),
   PROVIDER_MAX_CONNECTIONS: integer(1, 1_024).default(64),
+  /** Calls in flight to one provider at once; unset: PROVIDER_MAX_CONNECTIONS, one connection each. */
+  PROVIDER_MAX_CONCURRENT_CALLS: integer(1, 1_024).optional(),
+  /** Calls to one provider waiting for a slot; any beyond fail at once ('saturated', nothing sent). */
+  PROVIDER_MAX_QUEUED_CALLS: integer(0, 10_000).default(64),
   PROVIDER_MAX_RETRIES: integer(0, 2).default(2),
   PROVIDER_RETRY_BASE_DELAY_MS: integer(0, 5_000).default(100),
   /** Consecutive failed calls to one provider that open its circuit. */
@@ -118,6 +130,7 @@ export interface Config {
   readonly host: string | undefined;
   readonly shutdownGraceMs: number;
   readonly maxBodyBytes: number;
+  readonly loadShedding: LoadSheddingSettings;
   readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
   /** Each registered provider's settings, by provider id. */
   readonly providers: Readonly<Record<ProviderId, ProviderSettings>>;
@@ -157,6 +170,12 @@ export interface ProviderHttpSettings {
   readonly maxRetries: number;
   /** First backoff; doubles on each retry and is randomised by a factor in [1, 2). */
   readonly retryBaseDelayMs: number;
+  readonly bulkhead: {
+    /** Calls running at once against one provider. */
+    readonly maxConcurrentCalls: number;
+    /** Calls waiting for one of those slots; a call beyond them is refused without being sent. */
+    readonly maxQueuedCalls: number;
+  };
   readonly circuitBreaker: {
     /** Consecutive failed calls (no answer, or a 5xx after the retries) that open the circuit. */
     readonly failureThreshold: number;
@@ -207,6 +226,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
       host: server.HOST,
       shutdownGraceMs: server.SHUTDOWN_GRACE_MS,
       maxBodyBytes: server.HTTP_MAX_BODY_BYTES,
+      loadShedding: {
+        maxInFlightRequests: server.HTTP_MAX_IN_FLIGHT_REQUESTS,
+        maxEventLoopDelayMs: server.EVENT_LOOP_MAX_DELAY_MS,
+      },
       logLevel: logging.LOG_LEVEL,
       providers: settings,
       providerHttp: {
@@ -217,6 +240,10 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
         maxConnectionsPerOrigin: providerHttp.PROVIDER_MAX_CONNECTIONS,
         maxRetries: providerHttp.PROVIDER_MAX_RETRIES,
         retryBaseDelayMs: providerHttp.PROVIDER_RETRY_BASE_DELAY_MS,
+        bulkhead: {
+          maxConcurrentCalls: providerHttp.PROVIDER_MAX_CONCURRENT_CALLS ?? providerHttp.PROVIDER_MAX_CONNECTIONS,
+          maxQueuedCalls: providerHttp.PROVIDER_MAX_QUEUED_CALLS,
+        },
         circuitBreaker: {
           failureThreshold: providerHttp.PROVIDER_BREAKER_FAILURES,
           halfOpenAfterMs: providerHttp.PROVIDER_BREAKER_COOLDOWN_MS,

@@ -4,6 +4,7 @@ import type { Logger } from '../logging/logger.ts';
 import { writeJson } from '../lib/http/json-response.ts';
 import { RequestBodyTooLargeError } from '../lib/http/request-body.ts';
 import { handleGraphQLRequest } from './graphql-http-handler.ts';
+import type { LoadShedder } from './load-shedder.ts';
 import { isFromRouter } from './router-authentication.ts';
 import { ROUTES } from './routes.ts';
 
@@ -11,8 +12,8 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly apollo: ApolloServer<TContext>;
   readonly context: ContextThunk<TContext>;
   /**
-   * False while starting or draining, or when the store does not answer, so a load balancer or
-   * router stops sending traffic. A provider outage does not count (docs/decisions/provider-http.md).
+   * False while starting, draining or shedding load, or when the store does not answer, so a load
+   * balancer or router stops sending traffic. A provider outage does not count (docs/decisions/provider-http.md).
    */
   readonly isReady: () => Promise<boolean>;
   /** GET /metrics: Prometheus text format. */
@@ -23,7 +24,12 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly maxBodyBytes: number;
   /** When set, /graphql serves only requests that carry it (the router's); health stays open. */
   readonly routerSecret: string | null;
+  /** Whether /graphql takes one more request; health, metrics and webhooks are never shed. */
+  readonly loadShedder: Pick<LoadShedder, 'admit'>;
 }
+
+/** What a shed request is told to wait before trying again (this replica or, better, another). */
+const SHED_RETRY_AFTER_SECONDS = 1;
 
 /** Routes of the subgraph's HTTP server: GraphQL, the health probes, metrics, the providers' webhooks. */
 export function createRequestRouter<TContext extends BaseContext>(options: RequestRouterOptions<TContext>) {
@@ -39,6 +45,23 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
                 { message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } },
               ],
             });
+            return;
+          }
+          // Refused before the body is read: shedding must cost next to nothing.
+          if (options.loadShedder.admit(response) !== null) {
+            writeJson(
+              response,
+              503,
+              {
+                errors: [
+                  {
+                    message: 'The payments subgraph is overloaded; retry shortly',
+                    extensions: { code: 'SERVICE_OVERLOADED', retryable: true },
+                  },
+                ],
+              },
+              { 'retry-after': String(SHED_RETRY_AFTER_SECONDS) },
+            );
             return;
           }
           await handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes);

@@ -3,7 +3,7 @@ export const ROUTES = {
   graphql: '/graphql',
   /** The process answers: a liveness probe. */
   liveness: '/health/live',
-  /** Serving: started, not draining, the store reachable (a provider outage does not count). */
+  /** Serving: started, not draining, not shedding load, the store reachable (a provider outage does not count). */
   readiness: '/health/ready',
   /** Prometheus text format. */
   metrics: '/metrics',

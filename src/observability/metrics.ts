@@ -1,8 +1,18 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+import type { ProviderCallLoad } from '../providers/http/provider-bulkheads.ts';
+import type { RefusalReason } from '../providers/http/provider-http-client.ts';
+import type { OverloadReason } from '../http/load-shedder.ts';
+
+/** What is in progress in the process now, read at each scrape. */
+export interface LoadSources {
+  readonly providerCalls: () => readonly ProviderCallLoad[];
+  readonly graphqlInFlight: () => number;
+}
 
 /**
  * The Prometheus metrics of one subgraph process (GET /metrics): the process
- * itself, every provider HTTP attempt, every store statement, every webhook delivery. Each
+ * itself, every provider HTTP attempt, the provider calls running, queued and refused, the /graphql
+ * requests in flight and shed, every store statement, every webhook delivery. Each
  * process has its own registry, so several apps in one test process do not mix their counts.
  */
 export class Metrics {
@@ -24,6 +34,40 @@ export class Metrics {
     name: 'payments_provider_circuit_open',
     help: '1 while the circuit breaker of a provider is open (calls fail fast), else 0',
     labelNames: ['provider'] as const,
+    registers: [this.registry],
+  });
+  readonly #providerRefusals = new Counter({
+    name: 'payments_provider_calls_refused_total',
+    help: 'Provider calls refused before anything was sent: by the open circuit (circuit_open) or a full bulkhead (saturated)',
+    labelNames: ['provider', 'reason'] as const,
+    registers: [this.registry],
+  });
+  #load: LoadSources = { providerCalls: () => [], graphqlInFlight: () => 0 };
+  readonly #providerCalls = new Gauge({
+    name: 'payments_provider_calls',
+    help: 'Calls to a provider at the time of the scrape: running, or queued for a slot of its bulkhead',
+    labelNames: ['provider', 'state'] as const,
+    registers: [this.registry],
+    collect: () => {
+      this.#providerCalls.reset();
+      for (const { provider, running, queued } of this.#load.providerCalls()) {
+        this.#providerCalls.set({ provider, state: 'running' }, running);
+        this.#providerCalls.set({ provider, state: 'queued' }, queued);
+      }
+    },
+  });
+  readonly #graphqlInFlight: Gauge = new Gauge({
+    name: 'payments_graphql_requests_in_flight',
+    help: '/graphql requests being served at the time of the scrape',
+    registers: [this.registry],
+    collect: () => {
+      this.#graphqlInFlight.set(this.#load.graphqlInFlight());
+    },
+  });
+  readonly #shed = new Counter({
+    name: 'payments_graphql_requests_shed_total',
+    help: '/graphql requests answered 503 at once because the process was overloaded, by signal',
+    labelNames: ['reason'] as const,
     registers: [this.registry],
   });
   readonly #storeQueries = new Counter({
@@ -51,6 +95,19 @@ export class Metrics {
   providerAttempt(operation: string, outcome: string, seconds: number): void {
     this.#providerAttempts.inc({ operation, outcome });
     this.#providerDuration.observe({ operation }, seconds);
+  }
+
+  providerRefused(provider: string, reason: RefusalReason): void {
+    this.#providerRefusals.inc({ provider, reason });
+  }
+
+  /** Where the gauges of calls and requests in progress read their values at each scrape. */
+  observeLoad(sources: LoadSources): void {
+    this.#load = sources;
+  }
+
+  requestShed(reason: OverloadReason): void {
+    this.#shed.inc({ reason });
   }
 
   providerCircuit(provider: string, open: boolean): void {

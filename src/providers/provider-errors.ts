@@ -22,9 +22,11 @@ export interface ProviderIdentity {
  * Why a provider gave no usable answer:
  * - `timeout`, `connection`: no answer came back (see `requestSent`);
  * - `circuit_open`: the call was held back by the provider's circuit breaker, nothing was sent;
+ * - `saturated`: the provider's bulkhead was full (or its queue outlasted the deadline), nothing was sent;
  * - `server_error` (5xx) and `rate_limited` (429): it answered, but only to say it cannot serve now.
  */
-export type UnavailableReason = 'timeout' | 'connection' | 'circuit_open' | 'server_error' | 'rate_limited';
+export type UnavailableReason =
+  'timeout' | 'connection' | 'circuit_open' | 'saturated' | 'server_error' | 'rate_limited';
 
 /**
  * The provider could not serve the call. Deliberate: clients see PROVIDER_UNAVAILABLE (or
@@ -215,6 +217,8 @@ function describeReason(reason: UnavailableReason, status: number | null): strin
       return 'could not be reached';
     case 'circuit_open':
       return 'is failing repeatedly; calls are paused for a few seconds';
+    case 'saturated':
+      return 'is handling too many calls at once';
     case 'server_error':
       return `answered HTTP ${status}`;
     case 'rate_limited':

@@ -18,7 +18,7 @@ const dataDir = useStarted(
 );
 const killAfterTest = useStoppedAfterEach(killSubgraph);
 
-// Processes start PGlite (seconds), and the lock of a killed one takes seconds to go stale.
+// Processes start PGlite (seconds on a busy machine).
 const PROCESS_TEST_TIMEOUT_MS = 90_000;
 
 const listening = (entry: Record<string, unknown>) => entry.msg === 'payments subgraph listening';
@@ -103,9 +103,53 @@ describe('npm start on the embedded store', () => {
 
       owner.process.kill('SIGKILL');
       await owner.process.exited;
+      const restartedAt = performance.now();
       const restarted = await npmStart();
+      console.log(
+        `[figures] npm start after a SIGKILL on the same DATA_DIR: listening in ${Math.round(performance.now() - restartedAt)} ms`,
+      );
       const read = await restarted.graphql(LIST, { externalRef: 'restart' });
       expect(read.paymentIntents.edges).toHaveLength(2);
+    },
+  );
+
+  it(
+    'keeps DATA_DIR through a 10 s event-loop stall: a second process is refused, the owner serves on',
+    { timeout: PROCESS_TEST_TIMEOUT_MS },
+    async () => {
+      const owner = await killAfterTest(
+        spawnSubgraph(process.execPath, ['--import', './test/support/event-loop-stall.ts', 'src/main.ts'], {
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATA_DIR: dataDir(),
+          TEST_EVENT_LOOP_STALL_MS: '10000',
+        }),
+      );
+      const { graphqlUrl } = (await owner.waitForLog(listening, 60_000)) as { graphqlUrl: string };
+      const created = await postGraphQL(graphqlUrl, CREATE_PAYMENT_INTENT, {
+        input: zopayCreateInput({}, 'before-the-stall'),
+      });
+      const intent = (created.json.data.createPaymentIntent as CreatePayload).paymentIntent!;
+      owner.kill('SIGUSR2');
+      await owner.waitForLog((entry) => entry.msg === 'event loop stall started');
+
+      // A lock that a timer must refresh would go stale during the stall, and this process would take it.
+      const intruder = await killAfterTest(
+        spawnSubgraph(process.execPath, ['src/main.ts'], { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir() }),
+      );
+      expect(await intruder.exited).toBe(1);
+      const fatal = intruder.logs.find((entry) => entry.level === 60) as { err?: { message?: string } } | undefined;
+      expect(fatal?.err?.message).toMatch(/DATA_DIR .* is in use by another process/);
+      const stallEnded = (entry: Record<string, unknown>) => entry.msg === 'event loop stall ended';
+      expect(owner.logs.some(stallEnded)).toBe(false);
+
+      await owner.waitForLog(stallEnded, 30_000);
+      // A loop that was 10 s late may shed for one more half-second window: retried as a client would.
+      const read = () => postGraphQL(graphqlUrl, GET_PAYMENT_INTENT, { id: intent.id });
+      await expect.poll(async () => (await read()).status, { interval: 100, timeout: 5_000 }).toBe(200);
+      expect((await read()).json.data.paymentIntent).toEqual(intent);
+      expect(owner.child.exitCode).toBeNull();
+      expect(owner.logs.filter((entry) => Number(entry.level) >= 50)).toEqual([]);
     },
   );
 });

@@ -88,6 +88,10 @@ export async function startTestStack(options: TestStackOptions = {}): Promise<Te
       PROVIDER_RETRY_BASE_DELAY_MS: '20',
       // Every read asks the provider, unless a test is about freshness.
       INTENT_FRESHNESS_MS: '0',
+      // The event loop here is the test runner's, shared with emulators, gateways and other stacks:
+      // their stalls (a PGlite start, a composition) are not this app's overload. Process tests
+      // measure the delay of a subgraph alone.
+      EVENT_LOOP_MAX_DELAY_MS: '60000',
       ...store.env,
       ...options.env,
     },

@@ -6,6 +6,7 @@ import type { Logger } from '../../logging/logger.ts';
 import { firstHeader } from '../../lib/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import type { ProviderHttpSettings } from '../../config/environment.ts';
+import { ProviderBulkheads, type ProviderCallLoad } from './provider-bulkheads.ts';
 import { ProviderCircuitBreakers } from './provider-circuit-breakers.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 import { transportFailure } from './transport-failure.ts';
@@ -15,7 +16,12 @@ export interface ProviderHttpClientOptions extends ProviderHttpSettings {
   readonly onAttempt?: (operation: string, outcome: string, seconds: number) => void;
   /** Told when a provider's circuit opens (true) or closes again (false). */
   readonly onCircuitChange?: (provider: string, open: boolean) => void;
+  /** Told of every call refused before anything was sent: by the open circuit, or by a full bulkhead. */
+  readonly onRefused?: (provider: string, reason: RefusalReason) => void;
 }
+
+/** Why a call was refused without being sent. */
+export type RefusalReason = 'circuit_open' | 'saturated';
 
 /**
  * - `idempotent`: sending twice has the effect of sending once (GETs, and creates that carry the
@@ -62,14 +68,16 @@ function isRetryableStatus(status: number): boolean {
  * The one place that talks HTTP to providers (after stripe-node's RequestSender): pooled
  * keep-alive connections per origin, timeouts at every stage, one deadline per call, and
  * retries with exponential backoff and jitter that honour Retry-After and never outlive the
- * deadline, behind one circuit breaker per provider. A provider's answer is returned whatever
- * its status; only the absence of an answer is thrown (ProviderUnavailableError).
+ * deadline, behind one circuit breaker per provider, itself behind one bulkhead per provider.
+ * A provider's answer is returned whatever its status; only the absence of an answer is thrown
+ * (ProviderUnavailableError).
  */
 export class ProviderHttpClient {
   readonly #options: ProviderHttpClientOptions;
   readonly #logger: Logger;
   readonly #agent: Agent;
   readonly #breakers: ProviderCircuitBreakers;
+  readonly #bulkheads: ProviderBulkheads;
 
   constructor(options: ProviderHttpClientOptions, logger: Logger) {
     this.#options = options;
@@ -84,15 +92,42 @@ export class ProviderHttpClient {
       maxResponseSize: 1024 * 1024,
     });
     this.#breakers = new ProviderCircuitBreakers(options.circuitBreaker, logger, options.onCircuitChange);
+    this.#bulkheads = new ProviderBulkheads(options.bulkhead);
   }
 
-  send(request: ProviderRequest): Promise<ProviderResponse> {
-    return this.#breakers.call(request.provider, () => this.#sendWithRetries(request));
-  }
-
-  async #sendWithRetries(request: ProviderRequest): Promise<ProviderResponse> {
+  /**
+   * The bulkhead comes first: a refusal there is this process's congestion, not the provider's
+   * failure, so the breaker never sees it (in its half-open state cockatiel would even count it as a
+   * successful probe). While a circuit is open, calls pass the bulkhead and fail at the breaker at
+   * once. The deadline starts here: a wait for a bulkhead slot is part of the call's budget.
+   */
+  async send(request: ProviderRequest): Promise<ProviderResponse> {
     const deadline = AbortSignal.timeout(this.#options.deadlineMs);
     const startedAt = performance.now();
+    try {
+      return await this.#bulkheads.call(request.provider, deadline, () =>
+        this.#breakers.call(request.provider, () => this.#sendWithRetries(request, deadline, startedAt)),
+      );
+    } catch (error) {
+      if (
+        error instanceof ProviderUnavailableError &&
+        (error.reason === 'circuit_open' || error.reason === 'saturated')
+      )
+        this.#options.onRefused?.(request.provider.id, error.reason);
+      throw error;
+    }
+  }
+
+  /** Calls running and waiting per provider now, for /metrics. */
+  load(): ProviderCallLoad[] {
+    return this.#bulkheads.load();
+  }
+
+  async #sendWithRetries(
+    request: ProviderRequest,
+    deadline: AbortSignal,
+    startedAt: number,
+  ): Promise<ProviderResponse> {
     let attempts = 0;
     let notBefore = 0;
 

@@ -40,8 +40,10 @@ describe('loadConfig', () => {
         maxConnectionsPerOrigin: 64,
         maxRetries: 2,
         retryBaseDelayMs: 100,
+        bulkhead: { maxConcurrentCalls: 64, maxQueuedCalls: 64 },
         circuitBreaker: { failureThreshold: 5, halfOpenAfterMs: 10_000 },
       },
+      loadShedding: { maxInFlightRequests: 512, maxEventLoopDelayMs: 200 },
       idempotency: {
         waitForInFlightMs: 15_000,
         retentionMs: 24 * 60 * 60 * 1000,
@@ -69,6 +71,35 @@ describe('loadConfig', () => {
       idempotency: { waitForInFlightMs: 500 },
     });
     expect(config.providerHttp).toMatchObject({ maxRetries: 0, headersTimeoutMs: 2500, bodyTimeoutMs: 2500 });
+  });
+
+  it('caps concurrent calls to a provider at its pool size unless told otherwise', () => {
+    expect(configOf({ PROVIDER_MAX_CONNECTIONS: '16' }).providerHttp.bulkhead).toEqual({
+      maxConcurrentCalls: 16,
+      maxQueuedCalls: 64,
+    });
+    expect(
+      configOf({ PROVIDER_MAX_CONNECTIONS: '16', PROVIDER_MAX_CONCURRENT_CALLS: '8', PROVIDER_MAX_QUEUED_CALLS: '0' })
+        .providerHttp.bulkhead,
+    ).toEqual({ maxConcurrentCalls: 8, maxQueuedCalls: 0 });
+  });
+
+  it('reads the load-shedding limits, and refuses ones that could not work', () => {
+    expect(configOf({ HTTP_MAX_IN_FLIGHT_REQUESTS: '100', EVENT_LOOP_MAX_DELAY_MS: '1000' }).loadShedding).toEqual({
+      maxInFlightRequests: 100,
+      maxEventLoopDelayMs: 1000,
+    });
+    expect(
+      problemsOf({
+        HTTP_MAX_IN_FLIGHT_REQUESTS: '0',
+        EVENT_LOOP_MAX_DELAY_MS: '5',
+        PROVIDER_MAX_CONCURRENT_CALLS: '0',
+      }),
+    ).toEqual([
+      'HTTP_MAX_IN_FLIGHT_REQUESTS must be at least 1',
+      'EVENT_LOOP_MAX_DELAY_MS must be at least 10',
+      'PROVIDER_MAX_CONCURRENT_CALLS must be at least 1',
+    ]);
   });
 
   it('uses the default base URLs when only the keys are set', () => {
