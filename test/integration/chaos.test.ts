@@ -290,10 +290,20 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
     }
   }
 
-  /** Once a key has its intent (every key has one once the round settled), a client sends another input under it. */
-  async function conflictingClient(pool: ReplicaPool, key: KeyPlan, random: SeededRandom, answers: Answer[]) {
+  /** Once a key has its intent (every key should have one once the round settled), a client sends another input under it. */
+  async function conflictingClient(
+    pool: ReplicaPool,
+    key: KeyPlan,
+    random: SeededRandom,
+    answers: Answer[],
+    round: { settled: boolean },
+  ) {
     const conflicts: Answer[] = [];
-    while (!answers.some((answer) => answer.key === key.name && answer.kind === 'intent')) await sleep(50);
+    const hasIntent = () => answers.some((answer) => answer.key === key.name && answer.kind === 'intent');
+    while (!hasIntent()) {
+      if (round.settled) return conflicts;
+      await sleep(50);
+    }
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const answer = await pool.send(random, key.name, key.otherInput!);
       conflicts.push(answer);
@@ -321,6 +331,7 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
       ziina: queueFaults('ziina', random.derive('ziina')),
     };
     const answers: Answer[] = [];
+    const progress = { settled: false };
     const started = performance.now();
     // Killed in the middle of creates: once the chaos is under way and several are in flight there.
     const killing = kill
@@ -331,7 +342,7 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
     const conflicting = Promise.all(
       keys
         .filter((key) => key.otherInput !== null)
-        .map((key) => conflictingClient(pool, key, random.derive(`conflict ${key.name}`), answers)),
+        .map((key) => conflictingClient(pool, key, random.derive(`conflict ${key.name}`), answers, progress)),
     );
     await Promise.all(
       keys.flatMap((key) =>
@@ -352,6 +363,7 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
         async (key) => [key.name, await settleKey(pool, key, random.derive(`settle ${key.name}`), answers)] as const,
       ),
     );
+    progress.settled = true;
     const conflicts = (await conflicting).flat();
     const durationMs = performance.now() - started;
 
@@ -385,22 +397,28 @@ describe('chaos: two replicas, faulty providers, a crash', () => {
           env: REPLICA_ENV,
         }),
       );
-      await Promise.all([pool.add(), pool.add()]);
-      // Webhooks go to the replica that is never killed.
-      await ziinaWebhook.register(ziina(), `${pool.at(1).origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
-      const memory: { when: string; replicas: Memory[] }[] = [];
-      const sample = async (when: string) => {
-        await sleep(1_000);
-        memory.push({ when, replicas: await Promise.all(pool.live().map((replica) => memoryOf(replica))) });
-      };
-      await sample('before');
-      // Round 1 kills and restarts a replica; rounds 2 and 3 are alike, so that their ends compare.
-      const rounds: RoundResult[] = [];
-      for (const round of [1, 2, 3]) {
-        rounds.push(await chaosRound(pool, round, random.derive(`round ${round}`), round === 1));
-        await sample(`after round ${round}`);
+      try {
+        await Promise.all([pool.add(), pool.add()]);
+        // Webhooks go to the replica that is never killed.
+        await ziinaWebhook.register(ziina(), `${pool.at(1).origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
+        const memory: { when: string; replicas: Memory[] }[] = [];
+        const sample = async (when: string) => {
+          await sleep(1_000);
+          memory.push({ when, replicas: await Promise.all(pool.live().map((replica) => memoryOf(replica))) });
+        };
+        await sample('before');
+        // Round 1 kills and restarts a replica; rounds 2 and 3 are alike, so that their ends compare.
+        const rounds: RoundResult[] = [];
+        for (const round of [1, 2, 3]) {
+          rounds.push(await chaosRound(pool, round, random.derive(`round ${round}`), round === 1));
+          await sample(`after round ${round}`);
+        }
+        return { pool, rounds, memory };
+      } catch (error) {
+        // A run that failed half-way leaves no replica behind.
+        await pool.stopAll();
+        throw error;
       }
-      return { pool, rounds, memory };
     },
     ({ pool }) => pool.stopAll(),
     240_000,
