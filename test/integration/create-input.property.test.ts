@@ -167,7 +167,7 @@ const createInput = fc.oneof(
 /**
  * Why graphql-js refused a variable while coercing it (HTTP 400), by its message: the built-in type
  * whose value was wrong, or the input-object rule broken. A custom scalar never refuses here: its
- * refusals become INVALID_INPUT user errors.
+ * refusals become INVALID_INPUT user errors. The create input has no enum field, so no enum can.
  */
 const COERCION_FAILURES: readonly (readonly [string, RegExp])[] = [
   ['Int', /Int cannot represent/],
