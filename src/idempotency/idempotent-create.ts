@@ -99,7 +99,7 @@ export class IdempotentCreate {
       if (claim.claimed) return this.#performClaimed(key, claim.claim, attempt);
       const { record } = claim;
       if (record.fingerprint !== fingerprint) return { outcome: rejected(conflict(key)), replayed: false };
-      if (record.state === 'completed') return { outcome: record.outcome, replayed: true };
+      if (record.state === 'completed') return this.#replay(record.outcome, attempt);
       // Another process holds the key: claim again shortly, which replays its outcome once it
       // completes, or takes the claim over if it releases it or its lease runs out.
       if (performance.now() >= giveUpAt) return { outcome: rejected(keyInUse(key)), replayed: false };
@@ -175,8 +175,19 @@ export class IdempotentCreate {
       'idempotency claim was lost before its outcome was stored: answering with the record instead',
     );
     const record = await store.find(key);
-    if (record?.state === 'completed') return { outcome: record.outcome, replayed: true };
+    if (record?.state === 'completed') return this.#replay(record.outcome, attempt);
     return { outcome: rejected(keyInUse(key)), replayed: false };
+  }
+
+  /**
+   * A stored outcome, handed out again. Its intent is recorded as handed out once more (an update
+   * that changes nothing when it already is): the request that completed the record may have
+   * stopped, or lost its store, before it could record it, and until then a lost intent surfacing
+   * for the key would not be superseded.
+   */
+  async #replay(outcome: CreateOutcome, attempt: CreateAttempt): Promise<IdempotentResult> {
+    if (outcome.kind === 'created') await attempt.handedOut(outcome.paymentIntent);
+    return { outcome, replayed: true };
   }
 }
 

@@ -29,7 +29,7 @@ const TEN = new ExactBig('10');
 
 /** What a client must write: the message of every refusal of parsePlainDecimal. */
 export const PLAIN_DECIMAL_FORM =
-  'plain decimal notation, e.g. "10.50": an optional minus sign, digits, an optional fraction; no exponent, no leading "+" or zeros, no spaces';
+  'plain decimal notation, e.g. "10.50": an optional minus sign, digits, an optional fraction, at most 100 characters; no exponent, no leading "+" or zeros, no spaces';
 
 /**
  * A client's decimal, strictly: plain notation only. In a money field, anything else (exponent
@@ -37,7 +37,10 @@ export const PLAIN_DECIMAL_FORM =
  * it is refused rather than rewritten.
  */
 export function parsePlainDecimal(text: string): Decimal {
-  if (!PLAIN_DECIMAL.test(text)) throw new DecimalFormatError(`must be written in ${PLAIN_DECIMAL_FORM}`);
+  // The length too: a client told to write plain notation when it did would not know what to fix.
+  if (text.length > MAX_TEXT_LENGTH || !PLAIN_DECIMAL.test(text)) {
+    throw new DecimalFormatError(`must be written in ${PLAIN_DECIMAL_FORM}`);
+  }
   return parseDecimal(text);
 }
 

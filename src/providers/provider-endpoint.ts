@@ -131,11 +131,19 @@ export class ProviderEndpoint {
     });
   }
 
-  /** A body that is not JSON breaks the contract: an integration error, logged with the status only. */
+  /**
+   * A body that is not JSON, or not what the contract says, is an integration error, logged with the
+   * status (the transformer that refuses a body does not know it) and never the body.
+   */
   #read(response: ProviderResponse, intent: (body: JsonWithNumberSources) => PaymentIntent): PaymentIntent {
     const body = parseJsonWithNumberSources(response.body);
     if (body === null)
       throw new ProviderIntegrationError(this.provider, 'answer is not JSON', { providerStatus: response.status });
-    return intent(body);
+    try {
+      return intent(body);
+    } catch (error) {
+      if (error instanceof ProviderIntegrationError) throw error.withDetail({ providerStatus: response.status });
+      throw error;
+    }
   }
 }

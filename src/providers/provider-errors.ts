@@ -87,6 +87,14 @@ export class ProviderIntegrationError extends Error {
     this.provider = provider;
     this.detail = detail;
   }
+
+  /** The same failure with what its thrower could not know (e.g. the HTTP status of the answer it read). */
+  withDetail(more: Readonly<Record<string, unknown>>): ProviderIntegrationError {
+    const error = new ProviderIntegrationError(this.provider, '', { ...more, ...this.detail }, { cause: this.cause });
+    error.message = this.message;
+    error.stack = this.stack;
+    return error;
+  }
 }
 
 /** What a provider's error body says, once read by that provider's transformer. */

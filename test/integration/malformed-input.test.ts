@@ -55,6 +55,12 @@ describe('Decimal in variables', () => {
       expect(payload.userErrors).toEqual([invalid(['provider', 'zopay', 'amount'], DECIMAL_PROBLEM, 'ZOPAY')]);
     },
   );
+
+  it('refuses 101 digits, plain notation beyond its bound, with a message that names the bound', async () => {
+    const payload = await create(zopayCreateInput({ amount: '9'.repeat(101) }));
+    expect(payload.userErrors).toEqual([invalid(['provider', 'zopay', 'amount'], DECIMAL_PROBLEM, 'ZOPAY')]);
+    expect(payload.userErrors[0]?.message).toContain('at most 100 characters');
+  });
 });
 
 describe('other scalars of the create input', () => {

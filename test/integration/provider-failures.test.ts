@@ -57,6 +57,35 @@ describe('credentials a provider rejects (our configuration fault)', () => {
   });
 });
 
+describe("answers that break a provider's contract (our integration fault)", () => {
+  it.each([
+    ['zopay', 'an HTML page as a JSON string', '<html>Bad Gateway</html>'],
+    ['zopay', 'an intent without its id', { amount: '10.50' }],
+    ['ziina', 'an array', []],
+    ['ziina', 'an empty object', {}],
+  ] as const)(
+    'masks a %s 200 with %s, and logs it with its HTTP status and without the body',
+    async (provider, _case, body) => {
+      const stack = await stopAfterTest(startTestStack());
+      stack[provider].faults.push({ method: 'POST', status: 200, body });
+      const input = provider === 'zopay' ? zopayCreateInput({}, 'broken-200') : ziinaCreateInput({}, 'broken-200');
+      const answer = await stack.graphql(CREATE_PAYMENT_INTENT, { input });
+
+      expect(answer.status).toBe(200);
+      expect(answer.errors).toEqual([
+        expect.objectContaining({ message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' } }),
+      ]);
+      const failures = stack.log
+        .entries()
+        .filter((entry) => String(entry.msg).startsWith('provider integration failure'));
+      expect(failures).toEqual([
+        expect.objectContaining({ level: 50, provider: provider.toUpperCase(), providerStatus: 200 }),
+      ]);
+      expect(stack.log.text).not.toContain('Bad Gateway');
+    },
+  );
+});
+
 describe('deadlines and unreachable providers', () => {
   it('gives up on a provider that does not answer within the deadline', async () => {
     const stack = await stopAfterTest(

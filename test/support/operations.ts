@@ -1,4 +1,6 @@
+import { Kind } from 'graphql';
 import { expect } from 'vitest';
+import { paymentsTypeDefs } from '../../src/graphql/schema.ts';
 import type { CreateOptions } from './builders.ts';
 import { createInput } from './builders.ts';
 import type { TestStack } from './test-stack.ts';
@@ -112,6 +114,15 @@ export interface UserError {
   providerCode: string | null;
   retryable: boolean;
 }
+
+/** The values of the contract's PaymentIntentErrorCode enum, read from the SDL: what a userError's code may be. */
+export const USER_ERROR_CODES: ReadonlySet<string> = new Set(
+  paymentsTypeDefs.definitions.flatMap((definition) =>
+    definition.kind === Kind.ENUM_TYPE_DEFINITION && definition.name.value === 'PaymentIntentErrorCode'
+      ? (definition.values ?? []).map((value) => value.name.value)
+      : [],
+  ),
+);
 
 export interface CreatePayload {
   clientMutationId: string;

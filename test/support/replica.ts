@@ -7,7 +7,8 @@ export interface Replica {
   readonly graphqlUrl: string;
   /** Origin of the replica, e.g. http://127.0.0.1:43210, for its other routes. */
   readonly origin: string;
-  graphql(query: string, variables?: Record<string, unknown>): Promise<HttpAnswer>;
+  /** A GraphQL POST, with the router's headers (e.g. x-router-secret) when given. */
+  graphql(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<HttpAnswer>;
 }
 
 export interface ReplicaOptions {
@@ -44,7 +45,7 @@ export async function startReplica(options: ReplicaOptions): Promise<Replica> {
     process,
     graphqlUrl,
     origin: new URL(graphqlUrl).origin,
-    graphql: (query, variables) => postGraphQL(graphqlUrl, query, variables),
+    graphql: (query, variables, headers) => postGraphQL(graphqlUrl, query, variables, headers),
   };
 }
 

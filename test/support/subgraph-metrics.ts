@@ -1,14 +1,15 @@
 import type { TestStack } from './test-stack.ts';
 
-/** The subgraph's GET /metrics, as Prometheus scrapes it. */
-export async function scrapeMetrics(stack: TestStack): Promise<string> {
-  const response = await fetch(new URL('/metrics', stack.app.graphqlUrl));
+/** The subgraph's GET /metrics, as Prometheus scrapes it: of a test stack, or of a process at this URL (any of its routes). */
+export async function scrapeMetrics(subgraph: TestStack | string): Promise<string> {
+  const url = typeof subgraph === 'string' ? subgraph : subgraph.app.graphqlUrl;
+  const response = await fetch(new URL('/metrics', url));
   if (response.status !== 200) throw new Error(`GET /metrics answered ${response.status}`);
   return response.text();
 }
 
 /**
- * The sum of a counter's samples whose labels include `labels` (all of its samples by default);
+ * The sum of a counter's (or a gauge's) samples whose labels include `labels` (all of its samples by default);
  * 0 when there is none yet (prom-client shows a labelled counter only once it was incremented).
  */
 export function counterValue(metricsText: string, name: string, labels: Record<string, string> = {}): number {

@@ -154,6 +154,23 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       expect(other.performs).toBe(0);
     });
 
+    it('records a replayed intent as handed out again: the request that completed the record may have died before it could', async () => {
+      // The store fails (or the process dies) between completing the record and recording the hand-out.
+      const attempt = fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: false });
+      const recordHandOut = attempt.handedOut.bind(attempt);
+      attempt.handedOut = () => Promise.reject(new Error('the store went away'));
+      await expect(replica(database.db.sql).idempotent.run(ZIINA_KEY, 'fp-1', attempt)).rejects.toThrow('went away');
+      expect(attempt.handedOutIntents).toEqual([]);
+
+      attempt.handedOut = recordHandOut;
+      expect(await replica(database.second).idempotent.run(ZIINA_KEY, 'fp-1', attempt)).toEqual({
+        outcome: created(ziinaIntent(ZIINA_ID)),
+        replayed: true,
+      });
+      expect(attempt.performs).toBe(1);
+      expect(attempt.handedOutIntents).toEqual([ziinaIntent(ZIINA_ID)]);
+    });
+
     it('shares one perform among 20 concurrent duplicates', async () => {
       const { idempotent } = replica(database.db.sql);
       const gate = deferred<CreateOutcome>();
@@ -480,7 +497,11 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
       // lost claim is logged.
       stuck.resolve(created(ziinaIntent(ZIINA_ID)));
       expect(await holderRun).toEqual({ outcome: created(ziinaIntent('a-second-intent')), replayed: true });
-      expect([holderAttempt.handedOutIntents, retry.handedOutIntents]).toEqual([[], [ziinaIntent('a-second-intent')]]);
+      // Both record the record's intent as handed out (the holder replays it); the holder's own, never.
+      expect([holderAttempt.handedOutIntents, retry.handedOutIntents]).toEqual([
+        [ziinaIntent('a-second-intent')],
+        [ziinaIntent('a-second-intent')],
+      ]);
       expect(holder.log.entries()).toEqual([
         expect.objectContaining({
           level: 40,

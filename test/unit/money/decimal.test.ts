@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { DecimalFormatError, isPositive, parseDecimal, scaleDown } from '../../../src/money/decimal.ts';
+import {
+  DecimalFormatError,
+  isPositive,
+  parseDecimal,
+  parsePlainDecimal,
+  PLAIN_DECIMAL_FORM,
+  scaleDown,
+} from '../../../src/money/decimal.ts';
 
 describe('parseDecimal', () => {
   it.each([
@@ -128,5 +135,13 @@ describe('scaleDown', () => {
 
   it('is exact for the largest safe integer', () => {
     expect(scaleDown(Number.MAX_SAFE_INTEGER, 2)).toBe('90071992547409.91');
+  });
+});
+
+describe('parsePlainDecimal', () => {
+  it('refuses plain notation beyond 100 characters with the one message of every refusal, which names the bound', () => {
+    expect(parsePlainDecimal('9'.repeat(100))).toBe('9'.repeat(100));
+    expect(() => parsePlainDecimal('9'.repeat(101))).toThrow(`must be written in ${PLAIN_DECIMAL_FORM}`);
+    expect(PLAIN_DECIMAL_FORM).toContain('at most 100 characters');
   });
 });
