@@ -83,14 +83,13 @@ export async function startTracing(config: TracingConfig): Promise<Tracing> {
   );
   trace.setGlobalTracerProvider(provider);
 
+  // Subscribes to undici's diagnostics channels at once, with the provider just registered.
   const undici = new UndiciInstrumentation({
-    enabled: false,
     // Only calls made for a traced request: not start-up's webhook registration.
     requireParentforSpans: true,
     requestHook: withoutQuery,
   });
   undici.setTracerProvider(provider);
-  undici.enable();
 
   return {
     tracer: provider.getTracer(TRACER_NAME, version),
