@@ -61,6 +61,7 @@ const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
  */
 export async function startPaymentsApp(config: Config, logger: Logger, parts: PaymentsAppParts): Promise<PaymentsApp> {
   const metrics = new Metrics();
+  metrics.startAtZero(parts.providers.modules.map((module) => module.id));
   const tracer = parts.tracer ?? null;
   const engine = config.store.kind === 'postgres' ? 'pg' : 'pglite';
   const store = await openStore(config.store, statementObserver({ metrics, tracer, engine }), logger);

@@ -173,6 +173,21 @@ export class Metrics {
     this.#providerRefusals.inc({ provider, reason });
   }
 
+  /**
+   * Series at 0 for every provider and every reason, before anything happened: an alert on
+   * `increase()` sees the first event only when the series existed before it, and a dashboard shows
+   * a closed circuit as 0 rather than no data.
+   */
+  startAtZero(providers: readonly string[]): void {
+    for (const reason of ['in_flight', 'event_loop_delay'] satisfies OverloadReason[]) this.#shed.inc({ reason }, 0);
+    for (const provider of providers) {
+      this.#circuitOpen.set({ provider }, 0);
+      this.#superseded.inc({ provider }, 0);
+      for (const reason of ['circuit_open', 'saturated'] satisfies RefusalReason[])
+        this.#providerRefusals.inc({ provider, reason }, 0);
+    }
+  }
+
   /** Where the gauges of calls and requests in progress read their values at each scrape. */
   observeLoad(sources: LoadSources): void {
     this.#load = sources;
