@@ -1,6 +1,7 @@
 import { startPaymentsApp } from './app/payments-app.ts';
 import { configSecrets, loadConfig } from './config/environment.ts';
 import { createLogger } from './logging/logger.ts';
+import { startTracing } from './observability/tracing.ts';
 import { registeredProviders } from './providers/registered-providers.ts';
 
 // Entry point of `npm start`. A bad configuration is reported whole and exits before listening.
@@ -12,7 +13,12 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger({ level: config.logLevel, secrets: configSecrets(config) });
 
-const starting = startPaymentsApp(config, logger, { providers: registeredProviders }).catch((error: unknown) => {
+// Off (nothing loaded) unless the OTEL_* variables configure an exporter: docs/decisions/tracing.md.
+const tracing = await startTracing(config.tracing);
+const starting = startPaymentsApp(config, logger, {
+  providers: registeredProviders,
+  ...(tracing.tracer !== null && { tracer: tracing.tracer }),
+}).catch((error: unknown) => {
   logger.fatal({ err: error }, 'payments subgraph failed to start');
   process.exit(1);
 });
@@ -31,6 +37,8 @@ async function shutdown(signal: NodeJS.Signals): Promise<void> {
   logger.info({ signal }, 'shutting down: draining in-flight requests');
   try {
     await (await starting).stop();
+    // The last requests' spans leave before the process does.
+    await tracing.shutdown();
     logger.info('stopped');
     process.exit(0);
   } catch (error) {

@@ -14,3 +14,7 @@ export const MIGRATE_CONTAINER_NAME = 'migrate';
 export const CONFIG_MAP_NAME = 'payments-config';
 
 export const WEBHOOK_INGRESS_NAME = 'payments-webhooks';
+
+export const ALERT_RULES_NAME = 'payments-alerts';
+
+export const DASHBOARD_CONFIG_MAP_NAME = 'payments-dashboard';

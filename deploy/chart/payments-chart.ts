@@ -5,6 +5,7 @@ import type { EnvironmentValues } from '../environments.ts';
 import { addAutoscaler } from './autoscaler.ts';
 import { addDisruptionBudget } from './disruption-budget.ts';
 import { COMMON_LABELS } from './labels.ts';
+import { addAlertRules, addDashboard } from './monitoring.ts';
 import { NAMESPACE } from './names.ts';
 import { addNetworkPolicy } from './network-policy.ts';
 import { addService } from './service.ts';
@@ -31,5 +32,7 @@ export class PaymentsChart extends Chart {
     addDisruptionBudget(this);
     addNetworkPolicy(this, environment.peers);
     addWebhookIngress(this, environment.webhookIngress);
+    addAlertRules(this);
+    addDashboard(this);
   }
 }

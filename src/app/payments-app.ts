@@ -4,6 +4,7 @@ import {
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import type { Tracer } from '@opentelemetry/api';
 import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
@@ -14,7 +15,11 @@ import { LoadShedder } from '../http/load-shedder.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { Logger } from '../logging/logger.ts';
+import { HttpRequestObserver } from '../observability/http-request-observer.ts';
 import { Metrics } from '../observability/metrics.ts';
+import { operationObserverPlugin } from '../observability/operation-observer-plugin.ts';
+import { currentRequest, requestIdOf } from '../observability/request-scope.ts';
+import { statementObserver } from '../observability/statement-observer.ts';
 import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
@@ -42,6 +47,8 @@ export interface PaymentsAppParts {
   readonly providers: ProviderRegistry;
   /** SDL of providers whose GraphQL types are not in schema/payments.graphql (a test's). */
   readonly schemaExtensions?: readonly DocumentNode[];
+  /** Set when tracing is on (src/observability/tracing.ts, started by src/main.ts). */
+  readonly tracer?: Tracer;
 }
 
 /** How often a duplicate create looks again for the first request's record held by another replica. */
@@ -54,7 +61,10 @@ const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
  */
 export async function startPaymentsApp(config: Config, logger: Logger, parts: PaymentsAppParts): Promise<PaymentsApp> {
   const metrics = new Metrics();
-  const store = await openStore(config.store, () => metrics.storeQuery(), logger);
+  metrics.startAtZero(parts.providers.modules.map((module) => module.id));
+  const tracer = parts.tracer ?? null;
+  const engine = config.store.kind === 'postgres' ? 'pg' : 'pglite';
+  const store = await openStore(config.store, statementObserver({ metrics, tracer, engine }), logger);
   logger.info({ store: config.store.kind, migrationsApplied: store.migrations.applied }, 'store ready');
   let providers: ProviderConnections;
   try {
@@ -74,10 +84,11 @@ async function startServing(
   providers: ProviderConnections,
   parts: PaymentsAppParts,
 ): Promise<PaymentsApp> {
+  const tracer = parts.tracer ?? null;
   const providerHttp = new ProviderHttpClient(
     {
       ...config.providerHttp,
-      onAttempt: (operation, outcome, seconds) => metrics.providerAttempt(operation, outcome, seconds),
+      onAttempt: (attempt) => metrics.providerAttempt(attempt),
       onCircuitChange: (provider, open) => metrics.providerCircuit(provider, open),
       onRefused: (provider, reason) => metrics.providerRefused(provider, reason),
     },
@@ -103,8 +114,9 @@ async function startServing(
     waitForInFlightMs: config.idempotency.waitForInFlightMs,
     pollIntervalMs: IDEMPOTENCY_POLL_INTERVAL_MS,
     logger,
+    onDecision: (key, decision) => metrics.idempotencyDecision(key.provider, decision),
   });
-  const createPaymentIntent = new CreatePaymentIntent({ providers: ports, idempotentCreate, intents, logger });
+  const createPaymentIntent = new CreatePaymentIntent({ providers: ports, idempotentCreate, intents });
   const listPaymentIntents = new ListPaymentIntents(intents);
   const reader = new PaymentIntentReader({
     providers: ports,
@@ -120,6 +132,8 @@ async function startServing(
       listPaymentIntents,
       paymentIntents: createPaymentIntentLoader(reader, config.providerReads.perRequest),
       logger,
+      // Set by the HTTP layer for every /graphql request; a request reaching Apollo otherwise still gets an id.
+      request: currentRequest() ?? { requestId: requestIdOf(undefined), span: null, creates: [] },
     });
 
   const apollo = new ApolloServer<GraphQLContext>({
@@ -139,6 +153,7 @@ async function startServing(
     parseOptions: { maxLexicalTokens: config.requestLimits.maxTokens },
     validationRules: requestLimitRules(config.requestLimits),
     plugins: [
+      operationObserverPlugin(logger, metrics),
       costLimitPlugin(config.requestLimits.maxCost),
       ApolloServerPluginUsageReportingDisabled(),
       config.playground
@@ -181,6 +196,7 @@ async function startServing(
       maxBodyBytes: config.maxBodyBytes,
       routerSecret: config.routerSecret,
       loadShedder,
+      observer: new HttpRequestObserver({ requestIdHeader: config.requestIdHeader, tracer }),
     }),
   });
 

@@ -7,6 +7,7 @@ import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './en
 import { productionProblems } from './production-profile.ts';
 import type { ProviderSettings } from './provider-environment.ts';
 import { StoreEnv, storeConfigOf, storeSecrets, type StoreConfig } from './store-environment.ts';
+import { TracingEnv, tracingConfigOf, type TracingConfig } from './tracing-environment.ts';
 
 // The one view of process.env (after the Hive console's environment.ts): a zod model per concern,
 // and one per registered provider; every problem is reported at once, with the variable's name and
@@ -28,8 +29,21 @@ const ServerEnv = z.object({
   EVENT_LOOP_MAX_DELAY_MS: integer(10, 60_000).default(200),
 });
 
+/** Headers whose values are credentials: echoing one as the request id would put it in logs and answers. */
+const CREDENTIAL_HEADERS: ReadonlySet<string> = new Set(['authorization', 'cookie', 'x-router-secret']);
+
 const LoggingEnv = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * The header a request's id comes in on (set by the ingress, propagated by the router) and is
+   * answered with. HTTP header names are case-insensitive; node:http gives them lower-cased.
+   */
+  REQUEST_ID_HEADER: z
+    .string()
+    .regex(/^[A-Za-z0-9-]{1,64}$/, 'must be an HTTP header name (letters, digits, hyphens)')
+    .transform((name) => name.toLowerCase())
+    .refine((name) => !CREDENTIAL_HEADERS.has(name), 'must not be a header that carries a credential')
+    .default('x-request-id'),
 });
 
 const ProviderHttpEnv = z.object({
@@ -110,6 +124,7 @@ const CoreEnvironment = z
     federation: FederationEnv,
     runtime: RuntimeEnv,
     limits: RequestLimitsEnv,
+    tracing: TracingEnv,
   })
   .superRefine(({ idempotency, providerHttp }, context) => {
     if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
@@ -132,6 +147,9 @@ export interface Config {
   readonly maxBodyBytes: number;
   readonly loadShedding: LoadSheddingSettings;
   readonly logLevel: z.infer<typeof LoggingEnv>['LOG_LEVEL'];
+  /** Lower-cased: where a request's id is read from and answered in. */
+  readonly requestIdHeader: string;
+  readonly tracing: TracingConfig;
   /** Each registered provider's settings, by provider id. */
   readonly providers: Readonly<Record<ProviderId, ProviderSettings>>;
   readonly providerHttp: ProviderHttpSettings;
@@ -203,6 +221,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
     federation: values,
     runtime: values,
     limits: values,
+    tracing: values,
   });
   const problems = core.success ? [] : describeProblems(core.error);
   const production = values.NODE_ENV === 'production';
@@ -215,7 +234,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
   }
   if (!core.success || problems.length > 0) return { ok: false, problems };
 
-  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime, limits } = core.data;
+  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime, limits, tracing } =
+    core.data;
   return {
     ok: true,
     config: {
@@ -231,6 +251,8 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
         maxEventLoopDelayMs: server.EVENT_LOOP_MAX_DELAY_MS,
       },
       logLevel: logging.LOG_LEVEL,
+      requestIdHeader: logging.REQUEST_ID_HEADER,
+      tracing: tracingConfigOf(tracing),
       providers: settings,
       providerHttp: {
         deadlineMs: providerHttp.PROVIDER_DEADLINE_MS,
@@ -277,7 +299,8 @@ export function configSecrets(config: Config): string[] {
     settings.credentials?.apiKey,
     settings.webhookSecret,
   ]);
-  return [...providerSecrets, config.routerSecret, ...storeSecrets(config.store)].filter(
+  const exporterSecrets = config.tracing.enabled ? config.tracing.headerValues : [];
+  return [...providerSecrets, config.routerSecret, ...storeSecrets(config.store), ...exporterSecrets].filter(
     (secret): secret is string => typeof secret === 'string' && secret !== '',
   );
 }
@@ -294,6 +317,7 @@ export function knownVariables(providers: ProviderRegistry): string[] {
     FederationEnv,
     RuntimeEnv,
     RequestLimitsEnv,
+    TracingEnv,
   ];
   const providerVariables = providers.modules.flatMap(({ environment }) =>
     [environment.apiKeyVariable, environment.baseUrlVariable, environment.webhookSecretVariable].filter(

@@ -1,4 +1,5 @@
 import type { Logger } from '../logging/logger.ts';
+import type { ObservedRequest } from '../observability/request-scope.ts';
 import type { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import type { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import type { PaymentIntentLoader } from '../payments/payment-intent-loader.ts';
@@ -10,4 +11,6 @@ export interface GraphQLContext {
   /** Per request: batches and de-duplicates reads by id. */
   readonly paymentIntents: PaymentIntentLoader;
   readonly logger: Logger;
+  /** The request being served: its id, its span, and the creates it ran, for the operation's log line. */
+  readonly request: ObservedRequest;
 }

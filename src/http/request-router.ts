@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApolloServer, BaseContext, ContextThunk } from '@apollo/server';
 import type { Logger } from '../logging/logger.ts';
+import type { HttpRequestObserver } from '../observability/http-request-observer.ts';
 import { writeJson } from '../lib/http/json-response.ts';
 import { RequestBodyTooLargeError } from '../lib/http/request-body.ts';
 import { handleGraphQLRequest } from './graphql-http-handler.ts';
@@ -26,6 +27,11 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly routerSecret: string | null;
   /** Whether /graphql takes one more request; health, metrics and webhooks are never shed. */
   readonly loadShedder: Pick<LoadShedder, 'admit'>;
+  /**
+   * Gives each admitted /graphql request and each webhook delivery its id (answered in a header) and,
+   * with tracing on, its span; refusals above cost nothing more.
+   */
+  readonly observer: Pick<HttpRequestObserver, 'observe'>;
 }
 
 /** What a shed request is told to wait before trying again (this replica or, better, another). */
@@ -64,7 +70,9 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
             );
             return;
           }
-          await handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes);
+          await options.observer.observe(ROUTES.graphql, 'caller', request, response, () =>
+            handleGraphQLRequest(options.apollo, options.context, request, response, url, options.maxBodyBytes),
+          );
           return;
         case ROUTES.liveness:
           writeJson(response, 200, { status: 'live' });
@@ -82,7 +90,8 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
         default: {
           const webhook = options.webhooks.get(url.pathname);
           if (webhook === undefined) writeJson(response, 404, { error: 'not found' });
-          else await webhook(request, response);
+          else
+            await options.observer.observe(url.pathname, 'none', request, response, () => webhook(request, response));
         }
       }
     } catch (error) {

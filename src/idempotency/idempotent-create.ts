@@ -13,7 +13,18 @@ export interface IdempotentCreateOptions {
   /** How often a duplicate tries again to claim a key held by another process. */
   readonly pollIntervalMs: number;
   readonly logger: Logger;
+  /** Told what the record decided for each create (metrics). */
+  readonly onDecision?: (key: IdempotencyKey, decision: IdempotencyDecision) => void;
 }
+
+/**
+ * - `performed`: this request held the key and went on with the create;
+ * - `replayed`: the stored outcome of an earlier identical request was answered;
+ * - `shared`: an identical create was in flight in this process, and its outcome was shared;
+ * - `conflict`: the key was used with another input;
+ * - `key_in_use`: an identical create was still running when the wait ran out.
+ */
+export type IdempotencyDecision = 'performed' | 'replayed' | 'shared' | 'conflict' | 'key_in_use';
 
 export interface IdempotentResult {
   readonly outcome: CreateOutcome;
@@ -64,7 +75,7 @@ export class IdempotentCreate {
     const id = `${key.provider}\u0000${key.clientMutationId}`;
     const running = this.#executions.get(id);
     if (running) {
-      if (running.fingerprint !== fingerprint) return { outcome: rejected(conflict(key)), replayed: false };
+      if (running.fingerprint !== fingerprint) return this.#conflict(key);
       return this.#share(key, running.result);
     }
     const result = this.#execute(key, fingerprint, attempt);
@@ -81,7 +92,8 @@ export class IdempotentCreate {
     const waited = sleep(this.#options.waitForInFlightMs, 'timeout' as const, { signal: timeout.signal });
     try {
       const settled = await Promise.race([first, waited]);
-      if (settled === 'timeout') return { outcome: rejected(keyInUse(key)), replayed: false };
+      if (settled === 'timeout') return this.#keyInUse(key);
+      this.#options.onDecision?.(key, 'shared');
       // `replayed` means "the stored result of an earlier request": an outcome a retry could
       // change is not stored, so sharing it is not a replay.
       return { outcome: settled.outcome, replayed: isFinal(settled.outcome) };
@@ -96,15 +108,28 @@ export class IdempotentCreate {
     const giveUpAt = performance.now() + this.#options.waitForInFlightMs;
     for (;;) {
       const claim = await store.claim(key, fingerprint);
-      if (claim.claimed) return this.#performClaimed(key, claim.claim, attempt);
+      if (claim.claimed) {
+        this.#options.onDecision?.(key, 'performed');
+        return this.#performClaimed(key, claim.claim, attempt);
+      }
       const { record } = claim;
-      if (record.fingerprint !== fingerprint) return { outcome: rejected(conflict(key)), replayed: false };
-      if (record.state === 'completed') return this.#replay(record.outcome, attempt);
+      if (record.fingerprint !== fingerprint) return this.#conflict(key);
+      if (record.state === 'completed') return this.#replay(key, record.outcome, attempt);
       // Another process holds the key: claim again shortly, which replays its outcome once it
       // completes, or takes the claim over if it releases it or its lease runs out.
-      if (performance.now() >= giveUpAt) return { outcome: rejected(keyInUse(key)), replayed: false };
+      if (performance.now() >= giveUpAt) return this.#keyInUse(key);
       await sleep(this.#options.pollIntervalMs);
     }
+  }
+
+  #conflict(key: IdempotencyKey): IdempotentResult {
+    this.#options.onDecision?.(key, 'conflict');
+    return { outcome: rejected(conflict(key)), replayed: false };
+  }
+
+  #keyInUse(key: IdempotencyKey): IdempotentResult {
+    this.#options.onDecision?.(key, 'key_in_use');
+    return { outcome: rejected(keyInUse(key)), replayed: false };
   }
 
   async #performClaimed(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt): Promise<IdempotentResult> {
@@ -175,8 +200,8 @@ export class IdempotentCreate {
       'idempotency claim was lost before its outcome was stored: answering with the record instead',
     );
     const record = await store.find(key);
-    if (record?.state === 'completed') return this.#replay(record.outcome, attempt);
-    return { outcome: rejected(keyInUse(key)), replayed: false };
+    if (record?.state === 'completed') return this.#replay(key, record.outcome, attempt);
+    return this.#keyInUse(key);
   }
 
   /**
@@ -185,7 +210,8 @@ export class IdempotentCreate {
    * stopped, or lost its store, before it could record it, and until then a lost intent surfacing
    * for the key would not be superseded.
    */
-  async #replay(outcome: CreateOutcome, attempt: CreateAttempt): Promise<IdempotentResult> {
+  async #replay(key: IdempotencyKey, outcome: CreateOutcome, attempt: CreateAttempt): Promise<IdempotentResult> {
+    this.#options.onDecision?.(key, 'replayed');
     if (outcome.kind === 'created') await attempt.handedOut(outcome.paymentIntent);
     return { outcome, replayed: true };
   }

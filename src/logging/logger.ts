@@ -1,4 +1,5 @@
 import { pino, type Logger as PinoLogger, type LevelWithSilent } from 'pino';
+import { currentRequest } from '../observability/request-scope.ts';
 
 export type Logger = PinoLogger;
 
@@ -11,6 +12,19 @@ export interface LoggerOptions {
 }
 
 const REDACTED = '[redacted]';
+
+/**
+ * Every line written while a request is served names it: its id (the one its response header
+ * carries) and, when tracing is on, its trace id, so one grep finds a request's every line and its
+ * trace. https://getpino.io/#/docs/api?id=mixin-function
+ */
+function requestFields(): object {
+  const request = currentRequest();
+  // A new object each time: pino merges the line's own fields into it.
+  if (request === undefined) return {};
+  if (request.span === null) return { requestId: request.requestId };
+  return { requestId: request.requestId, traceId: request.span.spanContext().traceId };
+}
 
 /**
  * JSON lines on stdout whatever NODE_ENV says; pretty only for a human at a terminal.
@@ -28,6 +42,7 @@ export function createLogger(options: LoggerOptions): Logger {
     {
       level: options.level,
       base: { service: 'payments-subgraph' },
+      mixin: requestFields,
       redact: {
         paths: [
           'authorization',

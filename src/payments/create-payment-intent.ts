@@ -1,6 +1,5 @@
 import type { CreateAttempt, IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import { requestFingerprint } from '../idempotency/request-fingerprint.ts';
-import type { Logger } from '../logging/logger.ts';
 import type { CreatePaymentIntentCommand, ProviderCreateRequest } from './create-payment-intent-command.ts';
 import type { CreateOutcome, CreatePaymentIntentResult } from './create-payment-intent-result.ts';
 import type { PaymentIntentRepository } from './payment-intent-repository.ts';
@@ -11,7 +10,6 @@ export interface CreatePaymentIntentDependencies {
   readonly providers: ProviderPorts;
   readonly idempotentCreate: IdempotentCreate;
   readonly intents: PaymentIntentRepository;
-  readonly logger: Logger;
   readonly now?: () => number;
 }
 
@@ -19,7 +17,8 @@ export interface CreatePaymentIntentDependencies {
  * The createPaymentIntent use case: validate everything first (a bad input changes nothing and
  * reaches no provider), then create at the chosen provider at most once per (provider,
  * clientMutationId). A created intent is stored before the idempotency record completes, so that a
- * replay and a read of the intent agree.
+ * replay and a read of the intent agree. Its outcome is logged with the operation's line
+ * (src/observability/operation-observer-plugin.ts).
  */
 export class CreatePaymentIntent {
   readonly #deps: CreatePaymentIntentDependencies;
@@ -43,17 +42,6 @@ export class CreatePaymentIntent {
       key,
       requestFingerprint(request),
       this.#attempt(port, request, clientMutationId),
-    );
-    this.#deps.logger.info(
-      {
-        provider,
-        clientMutationId,
-        replayed,
-        ...(outcome.kind === 'created'
-          ? { paymentIntentId: outcome.paymentIntent.id }
-          : { errorCodes: outcome.userErrors.map((error) => error.code) }),
-      },
-      outcome.kind === 'created' ? 'payment intent created' : 'payment intent not created',
     );
     return { clientMutationId, provider, outcome, replayed };
   }

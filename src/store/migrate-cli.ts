@@ -1,6 +1,7 @@
 import { loadStoreConfig, storeSecrets } from '../config/store-environment.ts';
 import { createLogger } from '../logging/logger.ts';
 import { openStore } from './open-store.ts';
+import { unobserved } from './sql-client.ts';
 
 // `npm run migrate`: applies the store's pending migrations and exits, as a deploy step (the
 // Kubernetes init container in deploy/) before replicas that run with STORE_MIGRATIONS=verify start.
@@ -14,7 +15,7 @@ if (!loaded.ok) {
 const { config } = loaded;
 const logger = createLogger({ level: 'info', secrets: storeSecrets(config) });
 try {
-  const store = await openStore({ ...config, migrations: 'apply' }, () => undefined, logger);
+  const store = await openStore({ ...config, migrations: 'apply' }, unobserved, logger);
   logger.info({ store: config.kind, migrationsApplied: store.migrations.applied }, 'store migrated');
   await store.close();
 } catch (error) {

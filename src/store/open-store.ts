@@ -5,7 +5,7 @@ import { lockDataDirectory } from './data-directory-lock.ts';
 import { migrate, verifyMigrated, type MigrationReport } from './migrate.ts';
 import { PGliteClient } from './pglite-client.ts';
 import { PostgresClient } from './postgres-client.ts';
-import type { SqlClient } from './sql-client.ts';
+import type { SqlClient, StatementObserver } from './sql-client.ts';
 
 export interface OpenedStore {
   readonly sql: SqlClient;
@@ -21,14 +21,14 @@ export interface OpenedStore {
  * Opens the store and brings its schema up to date (or, told so, only checks that it is): the shared PostgreSQL when DATABASE_URL is
  * set, else PGlite in DATA_DIR (locked for this process).
  */
-export async function openStore(config: StoreConfig, onQuery: () => void, logger: Logger): Promise<OpenedStore> {
+export async function openStore(config: StoreConfig, observe: StatementObserver, logger: Logger): Promise<OpenedStore> {
   if (config.kind === 'postgres') {
     const sql = new PostgresClient({
       connectionString: config.databaseUrl,
       maxConnections: config.maxConnections,
       connectTimeoutMs: config.connectTimeoutMs,
       statementTimeoutMs: config.statementTimeoutMs,
-      onQuery,
+      observe,
       onIdleConnectionError: (error) => logger.warn({ err: error }, 'an idle PostgreSQL connection failed'),
     });
     return opened(config.migrations, sql, null, () => sql.close());
@@ -36,7 +36,7 @@ export async function openStore(config: StoreConfig, onQuery: () => void, logger
   const unlock = await lockDataDirectory(config.dataDir);
   let sql: PGliteClient;
   try {
-    sql = await PGliteClient.open(join(config.dataDir, 'pglite'), onQuery);
+    sql = await PGliteClient.open(join(config.dataDir, 'pglite'), observe);
   } catch (error) {
     await unlock();
     throw error;

@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
-import { transactionClient, type SqlClient } from './sql-client.ts';
+import { transactionClient, type SqlClient, type StatementObserver } from './sql-client.ts';
 
 /**
  * PostgreSQL embedded in the process (PGlite), with its files in a directory, or in memory when
@@ -7,25 +7,23 @@ import { transactionClient, type SqlClient } from './sql-client.ts';
  */
 export class PGliteClient implements SqlClient {
   readonly #db: PGlite;
-  readonly #onQuery: () => void;
+  readonly #observe: StatementObserver;
 
-  private constructor(db: PGlite, onQuery: () => void) {
+  private constructor(db: PGlite, observe: StatementObserver) {
     this.#db = db;
-    this.#onQuery = onQuery;
+    this.#observe = observe;
   }
 
-  static async open(dataDir: string | undefined, onQuery: () => void): Promise<PGliteClient> {
-    return new PGliteClient(await PGlite.create(dataDir), onQuery);
+  static async open(dataDir: string | undefined, observe: StatementObserver): Promise<PGliteClient> {
+    return new PGliteClient(await PGlite.create(dataDir), observe);
   }
 
   async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    this.#onQuery();
-    return (await this.#db.query<Row>(text, params as unknown[])).rows;
+    return (await this.#observe(text, () => this.#db.query<Row>(text, params as unknown[]))).rows;
   }
 
   async exec(script: string): Promise<void> {
-    this.#onQuery();
-    await this.#db.exec(script);
+    await this.#observe(script, () => this.#db.exec(script));
   }
 
   transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
@@ -33,7 +31,7 @@ export class PGliteClient implements SqlClient {
       work(
         transactionClient(
           { query: (text, params) => transaction.query(text, params), exec: (script) => transaction.exec(script) },
-          this.#onQuery,
+          this.#observe,
         ),
       ),
     );

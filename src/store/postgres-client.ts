@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { transactionClient, type SqlClient } from './sql-client.ts';
+import { transactionClient, type SqlClient, type StatementObserver } from './sql-client.ts';
 
 export interface PostgresClientOptions {
   readonly connectionString: string;
@@ -8,8 +8,8 @@ export interface PostgresClientOptions {
   readonly connectTimeoutMs: number;
   /** A statement that runs longer is a bug or a lock pile-up: it fails rather than queue others behind it. */
   readonly statementTimeoutMs: number;
-  /** Called for every statement sent (metrics). */
-  readonly onQuery: () => void;
+  /** Runs every statement sent (metrics, spans). */
+  readonly observe: StatementObserver;
   /** An idle pooled connection broke (e.g. the server restarted); the pool replaces it. */
   readonly onIdleConnectionError?: (error: Error) => void;
 }
@@ -17,10 +17,10 @@ export interface PostgresClientOptions {
 /** The PostgreSQL server, through a pool of `pg` connections. */
 export class PostgresClient implements SqlClient {
   readonly #pool: pg.Pool;
-  readonly #onQuery: () => void;
+  readonly #observe: StatementObserver;
 
   constructor(options: PostgresClientOptions) {
-    this.#onQuery = options.onQuery;
+    this.#observe = options.observe;
     this.#pool = new pg.Pool({
       connectionString: options.connectionString,
       max: options.maxConnections,
@@ -33,14 +33,12 @@ export class PostgresClient implements SqlClient {
   }
 
   async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
-    this.#onQuery();
-    const result = await this.#pool.query<Row>(text, params as unknown[]);
+    const result = await this.#observe(text, () => this.#pool.query<Row>(text, params as unknown[]));
     return result.rows;
   }
 
   async exec(script: string): Promise<void> {
-    this.#onQuery();
-    await this.#pool.query(script);
+    await this.#observe(script, () => this.#pool.query(script));
   }
 
   async transaction<T>(work: (client: SqlClient) => Promise<T>): Promise<T> {
@@ -48,7 +46,7 @@ export class PostgresClient implements SqlClient {
     // Without parameters pg uses the simple protocol, which takes a script of several statements.
     const client = transactionClient(
       { query: (text, params) => connection.query(text, params), exec: (script) => connection.query(script) },
-      this.#onQuery,
+      this.#observe,
     );
     try {
       await connection.query('begin');

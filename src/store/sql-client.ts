@@ -20,18 +20,24 @@ export interface TransactionConnection {
 }
 
 /**
+ * Runs one statement for the engine, and may measure it (metrics, a span): every statement of both
+ * engines goes through one (src/observability/statement-observer.ts in the app).
+ */
+export type StatementObserver = <T>(text: string, run: () => Promise<T>) => Promise<T>;
+
+/** Runs statements as they are. */
+export const unobserved: StatementObserver = (_text, run) => run();
+
+/**
  * The SqlClient handed to a transaction's work: every statement on the transaction's own
  * connection, a nested transaction joins the outer one, and closing is the owner's business.
  */
-export function transactionClient(connection: TransactionConnection, onQuery: () => void): SqlClient {
+export function transactionClient(connection: TransactionConnection, observe: StatementObserver): SqlClient {
   const client: SqlClient = {
-    query: async <Row extends object>(text: string, params: readonly unknown[] = []) => {
-      onQuery();
-      return (await connection.query<Row>(text, [...params])).rows;
-    },
+    query: async <Row extends object>(text: string, params: readonly unknown[] = []) =>
+      (await observe(text, () => connection.query<Row>(text, [...params]))).rows,
     exec: async (script: string) => {
-      onQuery();
-      await connection.exec(script);
+      await observe(script, () => connection.exec(script));
     },
     transaction: (nested) => nested(client),
     close: () => Promise.resolve(),

@@ -12,9 +12,15 @@ interface ValidatingModel {
   validate(): void;
 }
 
-/** kubernetes-models/<group>/<version>/<Kind>, the model class of the object's kind. */
+/** Packages of the models of custom resources, by API group: the Prometheus Operator's PrometheusRule. */
+const CUSTOM_RESOURCE_MODELS: Readonly<Record<string, string>> = {
+  'monitoring.coreos.com': '@kubernetes-models/prometheus-operator',
+};
+
+/** <models package>/<group>/<version>/<Kind>, the model class of the object's kind. */
 async function modelOf(object: KubernetesObject): Promise<ValidatingModel> {
-  const specifier = `kubernetes-models/${object.apiVersion}/${object.kind}`;
+  const models = CUSTOM_RESOURCE_MODELS[object.apiVersion.split('/')[0]!] ?? 'kubernetes-models';
+  const specifier = `${models}/${object.apiVersion}/${object.kind}`;
   // Resolved by Node at run time, one model per kind the manifests hold.
   const module = (await import(/* @vite-ignore */ specifier)) as Record<string, new (data: unknown) => ValidatingModel>;
   const Model = module[object.kind];

@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest';
 import { settingsChecksum } from '../../deploy/chart/settings-config-map.ts';
 import { APP_DEFAULTS, APP_ROUTES } from '../support/app-runtime-facts.ts';
 import { onlyInstruction, readBuildStages } from '../support/dockerfile-stages.ts';
-import { onlyObject, readCommittedManifests } from '../support/synthesized-manifests.ts';
+import { objectNamed, onlyObject, readCommittedManifests } from '../support/synthesized-manifests.ts';
+import { CONFIG_MAP_NAME } from '../../deploy/chart/names.ts';
 
 // The Deployment against the app it runs and the image it runs it from.
 
@@ -22,7 +23,7 @@ describe.each([...manifests])('%s Deployment', (_, objects) => {
   const pod = deployment.spec!.template.spec!;
   const [app, ...otherContainers] = pod.containers;
   const [migrate, ...otherInitContainers] = pod.initContainers ?? [];
-  const settings = onlyObject<IConfigMap>(objects, 'ConfigMap').data!;
+  const settings = objectNamed<IConfigMap>(objects, 'ConfigMap', CONFIG_MAP_NAME).data!;
   const everyContainer: IContainer[] = [app!, migrate!];
 
   it('runs one app container after one migrating init container', () => {

@@ -35,6 +35,14 @@ describe('router.yaml', () => {
     });
   });
 
+  it('passes the request id on, in the header the subgraph reads by default', () => {
+    const defaults = loadConfig({}, registeredProviders);
+    if (!defaults.ok) throw new Error(defaults.problems.join());
+    expect(router.headers.subgraphs.payments.request).toContainEqual({
+      propagate: { named: defaults.config.requestIdHeader },
+    });
+  });
+
   it("lets through the subgraph's messages and every extension key its deliberate errors carry", async () => {
     const payments = router.include_subgraph_errors.subgraphs.payments;
     expect(payments.redact_message).toBe(false);

@@ -42,3 +42,11 @@ export function onlyObject<T>(objects: readonly KubernetesObject[], kind: string
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0] as T;
 }
+
+/** The object of that kind and name (the chart makes several ConfigMaps: settings, dashboard). */
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller names the kind's shape: a cast of parsed YAML
+export function objectNamed<T>(objects: readonly KubernetesObject[], kind: string, name: string): T {
+  const found = objects.find((object) => object.kind === kind && object.metadata.name === name);
+  if (found === undefined) throw new Error(`no ${kind} named ${name}`);
+  return found as T;
+}

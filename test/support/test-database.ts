@@ -3,7 +3,7 @@ import { beforeEach } from 'vitest';
 import { migrate } from '../../src/store/migrate.ts';
 import { PGliteClient } from '../../src/store/pglite-client.ts';
 import { PostgresClient } from '../../src/store/postgres-client.ts';
-import type { SqlClient } from '../../src/store/sql-client.ts';
+import { unobserved, type SqlClient, type StatementObserver } from '../../src/store/sql-client.ts';
 import { useStarted } from './lifecycle.ts';
 
 /** The two engines the store runs on; store tests run on both. */
@@ -20,14 +20,14 @@ const SERVER_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0
 export function testPostgresClient(
   connectionString: string,
   maxConnections = 10,
-  onQuery: () => void = () => undefined,
+  observe: StatementObserver = unobserved,
 ): PostgresClient {
   return new PostgresClient({
     connectionString,
     maxConnections,
     connectTimeoutMs: 5_000,
     statementTimeoutMs: 10_000,
-    onQuery,
+    observe,
   });
 }
 
@@ -45,18 +45,19 @@ export interface TestDatabase {
 /** A fresh, migrated database on the engine: PGlite in memory, or a new schema on the server. */
 export async function openTestDatabase(engine: StoreEngine): Promise<TestDatabase> {
   const queries = { count: 0 };
-  const onQuery = () => {
+  const counted: StatementObserver = (_text, run) => {
     queries.count += 1;
+    return run();
   };
   if (engine === 'pglite') {
-    const sql = await PGliteClient.open(undefined, onQuery);
+    const sql = await PGliteClient.open(undefined, counted);
     await migrate(sql);
     queries.count = 0;
     return { engine, sql, databaseUrl: null, queries, close: () => sql.close() };
   }
   const schema = await createTestSchema();
   const databaseUrl = schemaUrl(schema.name);
-  const sql = testPostgresClient(databaseUrl, 10, onQuery);
+  const sql = testPostgresClient(databaseUrl, 10, counted);
   await migrate(sql);
   queries.count = 0;
   return {

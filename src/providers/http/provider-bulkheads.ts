@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { bulkhead, isBulkheadRejectedError, isTaskCancelledError, type BulkheadPolicy } from 'cockatiel';
 import type { ProviderHttpSettings } from '../../config/environment.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
@@ -36,11 +37,14 @@ export class ProviderBulkheads {
       if (!started) outwaited.reject(saturated(deadline.reason));
     };
     deadline.addEventListener('abort', onDeadline, { once: true });
+    // A queued call is started by whichever call frees its slot: bound to its own request's async
+    // context, its log lines and its span name its own request, not that one.
+    const start = AsyncLocalStorage.bind(() => {
+      started = true;
+      return send();
+    });
     try {
-      const running = this.#bulkheadOf(provider.id).execute(() => {
-        started = true;
-        return send();
-      }, deadline);
+      const running = this.#bulkheadOf(provider.id).execute(start, deadline);
       return await Promise.race([running, outwaited.promise]);
     } catch (error) {
       if (isBulkheadRejectedError(error) || isTaskCancelledError(error)) throw saturated(error);

@@ -1,5 +1,6 @@
 import {
   circuitBreaker,
+  CircuitState,
   ConsecutiveBreaker,
   handleWhen,
   isBrokenCircuitError,
@@ -10,6 +11,16 @@ import type { Logger } from '../../logging/logger.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 
 type CircuitBreakerOptions = ProviderHttpSettings['circuitBreaker'];
+
+/** A circuit's state, as log lines name it. */
+export type BreakerState = 'closed' | 'open' | 'half_open' | 'isolated';
+
+const STATE_NAMES: Readonly<Record<CircuitState, BreakerState>> = {
+  [CircuitState.Closed]: 'closed',
+  [CircuitState.Open]: 'open',
+  [CircuitState.HalfOpen]: 'half_open',
+  [CircuitState.Isolated]: 'isolated',
+};
 
 /**
  * One circuit breaker per provider (docs/decisions/provider-http.md): a provider outage is handled
@@ -47,6 +58,12 @@ export class ProviderCircuitBreakers {
         throw new ProviderUnavailableError(provider, 'circuit_open', false, null, { cause: error });
       throw error;
     }
+  }
+
+  /** A provider not called yet has a closed circuit. */
+  stateOf(provider: string): BreakerState {
+    const breaker = this.#breakers.get(provider);
+    return breaker === undefined ? 'closed' : STATE_NAMES[breaker.state];
   }
 
   #breakerOf(provider: string): CircuitBreakerPolicy {

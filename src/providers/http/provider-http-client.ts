@@ -11,9 +11,20 @@ import { ProviderCircuitBreakers } from './provider-circuit-breakers.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
 import { transportFailure } from './transport-failure.ts';
 
+/** One HTTP attempt to a provider, as /metrics counts it. */
+export interface ProviderAttempt {
+  /** The provider's id, e.g. ZOPAY. */
+  readonly provider: string;
+  /** e.g. "zopay.create" */
+  readonly operation: string;
+  /** The HTTP status, or "timeout" / "connection". */
+  readonly outcome: string;
+  readonly seconds: number;
+}
+
 export interface ProviderHttpClientOptions extends ProviderHttpSettings {
-  /** Told of every attempt: outcome is the HTTP status, or "timeout" / "connection". */
-  readonly onAttempt?: (operation: string, outcome: string, seconds: number) => void;
+  /** Told of every attempt (each also has a log line). */
+  readonly onAttempt?: (attempt: ProviderAttempt) => void;
   /** Told when a provider's circuit opens (true) or closes again (false). */
   readonly onCircuitChange?: (provider: string, open: boolean) => void;
   /** Told of every call refused before anything was sent: by the open circuit, or by a full bulkhead. */
@@ -135,7 +146,7 @@ export class ProviderHttpClient {
       const wait = notBefore - performance.now();
       if (wait > 0) await sleep(wait, undefined, { signal: deadline });
       attempts += 1;
-      const response = await this.#sendOnce(request, deadline);
+      const response = await this.#sendOnce(request, deadline, attempts);
       if (isRetryableStatus(response.status)) throw new RetryableAnswer(response);
       return { ...response, attempts };
     };
@@ -161,12 +172,6 @@ export class ProviderHttpClient {
         maxRetryTime: this.#options.deadlineMs,
         signal: deadline,
         shouldRetry: ({ error }) => shouldRetry(error),
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          this.#logger.warn(
-            { operation: request.operation, attempt: attemptNumber, retriesLeft, failure: describeFailure(error) },
-            'provider call attempt failed',
-          );
-        },
       });
     } catch (error) {
       if (error instanceof RetryableAnswer) return { ...error.response, attempts };
@@ -178,10 +183,12 @@ export class ProviderHttpClient {
     }
   }
 
-  async #sendOnce(request: ProviderRequest, signal: AbortSignal): Promise<Omit<ProviderResponse, 'attempts'>> {
+  async #sendOnce(
+    request: ProviderRequest,
+    signal: AbortSignal,
+    attempt: number,
+  ): Promise<Omit<ProviderResponse, 'attempts'>> {
     const startedAt = performance.now();
-    const observe = (outcome: string) =>
-      this.#options.onAttempt?.(request.operation, outcome, (performance.now() - startedAt) / 1000);
     try {
       const response = await this.#agent.request({
         origin: request.url.origin,
@@ -192,23 +199,44 @@ export class ProviderHttpClient {
         signal,
       });
       const body = await response.body.text();
-      observe(String(response.statusCode));
+      this.#attempted(request, attempt, startedAt, { status: response.statusCode });
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
       const failure = transportFailure(request.provider, error);
-      observe(failure.reason);
+      this.#attempted(request, attempt, startedAt, { failure: failure.reason });
       throw failure;
     }
+  }
+
+  /**
+   * One log line and one count per attempt. The line names the call by its operation, never by its
+   * URL (which could carry a query), and holds no header or body: keys and provider texts stay out.
+   */
+  #attempted(
+    request: ProviderRequest,
+    attempt: number,
+    startedAt: number,
+    result: { readonly status: number } | { readonly failure: string },
+  ): void {
+    const milliseconds = performance.now() - startedAt;
+    const provider = request.provider.id;
+    const outcome = 'status' in result ? String(result.status) : result.failure;
+    this.#options.onAttempt?.({ provider, operation: request.operation, outcome, seconds: milliseconds / 1000 });
+    const line = {
+      provider,
+      operation: request.operation,
+      method: request.method,
+      ...result,
+      attempt,
+      durationMs: Math.round(milliseconds * 10) / 10,
+      breaker: this.#breakers.stateOf(provider),
+    };
+    if ('status' in result && !isRetryableStatus(result.status)) this.#logger.info(line, 'provider call attempt');
+    else this.#logger.warn(line, 'provider call attempt');
   }
 
   /** Closes the pools once in-flight calls are done. */
   async close(): Promise<void> {
     await this.#agent.close();
   }
-}
-
-function describeFailure(error: Error): Record<string, unknown> {
-  if (error instanceof RetryableAnswer) return { status: error.response.status };
-  if (error instanceof ProviderUnavailableError) return { reason: error.reason, requestSent: error.requestSent };
-  return { error: error.name };
 }
