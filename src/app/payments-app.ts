@@ -3,7 +3,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
 import type { GraphQLContext } from '../graphql/context.ts';
@@ -11,6 +10,7 @@ import { createErrorFormatter } from '../graphql/error-masking.ts';
 import { costLimitPlugin, requestLimitRules } from '../graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../graphql/schema.ts';
 import { createRequestRouter } from '../http/request-router.ts';
+import { ROUTES } from '../http/routes.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { Logger } from '../logging/logger.ts';
 import { Metrics } from '../observability/metrics.ts';
@@ -18,6 +18,8 @@ import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
+import { loadPlaygroundAssets, type PlaygroundAsset } from '../playground/playground-assets.ts';
+import { createPlayground } from '../playground/playground.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
@@ -25,7 +27,12 @@ import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
 import { createWebhookEndpoint } from '../webhooks/webhook-endpoint.ts';
 import { HttpServer, type RequestHandler } from './http-server.ts';
-import { connectProviders, type ProviderConnection, type ProviderConnections } from './provider-connections.ts';
+import {
+  connectProviders,
+  payableEmulators,
+  type ProviderConnection,
+  type ProviderConnections,
+} from './provider-connections.ts';
 import { providerPorts } from './provider-ports.ts';
 
 export interface PaymentsApp {
@@ -52,6 +59,8 @@ const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
  * listening. Everything it opened is closed again if any step fails.
  */
 export async function startPaymentsApp(config: Config, logger: Logger, parts: PaymentsAppParts): Promise<PaymentsApp> {
+  // Read before anything is opened: a missing file of the IDE stops the start with nothing to close.
+  const playgroundAssets = config.playground ? await loadPlaygroundAssets() : null;
   const metrics = new Metrics();
   const store = await openStore(config.store, () => metrics.storeQuery(), logger);
   logger.info({ store: config.store.kind, migrationsApplied: store.migrations.applied }, 'store ready');
@@ -62,7 +71,7 @@ export async function startPaymentsApp(config: Config, logger: Logger, parts: Pa
     await store.close();
     throw error;
   }
-  return startServing(config, logger, metrics, store, providers, parts);
+  return startServing(config, logger, metrics, store, providers, parts, playgroundAssets);
 }
 
 async function startServing(
@@ -72,6 +81,7 @@ async function startServing(
   store: OpenedStore,
   providers: ProviderConnections,
   parts: PaymentsAppParts,
+  playgroundAssets: ReadonlyMap<string, PlaygroundAsset> | null,
 ): Promise<PaymentsApp> {
   const providerHttp = new ProviderHttpClient(
     {
@@ -130,9 +140,9 @@ async function startServing(
     plugins: [
       costLimitPlugin(config.requestLimits.maxCost),
       ApolloServerPluginUsageReportingDisabled(),
-      config.playground
-        ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Apollo's landing page would load its IDE from Apollo's CDN and name Apollo Server's exact
+      // version: the IDE, when on, is this server's own (src/playground/, docs/decisions/playground.md).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -162,6 +172,14 @@ async function startServing(
       logger,
       maxBodyBytes: config.maxBodyBytes,
       routerSecret: config.routerSecret,
+      playground:
+        playgroundAssets === null
+          ? null
+          : createPlayground(playgroundAssets, {
+              graphqlPath: ROUTES.graphql,
+              assetsPath: ROUTES.playgroundAssets,
+              emulators: payableEmulators(providers.connections),
+            }),
     }),
   });
 

@@ -68,10 +68,10 @@ function listSize(args: Record<string, unknown>): number {
 }
 
 /**
- * Null when the variables do not fit the operation: execution refuses them next, with its own
- * precise message, before any resolver runs.
+ * What the operation costs by the rule above. Null when the variables do not fit the operation:
+ * execution refuses them next, with its own precise message, before any resolver runs.
  */
-function costOf(
+export function costOf(
   schema: GraphQLSchema,
   query: DocumentNode,
   variables: Record<string, unknown>,
