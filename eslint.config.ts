@@ -48,5 +48,13 @@ export default defineConfig(
       '@typescript-eslint/no-non-null-assertion': 'off',
     },
   },
+  {
+    files: ['src/playground/browser/**/*.js'],
+    rules: {
+      // The IDE's script is checked by TypeScript (checkJs) against the DOM and its globals.d.ts,
+      // which knows the UMD builds' globals; core ESLint's no-undef would not.
+      'no-undef': 'off',
+    },
+  },
   prettier,
 );

@@ -3,7 +3,6 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import type { Tracer } from '@opentelemetry/api';
 import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
@@ -13,6 +12,7 @@ import { costLimitPlugin, requestLimitRules } from '../graphql/request-limits.ts
 import { buildPaymentsSchema } from '../graphql/schema.ts';
 import { LoadShedder } from '../http/load-shedder.ts';
 import { createRequestRouter } from '../http/request-router.ts';
+import { ROUTES } from '../http/routes.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
 import type { Logger } from '../logging/logger.ts';
 import { HttpRequestObserver } from '../observability/http-request-observer.ts';
@@ -24,6 +24,8 @@ import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
+import { loadPlaygroundAssets, type PlaygroundAsset } from '../playground/playground-assets.ts';
+import { createPlayground } from '../playground/playground.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
@@ -31,7 +33,12 @@ import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
 import { createWebhookEndpoint } from '../webhooks/webhook-endpoint.ts';
 import { HttpServer, type RequestHandler } from './http-server.ts';
-import { connectProviders, type ProviderConnection, type ProviderConnections } from './provider-connections.ts';
+import {
+  connectProviders,
+  payableEmulators,
+  type ProviderConnection,
+  type ProviderConnections,
+} from './provider-connections.ts';
 import { providerPorts } from './provider-ports.ts';
 
 export interface PaymentsApp {
@@ -60,6 +67,8 @@ const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
  * listening. Everything it opened is closed again if any step fails.
  */
 export async function startPaymentsApp(config: Config, logger: Logger, parts: PaymentsAppParts): Promise<PaymentsApp> {
+  // Read before anything is opened: a missing file of the IDE stops the start with nothing to close.
+  const playgroundAssets = config.playground ? await loadPlaygroundAssets() : null;
   const metrics = new Metrics();
   metrics.startAtZero(parts.providers.modules.map((module) => module.id));
   const tracer = parts.tracer ?? null;
@@ -73,7 +82,7 @@ export async function startPaymentsApp(config: Config, logger: Logger, parts: Pa
     await store.close();
     throw error;
   }
-  return startServing(config, logger, metrics, store, providers, parts);
+  return startServing(config, logger, metrics, store, providers, parts, playgroundAssets);
 }
 
 async function startServing(
@@ -83,6 +92,7 @@ async function startServing(
   store: OpenedStore,
   providers: ProviderConnections,
   parts: PaymentsAppParts,
+  playgroundAssets: ReadonlyMap<string, PlaygroundAsset> | null,
 ): Promise<PaymentsApp> {
   const tracer = parts.tracer ?? null;
   const providerHttp = new ProviderHttpClient(
@@ -156,9 +166,9 @@ async function startServing(
       operationObserverPlugin(logger, metrics),
       costLimitPlugin(config.requestLimits.maxCost),
       ApolloServerPluginUsageReportingDisabled(),
-      config.playground
-        ? ApolloServerPluginLandingPageLocalDefault({ footer: false })
-        : ApolloServerPluginLandingPageDisabled(),
+      // Apollo's landing page would load its IDE from Apollo's CDN and name Apollo Server's exact
+      // version: the IDE, when on, is this server's own (src/playground/, docs/decisions/playground.md).
+      ApolloServerPluginLandingPageDisabled(),
     ],
   });
   await apollo.start();
@@ -197,6 +207,14 @@ async function startServing(
       routerSecret: config.routerSecret,
       loadShedder,
       observer: new HttpRequestObserver({ requestIdHeader: config.requestIdHeader, tracer }),
+      playground:
+        playgroundAssets === null
+          ? null
+          : createPlayground(playgroundAssets, {
+              graphqlPath: ROUTES.graphql,
+              assetsPath: ROUTES.playgroundAssets,
+              emulators: payableEmulators(providers.connections),
+            }),
     }),
   });
 

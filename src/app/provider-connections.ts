@@ -4,6 +4,7 @@ import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
 import type { Config } from '../config/environment.ts';
 import type { ProviderCredentials } from '../config/provider-environment.ts';
 import type { Logger } from '../logging/logger.ts';
+import type { PayableEmulator } from '../playground/playground-tabs.ts';
 import type { ProviderModule } from '../providers/provider-module.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
 
@@ -84,4 +85,16 @@ function webhookSecretOf(
       `${module.displayName} status changes arrive only on reads`,
   );
   return null;
+}
+
+/**
+ * The emulated providers, as the playground shows how to pay at them: the origin of their admin
+ * routes (README, "The emulators") and their raw status that means paid.
+ */
+export function payableEmulators(connections: readonly ProviderConnection[]): PayableEmulator[] {
+  return connections.flatMap(({ module, credentials, emulated }) => {
+    const paidStatus = Object.keys(module.statuses).find((raw) => module.statuses[raw] === 'COMPLETED');
+    if (!emulated || paidStatus === undefined) return [];
+    return [{ displayName: module.displayName, origin: new URL(credentials.baseUrl).origin, paidStatus }];
+  });
 }

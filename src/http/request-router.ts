@@ -4,8 +4,10 @@ import type { Logger } from '../logging/logger.ts';
 import type { HttpRequestObserver } from '../observability/http-request-observer.ts';
 import { writeJson } from '../lib/http/json-response.ts';
 import { RequestBodyTooLargeError } from '../lib/http/request-body.ts';
+import type { Playground } from '../playground/playground.ts';
 import { handleGraphQLRequest } from './graphql-http-handler.ts';
 import type { LoadShedder } from './load-shedder.ts';
+import { prefersHtml } from './prefers-html.ts';
 import { isFromRouter } from './router-authentication.ts';
 import { ROUTES } from './routes.ts';
 
@@ -23,7 +25,7 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
   readonly webhooks: ReadonlyMap<string, (request: IncomingMessage, response: ServerResponse) => Promise<void>>;
   readonly logger: Logger;
   readonly maxBodyBytes: number;
-  /** When set, /graphql serves only requests that carry it (the router's); health stays open. */
+  /** When set, /graphql (and the IDE) serve only requests that carry it (the router's); health stays open. */
   readonly routerSecret: string | null;
   /** Whether /graphql takes one more request; health, metrics and webhooks are never shed. */
   readonly loadShedder: Pick<LoadShedder, 'admit'>;
@@ -32,25 +34,35 @@ export interface RequestRouterOptions<TContext extends BaseContext> {
    * with tracing on, its span; refusals above cost nothing more.
    */
   readonly observer: Pick<HttpRequestObserver, 'observe'>;
+  /** The IDE, on GET /graphql from a browser and its files under ROUTES.playgroundAssets; null when off. */
+  readonly playground: Playground | null;
 }
 
 /** What a shed request is told to wait before trying again (this replica or, better, another). */
 const SHED_RETRY_AFTER_SECONDS = 1;
 
-/** Routes of the subgraph's HTTP server: GraphQL, the health probes, metrics, the providers' webhooks. */
+/**
+ * Routes of the subgraph's HTTP server: GraphQL (and the IDE, when on), the health probes, metrics,
+ * the providers' webhooks.
+ */
 export function createRequestRouter<TContext extends BaseContext>(options: RequestRouterOptions<TContext>) {
+  const { playground } = options;
+  /** Answers 401 to a caller that is not the router, before the body is read or parsed: no work for it. */
+  const refusedAsNotFromRouter = (request: IncomingMessage, response: ServerResponse): boolean => {
+    if (options.routerSecret === null || isFromRouter(request, options.routerSecret)) return false;
+    writeJson(response, 401, {
+      errors: [{ message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } }],
+    });
+    return true;
+  };
   return async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     try {
       switch (url.pathname) {
         case ROUTES.graphql:
-          // Refused before the body is read or parsed: no work for a caller that is not the router.
-          if (options.routerSecret !== null && !isFromRouter(request, options.routerSecret)) {
-            writeJson(response, 401, {
-              errors: [
-                { message: 'This subgraph only serves the company router', extensions: { code: 'UNAUTHENTICATED' } },
-              ],
-            });
+          if (refusedAsNotFromRouter(request, response)) return;
+          if (playground !== null && prefersHtml(request)) {
+            playground.writePage(response);
             return;
           }
           // Refused before the body is read: shedding must cost next to nothing.
@@ -88,6 +100,11 @@ export function createRequestRouter<TContext extends BaseContext>(options: Reque
           return;
         }
         default: {
+          if (playground !== null && url.pathname.startsWith(ROUTES.playgroundAssets)) {
+            if (refusedAsNotFromRouter(request, response)) return;
+            playground.writeAsset(request, response, url.pathname.slice(ROUTES.playgroundAssets.length));
+            return;
+          }
           const webhook = options.webhooks.get(url.pathname);
           if (webhook === undefined) writeJson(response, 404, { error: 'not found' });
           else

@@ -7,4 +7,6 @@ export const ROUTES = {
   readiness: '/health/ready',
   /** Prometheus text format. */
   metrics: '/metrics',
+  /** The files of the IDE page (served on GET /graphql to a browser when GRAPHQL_PLAYGROUND is on). */
+  playgroundAssets: '/playground/',
 } as const;
