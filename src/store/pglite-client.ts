@@ -1,4 +1,5 @@
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { quotedChannel, type ChannelEvents } from './notification-listener.ts';
 import { transactionClient, type SqlClient, type StatementObserver } from './sql-client.ts';
 
 /**
@@ -35,6 +36,13 @@ export class PGliteClient implements SqlClient {
         ),
       ),
     );
+  }
+
+  /** LISTEN in the one embedded database: every write is this process's, nothing is ever missed. */
+  async listen(channel: string, events: Pick<ChannelEvents, 'notification'>): Promise<void> {
+    await this.#db.listen(quotedChannel(channel), (payload) => {
+      events.notification(payload);
+    });
   }
 
   async close(): Promise<void> {

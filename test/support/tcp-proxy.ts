@@ -5,6 +5,11 @@ export interface TcpProxy {
   readonly port: number;
   /** Cuts every connection and refuses new ones: the backend "goes away". */
   cut(): Promise<void>;
+  /**
+   * Open connections stop carrying bytes, without closing: the backend "goes silent" (a network
+   * partition). New connections are carried as usual.
+   */
+  stallOpenConnections(): void;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -40,6 +45,13 @@ export async function startTcpProxy(backendHost: string, backendPort: number): P
     server = null;
   };
 
+  const stallOpenConnections = () => {
+    for (const socket of sockets) {
+      socket.unpipe();
+      socket.pause();
+    }
+  };
+
   await listen();
-  return { port, cut: stop, restore: listen, close: stop };
+  return { port, cut: stop, restore: listen, stallOpenConnections, close: stop };
 }

@@ -1,0 +1,237 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createLogger } from '../../../src/logging/logger.ts';
+import {
+  IntentChangeFeed,
+  type IntentChange,
+  type IntentChangeSubscriber,
+} from '../../../src/store/intent-change-feed.ts';
+import type { NotificationListener } from '../../../src/store/notification-listener.ts';
+import { PGliteClient } from '../../../src/store/pglite-client.ts';
+import { PostgresListener } from '../../../src/store/postgres-listener.ts';
+import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
+import { reportedAs, zopayIntent } from '../../support/builders.ts';
+import { MemoryLog } from '../../support/memory-log.ts';
+import { openTestDatabase, STORE_ENGINES, testPostgresClient, type TestDatabase } from '../../support/test-database.ts';
+import { useStarted } from '../../support/lifecycle.ts';
+import { startTcpProxy } from '../../support/tcp-proxy.ts';
+
+/** What a subscriber was told, in order. */
+class RecordingSubscriber implements IntentChangeSubscriber {
+  readonly events: (IntentChange | 'interrupted' | 'resumed')[] = [];
+  changed(change: IntentChange): void {
+    this.events.push(change);
+  }
+  interrupted(): void {
+    this.events.push('interrupted');
+  }
+  resumed(): void {
+    this.events.push('resumed');
+  }
+  get changedIds(): string[] {
+    return this.events.flatMap((event) => (typeof event === 'string' ? [] : [event.id]));
+  }
+}
+
+/** Notifications travel asynchronously: wait until `condition` holds, or fail after a second. */
+async function eventually(condition: () => boolean, timeoutMs = 1_000): Promise<void> {
+  const giveUpAt = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > giveUpAt) throw new Error('condition not met in time');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+function listenerFor(db: TestDatabase): NotificationListener {
+  if (db.databaseUrl === null) {
+    const sql = db.sql as PGliteClient;
+    return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
+  }
+  return new PostgresListener({
+    connectionString: db.databaseUrl,
+    connectTimeoutMs: 2_000,
+    heartbeatMs: 60_000,
+    onConnectionError: () => undefined,
+  });
+}
+
+describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
+  const log = new MemoryLog();
+  const opened = useStarted(
+    async () => {
+      const db = await openTestDatabase(engine);
+      const listener = listenerFor(db);
+      const feed = await IntentChangeFeed.open(
+        db.sql,
+        listener,
+        createLogger({ level: 'info', secrets: [], destination: log }),
+      );
+      return { db, listener, feed };
+    },
+    async ({ db, listener }) => {
+      await listener.close();
+      await db.close();
+    },
+  );
+  const unsubscribes: (() => void)[] = [];
+  afterEach(() => {
+    for (const unsubscribe of unsubscribes.splice(0)) unsubscribe();
+  });
+
+  function subscribed(): RecordingSubscriber {
+    const subscriber = new RecordingSubscriber();
+    unsubscribes.push(opened().feed.subscribe(subscriber));
+    return subscriber;
+  }
+
+  it('announces a stored intent when it is created, and again on each change of what a reader sees', async () => {
+    const subscriber = subscribed();
+    const repository = new SqlPaymentIntentRepository(opened().db.sql);
+    const intent = zopayIntent('pi_feed_created');
+
+    await repository.saveCreated(intent, 'feed-created-1');
+    await eventually(() => subscriber.changedIds.length === 1);
+    await repository.saveReported([reportedAs(intent, 'PROCESSING')]);
+    await eventually(() => subscriber.changedIds.length === 2);
+
+    expect(subscriber.changedIds).toEqual([intent.id, intent.id]);
+    const [first] = subscriber.events as IntentChange[];
+    expect(first!.lagMs).toBeGreaterThanOrEqual(0);
+    expect(first!.lagMs).toBeLessThan(1_000);
+  });
+
+  it('announces nothing for a refresh that changes nothing, nor for a terminal status a late report cannot move', async () => {
+    const subscriber = subscribed();
+    const repository = new SqlPaymentIntentRepository(opened().db.sql);
+    const intent = zopayIntent('pi_feed_unchanged');
+    await repository.saveCreated(reportedAs(intent, 'COMPLETED'), 'feed-unchanged-1');
+    await eventually(() => subscriber.changedIds.length === 1);
+
+    await repository.saveReported([reportedAs(intent, 'COMPLETED')]);
+    await repository.saveReported([reportedAs(intent, 'PROCESSING')]);
+    await settle();
+
+    expect(subscriber.changedIds).toEqual([intent.id]);
+  });
+
+  it('announces one change per intent of a statement that writes several, and none to an unsubscribed listener', async () => {
+    const subscriber = subscribed();
+    const gone = new RecordingSubscriber();
+    opened().feed.subscribe(gone)();
+    const ids = ['pi_feed_batch_1', 'pi_feed_batch_2', 'pi_feed_batch_3'];
+
+    await new SqlPaymentIntentRepository(opened().db.sql).saveReported(ids.map((id) => zopayIntent(id)));
+    await eventually(() => subscriber.changedIds.length === 3);
+
+    expect(subscriber.changedIds.sort()).toEqual(ids.map((id) => `zopay:${id}`).sort());
+    expect(gone.events).toEqual([]);
+  });
+
+  it('keeps telling the other subscribers when one of them throws', async () => {
+    unsubscribes.push(
+      opened().feed.subscribe({
+        changed: () => {
+          throw new Error('a broken subscriber');
+        },
+        interrupted: () => undefined,
+        resumed: () => undefined,
+      }),
+    );
+    const subscriber = subscribed();
+
+    await new SqlPaymentIntentRepository(opened().db.sql).saveCreated(zopayIntent('pi_feed_isolated'), 'feed-iso-1');
+
+    await eventually(() => subscriber.changedIds.length === 1);
+    expect(log.text).toContain('an intent change subscriber failed');
+  });
+
+  if (engine === 'postgres') {
+    it('hears what another replica writes, and nothing of another schema on the same server', async () => {
+      const subscriber = subscribed();
+      const otherReplica = testPostgresClient(opened().db.databaseUrl!, 1);
+      const otherSchema = await openTestDatabase('postgres');
+      try {
+        await new SqlPaymentIntentRepository(otherSchema.sql).saveCreated(zopayIntent('pi_feed_elsewhere'), 'feed-x-1');
+        await new SqlPaymentIntentRepository(otherReplica).saveCreated(zopayIntent('pi_feed_replica'), 'feed-r-1');
+        await eventually(() => subscriber.changedIds.length >= 1);
+        await settle();
+      } finally {
+        await otherReplica.close();
+        await otherSchema.close();
+      }
+
+      expect(subscriber.changedIds).toEqual(['zopay:pi_feed_replica']);
+    });
+
+    it('tells its subscribers when the listening connection is lost, listens again, and says so', async () => {
+      const subscriber = subscribed();
+      const { db, feed } = opened();
+      const channel = `${/search_path=(\w+)/.exec(decodeURIComponent(db.databaseUrl!))![1]!}.payment_intents`;
+
+      const [terminated] = await db.sql.query<{ terminated: boolean }>(
+        `select pg_terminate_backend(pid) as terminated from pg_stat_activity where query = $1`,
+        [`listen "${channel}"`],
+      );
+      expect(terminated?.terminated).toBe(true);
+      await eventually(() => subscriber.events.includes('interrupted'));
+      expect(feed.listening).toBe(false);
+      await eventually(() => subscriber.events.includes('resumed'), 6_000);
+      expect(feed.listening).toBe(true);
+
+      await new SqlPaymentIntentRepository(db.sql).saveCreated(zopayIntent('pi_feed_after_loss'), 'feed-after-1');
+      await eventually(() => subscriber.changedIds.length === 1);
+      expect(subscriber.events).toEqual([
+        'interrupted',
+        'resumed',
+        expect.objectContaining({ id: 'zopay:pi_feed_after_loss' }),
+      ]);
+      expect(log.text).toContain('intent change feed interrupted');
+    });
+  }
+});
+
+describe('PostgresListener', () => {
+  it('notices a connection that went silent by its heartbeat, and listens again on a new one', async () => {
+    const db = await openTestDatabase('postgres');
+    const server = new URL(db.databaseUrl!);
+    const proxy = await startTcpProxy(server.hostname, Number(server.port));
+    server.port = String(proxy.port);
+    const listener = new PostgresListener({
+      connectionString: server.toString(),
+      connectTimeoutMs: 300,
+      heartbeatMs: 100,
+      onConnectionError: () => undefined,
+    });
+    const subscriber = new RecordingSubscriber();
+    try {
+      const feed = await IntentChangeFeed.open(db.sql, listener, createLogger({ level: 'silent', secrets: [] }));
+      feed.subscribe(subscriber);
+      proxy.stallOpenConnections();
+      await eventually(() => subscriber.events.includes('resumed'), 3_000);
+
+      await new SqlPaymentIntentRepository(db.sql).saveCreated(zopayIntent('pi_feed_after_silence'), 'feed-s-1');
+      await eventually(() => subscriber.changedIds.length === 1);
+      expect(subscriber.events).toEqual([
+        'interrupted',
+        'resumed',
+        expect.objectContaining({ id: 'zopay:pi_feed_after_silence' }),
+      ]);
+    } finally {
+      await listener.close();
+      await proxy.close();
+      await db.close();
+    }
+  });
+
+  it('fails the start when the server cannot be reached', async () => {
+    const listener = new PostgresListener({
+      connectionString: 'postgres://postgres@127.0.0.1:1/test',
+      connectTimeoutMs: 500,
+      heartbeatMs: 60_000,
+      onConnectionError: () => undefined,
+    });
+    await expect(listener.listen('public.payment_intents', new RecordingSubscriber() as never)).rejects.toThrow();
+    await listener.close();
+  });
+});
