@@ -28,6 +28,7 @@ import { loadPlaygroundAssets, type PlaygroundAsset } from '../playground/playgr
 import { createPlayground } from '../playground/playground.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import { IntentChangeFeed } from '../store/intent-change-feed.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
@@ -76,20 +77,22 @@ export async function startPaymentsApp(config: Config, logger: Logger, parts: Pa
   const store = await openStore(config.store, statementObserver({ metrics, tracer, engine }), logger);
   logger.info({ store: config.store.kind, migrationsApplied: store.migrations.applied }, 'store ready');
   let providers: ProviderConnections;
+  let changes: IntentChangeFeed;
   try {
+    changes = await IntentChangeFeed.open(store.sql, store.notifications, logger.child({ component: 'change-feed' }));
     providers = await connectProviders(config, parts.providers, logger, store.emulatorStateDir);
   } catch (error) {
     await store.close();
     throw error;
   }
-  return startServing(config, logger, metrics, store, providers, parts, playgroundAssets);
+  return startServing(config, logger, metrics, { ...store, changes }, providers, parts, playgroundAssets);
 }
 
 async function startServing(
   config: Config,
   logger: Logger,
   metrics: Metrics,
-  store: OpenedStore,
+  store: OpenedStore & { readonly changes: IntentChangeFeed },
   providers: ProviderConnections,
   parts: PaymentsAppParts,
   playgroundAssets: ReadonlyMap<string, PlaygroundAsset> | null,

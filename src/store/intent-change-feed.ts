@@ -41,7 +41,8 @@ export class IntentChangeFeed {
     const [row] = await sql.query<{ channel: string }>(
       `select left(current_schema() || '.payment_intents', 63) as channel`,
     );
-    await listener.listen(row!.channel, feed.#channelEvents());
+    if (row === undefined) throw new Error('the store named no schema for the change feed');
+    await listener.listen(row.channel, feed.#channelEvents());
     return feed;
   }
 

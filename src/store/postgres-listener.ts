@@ -95,6 +95,11 @@ export class PostgresListener implements NotificationListener {
     this.#scheduleReconnect();
   }
 
+  /** Read after an await: close() may have run meanwhile. */
+  #isClosed(): boolean {
+    return this.#closed;
+  }
+
   #scheduleReconnect(): void {
     // Full jitter: replicas that lost the server together do not come back in step.
     const delay = Math.random() * this.#reconnectDelayMs;
@@ -105,12 +110,12 @@ export class PostgresListener implements NotificationListener {
 
   async #reconnect(): Promise<void> {
     this.#reconnectTimer = null;
-    if (this.#closed) return;
+    if (this.#isClosed()) return;
     try {
       const client = await (this.#connecting = this.#connect());
       for (const channel of this.#channels.keys()) await client.query(`listen ${quotedChannel(channel)}`);
     } catch (error) {
-      if (this.#closed) return;
+      if (this.#isClosed()) return;
       const current = this.#client;
       this.#client = null;
       if (this.#heartbeat !== null) clearInterval(this.#heartbeat);
@@ -119,7 +124,7 @@ export class PostgresListener implements NotificationListener {
       this.#scheduleReconnect();
       return;
     }
-    if (this.#closed) return;
+    if (this.#isClosed()) return;
     this.#reconnectDelayMs = RECONNECT_DELAY_MS.first;
     for (const events of this.#channels.values()) events.resumed();
   }

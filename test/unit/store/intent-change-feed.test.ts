@@ -44,12 +44,10 @@ async function eventually(condition: () => boolean, timeoutMs = 1_000): Promise<
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
 function listenerFor(db: TestDatabase): NotificationListener {
-  if (db.databaseUrl === null) {
-    const sql = db.sql as PGliteClient;
-    return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
-  }
+  const { sql } = db;
+  if (sql instanceof PGliteClient) return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
   return new PostgresListener({
-    connectionString: db.databaseUrl,
+    connectionString: db.databaseUrl!,
     connectTimeoutMs: 2_000,
     heartbeatMs: 60_000,
     onConnectionError: () => undefined,
@@ -92,7 +90,7 @@ describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
 
     await repository.saveCreated(intent, 'feed-created-1');
     await eventually(() => subscriber.changedIds.length === 1);
-    await repository.saveReported([reportedAs(intent, 'PROCESSING')]);
+    await repository.saveReported([reportedAs(intent, 'PENDING')]);
     await eventually(() => subscriber.changedIds.length === 2);
 
     expect(subscriber.changedIds).toEqual([intent.id, intent.id]);
@@ -109,7 +107,7 @@ describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
     await eventually(() => subscriber.changedIds.length === 1);
 
     await repository.saveReported([reportedAs(intent, 'COMPLETED')]);
-    await repository.saveReported([reportedAs(intent, 'PROCESSING')]);
+    await repository.saveReported([reportedAs(intent, 'PENDING')]);
     await settle();
 
     expect(subscriber.changedIds).toEqual([intent.id]);
