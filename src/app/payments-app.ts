@@ -1,5 +1,6 @@
 import { ApolloServer } from '@apollo/server';
 import {
+  ApolloServerPluginCacheControlDisabled,
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
@@ -28,6 +29,7 @@ import { loadPlaygroundAssets, type PlaygroundAsset } from '../playground/playgr
 import { createPlayground } from '../playground/playground.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import { CachedPaymentIntentRepository } from '../store/cached-payment-intent-repository.ts';
 import { IntentChangeFeed } from '../store/intent-change-feed.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
@@ -109,7 +111,7 @@ async function startServing(
   );
   const ports = providerPorts(providers.connections, providerHttp, logger.child({ component: 'providers' }));
 
-  const intents = new SqlPaymentIntentRepository(store.sql, {
+  const storedIntents = new SqlPaymentIntentRepository(store.sql, {
     onSuperseded: ({ id, provider, by }) => {
       metrics.supersededIntent(provider);
       logger.warn(
@@ -118,6 +120,16 @@ async function startServing(
       );
     },
   });
+  const intentCache =
+    config.intentCacheMaxEntries === 0
+      ? null
+      : new CachedPaymentIntentRepository(storedIntents, {
+          maxEntries: config.intentCacheMaxEntries,
+          freshnessMs: config.intentFreshnessMs,
+          changes: store.changes,
+          onLookup: (lookup, count) => metrics.intentCacheLookup(lookup, count),
+        });
+  const intents = intentCache ?? storedIntents;
   const idempotencyStore = new SqlIdempotencyStore(store.sql, {
     retentionMs: config.idempotency.retentionMs,
     leaseMs: config.idempotency.leaseMs,
@@ -169,6 +181,9 @@ async function startServing(
       operationObserverPlugin(logger, metrics),
       costLimitPlugin(config.requestLimits.maxCost),
       ApolloServerPluginUsageReportingDisabled(),
+      // No type or field declares a cache hint (answers are payment state, never HTTP-cacheable), and
+      // the plugin would otherwise wrap every field's resolution on every request.
+      ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page would load its IDE from Apollo's CDN and name Apollo Server's exact
       // version: the IDE, when on, is this server's own (src/playground/, docs/decisions/playground.md).
       ApolloServerPluginLandingPageDisabled(),
@@ -232,6 +247,7 @@ async function startServing(
     await apollo.stop();
     await providerHttp.close();
     await providers.close();
+    intentCache?.detach();
     await store.close();
   };
 

@@ -80,6 +80,8 @@ const IdempotencyEnv = z.object({
 const FreshnessEnv = z.object({
   /** How long a stored non-terminal intent is served before its provider is asked again. */
   INTENT_FRESHNESS_MS: integer(0, 86_400_000).default(5_000),
+  /** Intents a replica keeps in memory between reads (src/store/cached-payment-intent-repository.ts); 0: none. */
+  INTENT_CACHE_MAX_ENTRIES: integer(0, 10_000_000).default(10_000),
 });
 
 const RuntimeEnv = z.object({
@@ -161,6 +163,8 @@ export interface Config {
   };
   readonly store: StoreConfig;
   readonly intentFreshnessMs: number;
+  /** 0: every read asks the store. */
+  readonly intentCacheMaxEntries: number;
   readonly entityFetchConcurrency: number;
   readonly requestLimits: RequestLimits;
   readonly providerReads: {
@@ -279,6 +283,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
       },
       store: storeConfigOf(store),
       intentFreshnessMs: freshness.INTENT_FRESHNESS_MS,
+      intentCacheMaxEntries: freshness.INTENT_CACHE_MAX_ENTRIES,
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
       requestLimits: {
         maxDepth: limits.GRAPHQL_MAX_DEPTH,

@@ -36,8 +36,11 @@ export function createLogger(options: LoggerOptions): Logger {
   const secrets = options.secrets
     .filter((secret) => secret.length >= 8)
     .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
-  const destination = options.destination ?? process.stdout;
-  const pretty = destination === process.stdout && process.stdout.isTTY;
+  const pretty = options.destination === undefined && process.stdout.isTTY;
+  // Not process.stdout: its writes to a pipe or file block the event loop for each line. Writes
+  // are asynchronous and the lines written meanwhile go out together in one; whatever is still
+  // buffered when the process exits is flushed then (pino registers it). https://getpino.io/#/docs/asynchronous
+  const destination = pretty ? undefined : (options.destination ?? pino.destination({ dest: 1, sync: false }));
   return pino(
     {
       level: options.level,
@@ -61,7 +64,7 @@ export function createLogger(options: LoggerOptions): Logger {
       },
       ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
     },
-    pretty ? undefined : (destination as pino.DestinationStream),
+    destination as pino.DestinationStream | undefined,
   );
 }
 

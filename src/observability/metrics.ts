@@ -3,6 +3,7 @@ import type { ProviderCallLoad } from '../providers/http/provider-bulkheads.ts';
 import type { ProviderAttempt, RefusalReason } from '../providers/http/provider-http-client.ts';
 import type { OverloadReason } from '../http/load-shedder.ts';
 import type { IdempotencyDecision } from '../idempotency/idempotent-create.ts';
+import type { CacheLookup } from '../store/cached-payment-intent-repository.ts';
 import { BoundedLabel } from './bounded-label.ts';
 
 /** What is in progress in the process now, read at each scrape. */
@@ -132,6 +133,12 @@ export class Metrics {
     labelNames: ['provider'] as const,
     registers: [this.registry],
   });
+  readonly #cacheLookups = new Counter({
+    name: 'payments_intent_cache_lookups_total',
+    help: 'Intents read by id, by how: hit (from memory), miss (from the store), bypass (the change feed is interrupted)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
   readonly #webhooks = new Counter({
     name: 'payments_webhooks_total',
     help: 'Webhook deliveries received, by provider and result',
@@ -180,6 +187,7 @@ export class Metrics {
    */
   startAtZero(providers: readonly string[]): void {
     for (const reason of ['in_flight', 'event_loop_delay'] satisfies OverloadReason[]) this.#shed.inc({ reason }, 0);
+    for (const result of ['hit', 'miss', 'bypass'] satisfies CacheLookup[]) this.#cacheLookups.inc({ result }, 0);
     for (const provider of providers) {
       this.#circuitOpen.set({ provider }, 0);
       this.#superseded.inc({ provider }, 0);
@@ -204,6 +212,10 @@ export class Metrics {
   storeStatement(statement: string, outcome: 'ok' | 'error', seconds: number): void {
     this.#storeQueries.inc();
     this.#storeDuration.observe({ statement, outcome }, seconds);
+  }
+
+  intentCacheLookup(result: CacheLookup, count: number): void {
+    if (count > 0) this.#cacheLookups.inc({ result }, count);
   }
 
   supersededIntent(provider: string): void {

@@ -48,6 +48,8 @@ export class PaymentIntentReader {
     }
     const stored = await this.#options.intents.getMany([...references.keys()]);
     const stale = [...references].filter(([id]) => this.#needsRefresh(stored.get(id)) && !this.#notFound.knows(id));
+    // The usual read: every id known and fresh.
+    if (stale.length === 0) return ids.map((id) => stored.get(id)?.intent ?? null);
     const granted = budget.take(stale.length);
     const refused = new Set(stale.slice(granted).map(([id]) => id));
     const fetched = await this.#fetch(stale.slice(0, granted));

@@ -33,7 +33,12 @@ async function npmStart(): Promise<{
   const { graphqlUrl } = (await process.waitForLog(listening, 60_000)) as { graphqlUrl: string };
   return {
     process,
-    graphql: async (query, variables) => (await postGraphQL(graphqlUrl, query, variables)).json.data,
+    graphql: async (query, variables) => {
+      const answer = await postGraphQL(graphqlUrl, query, variables);
+      if (answer.status !== 200 || answer.json.errors !== undefined)
+        throw new Error(`${answer.status}: ${answer.text}`);
+      return answer.json.data;
+    },
   };
 }
 

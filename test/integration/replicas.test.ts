@@ -8,9 +8,14 @@ import { ziinaWebhook } from '../../src/providers/ziina/ziina-webhook.ts';
 import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
 import { emulatorIntents } from '../support/emulator-admin.ts';
 import { useStarted, useStoppedAfterEach } from '../support/lifecycle.ts';
-import { CREATE_PAYMENT_INTENT, LIST_PAYMENT_INTENTS, type CreatePayload } from '../support/operations.ts';
+import {
+  CREATE_PAYMENT_INTENT,
+  GET_PAYMENT_INTENT,
+  LIST_PAYMENT_INTENTS,
+  type CreatePayload,
+} from '../support/operations.ts';
 import { crash, startReplica, stop, type Replica } from '../support/replica.ts';
-import { counterValue } from '../support/subgraph-metrics.ts';
+import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
 import { createTestSchema } from '../support/test-database.ts';
 
 // Several replicas behind the router share one PostgreSQL: a retried create may land on any of
@@ -88,6 +93,41 @@ describe('two replicas sharing PostgreSQL', () => {
         expect({ ...answer, replayed: undefined }).toEqual({ ...answers[0], replayed: undefined });
       }
       expect(answers.filter((answer) => !answer.replayed)).toHaveLength(1);
+    },
+  );
+});
+
+describe('reads on one replica after a change on another', () => {
+  it(
+    'a Ziina webhook delivered to one replica reaches what the other serves from memory within a second, freshness window or not',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
+    async () => {
+      // A window long enough that only the store's announcement can make the reader's copy current.
+      const env = { INTENT_FRESHNESS_MS: '600000' };
+      const [reader, receiver] = await Promise.all([replica(env), replica(env)]);
+      await ziinaWebhook.register(ziina(), `${receiver.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
+      const created = await createOn(reader, INPUTS.ziina(`cache-${randomUUID()}`));
+      const id = created.paymentIntent!.id;
+      const read = async () =>
+        ((await reader.graphql(GET_PAYMENT_INTENT, { id })).json.data.paymentIntent as { status: string }).status;
+      const hitsBefore = counterValue(await scrapeMetrics(reader.origin), 'payments_intent_cache_lookups_total', {
+        result: 'hit',
+      });
+      expect([await read(), await read()]).toEqual(['REQUIRES_PAYMENT_INSTRUMENT', 'REQUIRES_PAYMENT_INSTRUMENT']);
+      expect(
+        counterValue(await scrapeMetrics(reader.origin), 'payments_intent_cache_lookups_total', { result: 'hit' }),
+      ).toBeGreaterThan(hitsBefore);
+
+      expect(ziina().setStatus(id.replace(/^ziina:/, ''), 'completed')).toBe(true);
+      await ziina().webhooks.settled();
+      const settledAt = performance.now();
+      let status = await read();
+      while (status !== 'COMPLETED' && performance.now() - settledAt < 1_000) status = await read();
+
+      expect(status).toBe('COMPLETED');
+      console.log(
+        `[figures] webhook on one replica seen by the other's reads after ${(performance.now() - settledAt).toFixed(1)} ms`,
+      );
     },
   );
 });

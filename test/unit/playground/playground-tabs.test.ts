@@ -8,7 +8,8 @@ import {
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/environment.ts';
-import { costOfOperation, requestLimitRules } from '../../../src/graphql/request-limits.ts';
+import { costOfOperation } from '../../../src/graphql/operation-cost.ts';
+import { requestLimitRules } from '../../../src/graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../../../src/graphql/schema.ts';
 import {
   newPageContext,
