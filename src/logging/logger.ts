@@ -13,6 +13,11 @@ export interface LoggerOptions {
 
 const REDACTED = '[redacted]';
 
+/** Lines are written once this many bytes are buffered (about ten operation lines)... */
+const LOG_BUFFER_BYTES = 4_096;
+/** ...or this often, whichever comes first. */
+const LOG_FLUSH_INTERVAL_MS = 200;
+
 /**
  * Every line written while a request is served names it: its id (the one its response header
  * carries) and, when tracing is on, its trace id, so one grep finds a request's every line and its
@@ -37,10 +42,15 @@ export function createLogger(options: LoggerOptions): Logger {
     .filter((secret) => secret.length >= 8)
     .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
   const pretty = options.destination === undefined && process.stdout.isTTY;
-  // Not process.stdout: its writes to a pipe or file block the event loop for each line. Writes
-  // are asynchronous and the lines written meanwhile go out together in one; whatever is still
-  // buffered when the process exits is flushed then (pino registers it). https://getpino.io/#/docs/asynchronous
-  const destination = pretty ? undefined : (options.destination ?? pino.destination({ dest: 1, sync: false }));
+  // Not process.stdout, whose writes to a pipe or file block the event loop for each line: lines
+  // are buffered and written asynchronously, several in one write, at the latest after
+  // LOG_FLUSH_INTERVAL_MS; whatever is buffered when the process exits is written then (pino
+  // registers it). A crash that kills the process (SIGKILL, OOM) loses at most that interval's
+  // lines. https://getpino.io/#/docs/asynchronous
+  const destination = pretty
+    ? undefined
+    : (options.destination ??
+      pino.destination({ dest: 1, sync: false, minLength: LOG_BUFFER_BYTES, periodicFlush: LOG_FLUSH_INTERVAL_MS }));
   return pino(
     {
       level: options.level,
