@@ -1,7 +1,12 @@
 import { v5 as uuidv5 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueId, ziinaCreateInput } from '../support/builders.ts';
-import { createThroughGraphQL, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
+import {
+  createThroughGraphQL,
+  GET_PAYMENT_INTENT,
+  idempotencyConflictAt,
+  type CreatePayload,
+} from '../support/operations.ts';
 import { useTestStack } from '../support/test-stack.ts';
 
 const stack = useTestStack();
@@ -93,14 +98,7 @@ describe('createPaymentIntent at Ziina', () => {
     const minted = stack().ziina.stats.intentsCreated;
     const payload = await create({ ...input, provider: { ziina: { ...input.provider.ziina, currencyCode: 'USD' } } });
 
-    expect(payload.userErrors).toEqual([
-      expect.objectContaining({
-        code: 'IDEMPOTENCY_CONFLICT',
-        field: ['clientMutationId'],
-        provider: 'ZIINA',
-        retryable: false,
-      }),
-    ]);
+    expect(payload.userErrors).toEqual(idempotencyConflictAt('ZIINA'));
     expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 

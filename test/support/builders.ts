@@ -6,6 +6,7 @@ import type {
 } from '../../src/graphql/generated/resolvers-types.ts';
 import { parseDecimal } from '../../src/money/decimal.ts';
 import type { PaymentIntent, PaymentIntentStatus } from '../../src/payments/payment-intent.ts';
+import type { ZiinaCreateRequest } from '../../src/providers/ziina/ziina-input.ts';
 import type { ZiinaIntentDetails } from '../../src/providers/ziina/ziina-intent-details.ts';
 import type { ZopayIntentDetails } from '../../src/providers/zopay/zopay-intent-details.ts';
 
@@ -88,6 +89,24 @@ export function parsedZiinaCreateInput(
   clientMutationId = uniqueId('ziina-order'),
 ): CreatePaymentIntentInput {
   return { clientMutationId, provider: { ziina: { ...ziinaDefaults(), ...overrides } } };
+}
+
+/** A Ziina create as the domain command carries it: 10.50 AED, every optional field absent. */
+export function ziinaCreateRequest(overrides: Partial<ZiinaCreateRequest> = {}): ZiinaCreateRequest {
+  return {
+    provider: 'ZIINA',
+    amountMinor: 1050,
+    currencyCode: 'AED',
+    message: null,
+    successUrl: null,
+    cancelUrl: null,
+    failureUrl: null,
+    test: null,
+    expiresAtMs: null,
+    allowTips: null,
+    externalRef: null,
+    ...overrides,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-import { Kind } from 'graphql';
+import { getIntrospectionQuery, Kind } from 'graphql';
 import { expect } from 'vitest';
 import { paymentsTypeDefs } from '../../src/graphql/schema.ts';
 import type { CreateOptions } from './builders.ts';
@@ -123,6 +123,23 @@ export const USER_ERROR_CODES: ReadonlySet<string> = new Set(
       : [],
   ),
 );
+
+/** The answer to a create whose clientMutationId was first used with another input: our own refusal. */
+export function idempotencyConflictAt(provider: string): unknown[] {
+  return [
+    expect.objectContaining({ code: 'IDEMPOTENCY_CONFLICT', field: ['clientMutationId'], provider, retryable: false }),
+  ];
+}
+
+/** The largest introspection query an IDE sends (GraphiQL and Apollo Sandbox with every option on). */
+export const IDE_INTROSPECTION_QUERY = getIntrospectionQuery({
+  descriptions: true,
+  specifiedByUrl: true,
+  directiveIsRepeatable: true,
+  schemaDescription: true,
+  inputValueDeprecation: true,
+  oneOf: true,
+});
 
 export interface CreatePayload {
   clientMutationId: string;

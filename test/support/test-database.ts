@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { beforeEach } from 'vitest';
 import { migrate } from '../../src/store/migrate.ts';
 import { PGliteClient } from '../../src/store/pglite-client.ts';
+import type { NotificationListener } from '../../src/store/notification-listener.ts';
 import { PostgresClient } from '../../src/store/postgres-client.ts';
+import { PostgresListener } from '../../src/store/postgres-listener.ts';
 import { unobserved, type SqlClient, type StatementObserver } from '../../src/store/sql-client.ts';
 import { useStarted } from './lifecycle.ts';
 
@@ -40,6 +42,21 @@ export interface TestDatabase {
   /** Counts the statements sent through `sql`. */
   readonly queries: { count: number };
   close(): Promise<void>;
+}
+
+/**
+ * Notifications of the test database: on PGlite its own client (one process), on PostgreSQL a
+ * listening connection of its own, as the subgraph opens one.
+ */
+export function notificationListenerOf(db: TestDatabase): NotificationListener {
+  const { sql } = db;
+  if (sql instanceof PGliteClient) return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
+  return new PostgresListener({
+    connectionString: db.databaseUrl!,
+    connectTimeoutMs: 2_000,
+    heartbeatMs: 60_000,
+    onConnectionError: () => undefined,
+  });
 }
 
 /** A fresh, migrated database on the engine: PGlite in memory, or a new schema on the server. */

@@ -1,9 +1,9 @@
-import { getIntrospectionQuery, parse, validate, type GraphQLSchema } from 'graphql';
+import { parse, validate, type GraphQLSchema } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { requestLimitRules, type RequestLimits } from '../../../src/graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../../../src/graphql/schema.ts';
 import { registeredProviders } from '../../../src/providers/registered-providers.ts';
-import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT } from '../../support/operations.ts';
+import { CREATE_PAYMENT_INTENT, GET_PAYMENT_INTENT, IDE_INTROSPECTION_QUERY } from '../../support/operations.ts';
 
 const schema: GraphQLSchema = buildPaymentsSchema(registeredProviders);
 const LIMITS: RequestLimits = { maxDepth: 15, maxAliases: 15, maxDirectives: 10, maxTokens: 2_000, maxCost: 5_000 };
@@ -17,15 +17,7 @@ const aliases = (count: number, field: string) =>
 
 describe('requestLimitRules', () => {
   it('admits the introspection query of GraphiQL and Apollo Sandbox, with every option', () => {
-    const introspection = getIntrospectionQuery({
-      descriptions: true,
-      specifiedByUrl: true,
-      directiveIsRepeatable: true,
-      schemaDescription: true,
-      inputValueDeprecation: true,
-      oneOf: true,
-    });
-    expect(refusals(introspection)).toEqual([]);
+    expect(refusals(IDE_INTROSPECTION_QUERY)).toEqual([]);
   });
 
   it('counts introspection fields as levels, and fragment spreads as none', () => {

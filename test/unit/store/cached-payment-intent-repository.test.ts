@@ -7,31 +7,23 @@ import {
   type CacheLookup,
 } from '../../../src/store/cached-payment-intent-repository.ts';
 import { IntentChangeFeed } from '../../../src/store/intent-change-feed.ts';
-import type { NotificationListener } from '../../../src/store/notification-listener.ts';
-import { PGliteClient } from '../../../src/store/pglite-client.ts';
-import { PostgresListener } from '../../../src/store/postgres-listener.ts';
 import type { SqlClient } from '../../../src/store/sql-client.ts';
 import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
 import { reportedAs, zopayIntent } from '../../support/builders.ts';
 import { useStarted } from '../../support/lifecycle.ts';
-import { openTestDatabase, STORE_ENGINES, testPostgresClient, type TestDatabase } from '../../support/test-database.ts';
+import {
+  notificationListenerOf,
+  openTestDatabase,
+  STORE_ENGINES,
+  testPostgresClient,
+  type TestDatabase,
+} from '../../support/test-database.ts';
 
 const FRESHNESS_MS = 60_000;
 
 /** The store as another replica writes it: on PostgreSQL another pool, on PGlite (one process) the same client. */
 function otherReplicaOf(db: TestDatabase): SqlClient {
   return db.databaseUrl === null ? db.sql : testPostgresClient(db.databaseUrl, 1);
-}
-
-function listenerFor(db: TestDatabase): NotificationListener {
-  const { sql } = db;
-  if (sql instanceof PGliteClient) return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
-  return new PostgresListener({
-    connectionString: db.databaseUrl!,
-    connectTimeoutMs: 2_000,
-    heartbeatMs: 60_000,
-    onConnectionError: () => undefined,
-  });
 }
 
 async function eventually(condition: () => Promise<boolean> | boolean, timeoutMs = 1_000): Promise<void> {
@@ -46,7 +38,7 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
   const opened = useStarted(
     async () => {
       const db = await openTestDatabase(engine);
-      const listener = listenerFor(db);
+      const listener = notificationListenerOf(db);
       const feed = await IntentChangeFeed.open(db.sql, listener, createLogger({ level: 'silent', secrets: [] }));
       const otherReplica = otherReplicaOf(db);
       return { db, listener, feed, otherReplica };

@@ -5,13 +5,16 @@ import {
   type IntentChange,
   type IntentChangeSubscriber,
 } from '../../../src/store/intent-change-feed.ts';
-import type { NotificationListener } from '../../../src/store/notification-listener.ts';
-import { PGliteClient } from '../../../src/store/pglite-client.ts';
 import { PostgresListener } from '../../../src/store/postgres-listener.ts';
 import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
 import { reportedAs, zopayIntent } from '../../support/builders.ts';
 import { MemoryLog } from '../../support/memory-log.ts';
-import { openTestDatabase, STORE_ENGINES, testPostgresClient, type TestDatabase } from '../../support/test-database.ts';
+import {
+  notificationListenerOf,
+  openTestDatabase,
+  STORE_ENGINES,
+  testPostgresClient,
+} from '../../support/test-database.ts';
 import { useStarted } from '../../support/lifecycle.ts';
 import { startTcpProxy } from '../../support/tcp-proxy.ts';
 
@@ -43,23 +46,12 @@ async function eventually(condition: () => boolean, timeoutMs = 1_000): Promise<
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
 
-function listenerFor(db: TestDatabase): NotificationListener {
-  const { sql } = db;
-  if (sql instanceof PGliteClient) return { listen: sql.listen.bind(sql), close: () => Promise.resolve() };
-  return new PostgresListener({
-    connectionString: db.databaseUrl!,
-    connectTimeoutMs: 2_000,
-    heartbeatMs: 60_000,
-    onConnectionError: () => undefined,
-  });
-}
-
 describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
   const log = new MemoryLog();
   const opened = useStarted(
     async () => {
       const db = await openTestDatabase(engine);
-      const listener = listenerFor(db);
+      const listener = notificationListenerOf(db);
       const feed = await IntentChangeFeed.open(
         db.sql,
         listener,

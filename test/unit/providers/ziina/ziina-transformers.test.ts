@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { ZiinaCreateRequest } from '../../../../src/providers/ziina/ziina-input.ts';
 import type { ZiinaIntentDetails } from '../../../../src/providers/ziina/ziina-intent-details.ts';
 import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../../../src/lib/exact-json.ts';
 import { ProviderIntegrationError } from '../../../../src/providers/provider-errors.ts';
@@ -8,25 +7,9 @@ import {
   toPaymentIntent,
   toZiinaCreateBody,
 } from '../../../../src/providers/ziina/ziina-transformers.ts';
+import { ziinaCreateRequest } from '../../../support/builders.ts';
 
 const OPERATION_ID = '6c0c3f3e-5b1a-4f5e-9d1c-2a3b4c5d6e7f';
-
-function request(overrides: Partial<ZiinaCreateRequest> = {}): ZiinaCreateRequest {
-  return {
-    provider: 'ZIINA',
-    amountMinor: 1050,
-    currencyCode: 'AED',
-    message: null,
-    successUrl: null,
-    cancelUrl: null,
-    failureUrl: null,
-    test: null,
-    expiresAtMs: null,
-    allowTips: null,
-    externalRef: null,
-    ...overrides,
-  };
-}
 
 function json(value: unknown): JsonWithNumberSources {
   const body = parseJsonWithNumberSources(typeof value === 'string' ? value : JSON.stringify(value));
@@ -62,19 +45,19 @@ const FULL_ANSWER = {
 
 describe('toZiinaCreateBody', () => {
   it('sends only amount, currency_code and operation_id when the optional fields are null', () => {
-    const body = toZiinaCreateBody(request(), OPERATION_ID);
+    const body = toZiinaCreateBody(ziinaCreateRequest(), OPERATION_ID);
     expect(body).toEqual({ amount: 1050, currency_code: 'AED', operation_id: OPERATION_ID });
   });
 
   it('never sends externalRef, which Ziina does not know', () => {
-    const body = toZiinaCreateBody(request({ externalRef: 'order-17' }), OPERATION_ID);
+    const body = toZiinaCreateBody(ziinaCreateRequest({ externalRef: 'order-17' }), OPERATION_ID);
     expect(body).toEqual({ amount: 1050, currency_code: 'AED', operation_id: OPERATION_ID });
   });
 
   it('maps every field to its wire name, expiry as a unix-ms string', () => {
     const expiresAtMs = Date.UTC(2030, 0, 1, 12, 0, 0);
     const body = toZiinaCreateBody(
-      request({
+      ziinaCreateRequest({
         amountMinor: 1500,
         currencyCode: 'kwd',
         message: 'Order 17',
@@ -118,13 +101,13 @@ describe('toZiinaCreateBody', () => {
   });
 
   it('keeps false flags (only null means absent)', () => {
-    const body = toZiinaCreateBody(request({ test: false, allowTips: false }), OPERATION_ID);
+    const body = toZiinaCreateBody(ziinaCreateRequest({ test: false, allowTips: false }), OPERATION_ID);
     expect(body.test).toBe(false);
     expect(body.allow_tips).toBe(false);
   });
 
   it('writes the amount as an integer JSON number', () => {
-    expect(JSON.stringify(toZiinaCreateBody(request(), OPERATION_ID))).toContain('"amount":1050,');
+    expect(JSON.stringify(toZiinaCreateBody(ziinaCreateRequest(), OPERATION_ID))).toContain('"amount":1050,');
   });
 });
 
