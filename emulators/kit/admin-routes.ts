@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { EmulatorStats } from './emulator.ts';
 import type { EmulatorRequest, EmulatorResponse } from './emulator-exchange.ts';
 import { decodePathSegment, jsonResponse } from './emulator-exchange.ts';
 import type { InjectedFaultQueue } from './fault-queue.ts';
@@ -9,6 +10,7 @@ export const ADMIN_PATH_PREFIX = '/__emulator/';
 export interface AdminTarget {
   readonly provider: string;
   readonly faults: InjectedFaultQueue;
+  readonly stats: EmulatorStats;
   /** The provider's intents, listed and changed in the provider's wire shape. */
   readonly intents: {
     list(): readonly unknown[];
@@ -36,12 +38,16 @@ const INTENT_STATUS_PATH = /^\/__emulator\/payment-intents\/([^/]+)\/status$/;
 /**
  * For frontend teams and manual testing:
  * POST|DELETE /__emulator/faults, GET /__emulator/payment-intents,
- * POST /__emulator/payment-intents/:id/status, GET /__emulator/health.
+ * POST /__emulator/payment-intents/:id/status, GET /__emulator/health, GET /__emulator/stats
+ * (the requests counted so far, which a benchmark in another process reads).
  */
 export function handleAdminRequest(request: EmulatorRequest, target: AdminTarget): EmulatorResponse {
   const route = `${request.method} ${request.path}`;
   if (route === 'GET /__emulator/health') {
     return jsonResponse(200, { status: 'ok', provider: target.provider });
+  }
+  if (route === 'GET /__emulator/stats') {
+    return jsonResponse(200, target.stats);
   }
   if (route === 'POST /__emulator/faults') {
     const faults = parseBody(request, faultsSchema);

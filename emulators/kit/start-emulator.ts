@@ -56,6 +56,7 @@ export async function startEmulator<Intent extends { readonly id: string }>(
       const answer = handleAdminRequest(request, {
         provider: definition.provider,
         faults,
+        stats: definition.stats,
         intents: definition.intents,
       });
       writeJsonText(outgoing, answer.status, answer.body);

@@ -16,6 +16,16 @@ describe.each(EMULATOR_APIS)('$provider emulator', (api) => {
       expect(answer.json).toEqual({ status: 'ok', provider: api.provider });
     });
 
+    it('reports the requests counted so far', async () => {
+      const emulator = await startEmulator(api);
+      const id = (await api.create(emulator)).json.id;
+      await readAtEmulator(api, emulator, id);
+
+      const answer = await call(emulatorAdminUrl(emulator.baseUrl, 'stats'));
+
+      expect(answer.json).toEqual({ createRequests: 1, intentsCreated: 1, readRequests: 1 });
+    });
+
     it('queues and clears faults over HTTP', async () => {
       const emulator = await startEmulator(api);
       const faultsUrl = emulatorAdminUrl(emulator.baseUrl, 'faults');

@@ -1,0 +1,136 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createTestSchema } from '../test/support/test-database.ts';
+import { freePort } from './free-port.ts';
+import { createBody, graphql } from './operations.ts';
+import { startServer, type ServerProcess } from './server-process.ts';
+
+export type Store = 'pglite' | 'postgres';
+
+/** Intents each subgraph stores before the load: `_entities` references 30 distinct ones. */
+export const SEEDED_INTENTS = 30;
+
+/** Long enough that no read of the run falls outside it. */
+const FRESH_MS = 3_600_000;
+
+export interface Provider {
+  readonly baseUrl: string;
+  readonly apiKey: string;
+}
+
+export interface Subgraph {
+  readonly store: Store;
+  /** `fresh`: every stored intent is inside the freshness window; `stale`: none is (window 0). */
+  readonly freshness: 'fresh' | 'stale';
+  readonly server: ServerProcess;
+  readonly graphqlUrl: string;
+  readonly metricsUrl: string;
+  /** The ids of its seeded Zopay intents; each was created under the key `seed-<index>`. */
+  readonly ids: readonly string[];
+}
+
+export interface BenchStack {
+  /** The Zopay emulator every subgraph and the bare proxy read from, in a process of its own. */
+  readonly emulators: ServerProcess;
+  readonly zopay: Provider;
+  readonly bareProxy: ServerProcess;
+  readonly bareProxyUrl: string;
+  readonly subgraphs: readonly Subgraph[];
+  stop(): Promise<void>;
+}
+
+export interface BenchStackOptions {
+  readonly stores: readonly Store[];
+  /** Node options of each subgraph process, e.g. --cpu-prof. */
+  readonly subgraphNodeOptions?: (store: Store, freshness: Subgraph['freshness']) => string[];
+}
+
+/**
+ * Starts the provider emulators, the bare proxy and, per store, one subgraph inside the freshness
+ * window and one outside it, each on a store of its own, seeded with SEEDED_INTENTS intents. Each
+ * is a process of its own, on 127.0.0.1; they start one after the other, so that each start-up
+ * time is its own.
+ */
+export async function startBenchStack(options: BenchStackOptions): Promise<BenchStack> {
+  const cleanups: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const cleanup of cleanups.reverse()) await cleanup();
+  };
+  try {
+    const emulators = await startServer({
+      name: 'provider emulators',
+      args: ['src/app/emulators-cli.ts'],
+      env: { ZOPAY_EMULATOR_PORT: String(await freePort()), ZIINA_EMULATOR_PORT: String(await freePort()) },
+      ready: (announced) => announced.filter((entry) => 'emulator' in entry).length === 2,
+    });
+    cleanups.push(() => emulators.stop());
+    const zopay = emulators.announced.find((entry) => entry.emulator === 'zopay') as unknown as Provider;
+    const bareProxy = await startServer({
+      name: 'bare proxy',
+      args: ['bench/bare-proxy.ts'],
+      env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
+      ready: (announced) => announced.some((entry) => entry.msg === 'bare proxy listening'),
+    });
+    cleanups.push(() => bareProxy.stop());
+    const barePort = Number(bareProxy.announced.find((entry) => entry.msg === 'bare proxy listening')!.port);
+
+    const subgraphs: Subgraph[] = [];
+    for (const store of options.stores) {
+      for (const freshness of ['fresh', 'stale'] as const) {
+        const storeEnv = await openStore(store, cleanups);
+        const server = await startServer({
+          name: `subgraph on ${store}, ${freshness}`,
+          args: ['src/main.ts'],
+          nodeOptions: options.subgraphNodeOptions?.(store, freshness) ?? [],
+          env: {
+            ...storeEnv,
+            HOST: '127.0.0.1',
+            PORT: '0',
+            // As deployed: one log line per operation.
+            LOG_LEVEL: 'info',
+            ZOPAY_API_KEY: zopay.apiKey,
+            ZOPAY_BASE_URL: zopay.baseUrl,
+            INTENT_FRESHNESS_MS: String(freshness === 'fresh' ? FRESH_MS : 0),
+          },
+          ready: (announced) => announced.some((entry) => entry.msg === 'payments subgraph listening'),
+        });
+        cleanups.push(() => server.stop());
+        const graphqlUrl = String(server.announced.find((entry) => 'graphqlUrl' in entry)!.graphqlUrl);
+        subgraphs.push({
+          store,
+          freshness,
+          server,
+          graphqlUrl,
+          metricsUrl: new URL('/metrics', graphqlUrl).toString(),
+          ids: await seed(graphqlUrl),
+        });
+      }
+    }
+    return { emulators, zopay, bareProxy, bareProxyUrl: `http://127.0.0.1:${barePort}/`, subgraphs, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/** The environment of a subgraph on a store of its own: a fresh data folder, or a fresh schema. */
+async function openStore(store: Store, cleanups: (() => Promise<void>)[]): Promise<Record<string, string>> {
+  if (store === 'pglite') {
+    const dataDir = await mkdtemp(join(tmpdir(), 'payments-bench-'));
+    cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
+    return { DATA_DIR: dataDir };
+  }
+  const schema = await createTestSchema();
+  cleanups.push(() => schema.drop());
+  return { DATABASE_URL: schema.databaseUrl };
+}
+
+async function seed(graphqlUrl: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let index = 0; index < SEEDED_INTENTS; index += 1) {
+    const data = await graphql(graphqlUrl, createBody(`seed-${index}`));
+    ids.push((data.createPaymentIntent as { paymentIntent: { id: string } }).paymentIntent.id);
+  }
+  return ids;
+}

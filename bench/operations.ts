@@ -1,0 +1,47 @@
+// The request bodies of the benchmark's scenarios. Every GraphQL answer selects what the bare proxy
+// answers (id and status), so that the subgraph and the yardstick write the same data back.
+
+const READ = 'query Read($id: ID!) { paymentIntent(id: $id) { id status } }';
+
+const CREATE =
+  'mutation Create($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { replayed paymentIntent { id status } userErrors { code message } } }';
+
+const ENTITIES =
+  'query Entities($representations: [_Any!]!) { _entities(representations: $representations) { ... on PaymentIntent { id status } } }';
+
+export function readBody(id: string): string {
+  return JSON.stringify({ query: READ, operationName: 'Read', variables: { id } });
+}
+
+/** A Zopay create of 10.50 USDT under the key; `{{seq}}` in it makes a new key per request. */
+export function createBody(clientMutationId: string): string {
+  return JSON.stringify({
+    query: CREATE,
+    operationName: 'Create',
+    variables: { input: { clientMutationId, provider: { zopay: { amount: '10.50', currencies: ['USDT'] } } } },
+  });
+}
+
+/** `_entities` with `count` references to the ids in turn (a router's batch, with repeats). */
+export function entitiesBody(ids: readonly string[], count: number): string {
+  const representations = Array.from({ length: count }, (_, index) => ({
+    __typename: 'PaymentIntent',
+    id: ids[index % ids.length]!,
+  }));
+  return JSON.stringify({ query: ENTITIES, operationName: 'Entities', variables: { representations } });
+}
+
+/** The bare proxy's request: the provider's id of the intent, nothing else. */
+export function bareReadBody(providerId: string): string {
+  return JSON.stringify({ id: providerId });
+}
+
+/** Sends one GraphQL body and returns `data`, throwing on errors or user errors. */
+export async function graphql(url: string, body: string): Promise<Record<string, unknown>> {
+  const answer = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+  const text = await answer.text();
+  const parsed = JSON.parse(text) as { data?: Record<string, unknown>; errors?: unknown };
+  if (answer.status !== 200 || parsed.errors !== undefined || text.includes('"userErrors":[{'))
+    throw new Error(`${url}: ${answer.status} ${text.slice(0, 300)}`);
+  return parsed.data!;
+}

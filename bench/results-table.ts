@@ -1,0 +1,48 @@
+import type { Judged, Verdict } from './targets.ts';
+import { TARGETS } from './targets.ts';
+
+const HEADER = [
+  'scenario',
+  'req/s',
+  `× bare (≥${TARGETS.minThroughputRatio}, aim ${TARGETS.aimThroughputRatio})`,
+  'rate/s',
+  'p50 ms',
+  'p99 ms',
+  'p99.9 ms',
+  `p99 − bare (≤${TARGETS.maxP99AboveBareMs} ms)`,
+  'CPU µs/req',
+  'peak RSS MB',
+  'start s',
+  'failed',
+];
+
+/** The side-by-side figures as a Markdown table, the targets marked where the issue sets them. */
+export function resultsTable(judged: readonly Judged[]): string {
+  const rows = judged.map((figures) => [
+    `${figures.store} · ${figures.label}`,
+    figures.throughput.toFixed(0),
+    `${figures.ratio.toFixed(2)}${mark(figures.throughputVerdict)}${figures.aimMet === true ? ' (aim met)' : ''}`,
+    `${figures.rate}${figures.atFixedRate ? '' : ' (½ own)'}`,
+    figures.latency.p50.toFixed(2),
+    figures.latency.p99.toFixed(2),
+    figures.latency.p999.toFixed(2),
+    `${figures.p99AboveBareMs >= 0 ? '+' : ''}${figures.p99AboveBareMs.toFixed(2)}${mark(figures.p99Verdict)}`,
+    figures.cpuPerRequestUs.toFixed(0),
+    figures.peakRssMb.toFixed(0),
+    (figures.startupMs / 1000).toFixed(1),
+    String(figures.failed),
+  ]);
+  return markdownTable(HEADER, rows);
+}
+
+function mark(verdict: Verdict): string {
+  if (verdict === null) return '';
+  return verdict === 'pass' ? ' pass' : ' FAIL';
+}
+
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => row[column]!.length)));
+  const line = (cells: readonly string[]) =>
+    `| ${cells.map((cell, column) => cell.padEnd(widths[column]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
+}

@@ -1,0 +1,38 @@
+import type { Store } from './bench-stack.ts';
+
+/** The knobs of `npm run bench` and its sub-commands, from the environment; the defaults keep `npm run bench` within about 6 minutes. */
+export interface BenchSettings {
+  /** Seconds of each measured load run (BENCH_SECONDS). */
+  readonly seconds: number;
+  /** Rounds of every scenario, in an order that rotates from round to round (BENCH_ROUNDS). */
+  readonly rounds: number;
+  /** Keep-alive connections of the saturation runs (BENCH_CONNECTIONS). */
+  readonly connections: number;
+  readonly stores: readonly Store[];
+  /** Where the JSON result goes (BENCH_OUTPUT). */
+  readonly output: string;
+  /** Creates sent to the embedded emulators (BENCH_EMULATOR_CREATES, 0 skips). */
+  readonly emulatorCreates: number;
+  /** Operations of `npm run bench:memory` on each store (BENCH_MEMORY_OPERATIONS). */
+  readonly memoryOperations: number;
+}
+
+export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const number = (name: string, fallback: number) => {
+    const value = Number(env[name] ?? fallback);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a number ≥ 0`);
+    return value;
+  };
+  const stores = (env.BENCH_STORES ?? 'pglite,postgres').split(',').map((store) => store.trim());
+  if (stores.some((store) => store !== 'pglite' && store !== 'postgres'))
+    throw new Error('BENCH_STORES must list pglite and/or postgres');
+  return {
+    seconds: number('BENCH_SECONDS', 3),
+    rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 2))),
+    connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 16))),
+    stores: stores as Store[],
+    output: env.BENCH_OUTPUT ?? 'bench/results/latest.json',
+    emulatorCreates: Math.round(number('BENCH_EMULATOR_CREATES', 10_000)),
+    memoryOperations: Math.max(10, Math.round(number('BENCH_MEMORY_OPERATIONS', 100_000))),
+  };
+}
