@@ -13,7 +13,8 @@ export interface EmulatorOptions {
   now?: () => number;
   /**
    * JSON file keeping the emulator's state (key, intents, replay records, webhook) across restarts:
-   * loaded at start when it exists, rewritten atomically after every change. Default: memory only.
+   * loaded at start when it exists, each change appended to a journal beside it, the whole state
+   * rewritten atomically at close (emulators/kit/state-file.ts). Default: memory only.
    * A saved key is used unless apiKey is given. Faults and stats are never saved.
    */
   stateFile?: string;

@@ -3,8 +3,8 @@ export interface IntentStoreOptions<Intent> {
   readonly withStatus: (intent: Intent, status: string) => Intent;
   /** Intents a state file kept from an earlier run, in creation order. */
   readonly restored?: readonly Intent[] | undefined;
-  /** Runs after every add and status change, e.g. to save the state file. */
-  readonly onChange?: () => void;
+  /** Runs after every add and status change with the intent as it now is, e.g. to save it in the state file. */
+  readonly onChange?: (intent: Intent) => void;
   /** Runs after a status change with the updated intent, e.g. to send a webhook. */
   readonly onStatusChange?: (intent: Intent) => void;
 }
@@ -27,7 +27,7 @@ export class IntentStore<Intent extends { readonly id: string }> {
 
   add(intent: Intent): void {
     this.#intents.set(intent.id, intent);
-    this.#options.onChange?.();
+    this.#options.onChange?.(intent);
   }
 
   get(id: string): Intent | undefined {
@@ -46,7 +46,7 @@ export class IntentStore<Intent extends { readonly id: string }> {
     }
     const updated = this.#options.withStatus(intent, status);
     this.#intents.set(id, updated);
-    this.#options.onChange?.();
+    this.#options.onChange?.(updated);
     this.#options.onStatusChange?.(updated);
     return updated;
   }

@@ -16,7 +16,7 @@ import { WebhookSender, type WebhookDeliveries, type WebhookDeliveryOptions } fr
 import { badRequest, businessError, nestErrorBody, parseExpressJson, routeNotFound } from './nestjs-errors.ts';
 import { checkTransfer } from './ziina-business-rules.ts';
 import { validateCreateRequest } from './create-intent-body.ts';
-import { ziinaEmulatorStateSchema } from './ziina-emulator-state.ts';
+import { ziinaStateFormat, type ZiinaStateChange } from './ziina-emulator-state.ts';
 import { mintPaymentIntent, withStatus, type ZiinaPaymentIntent } from './ziina-payment-intent.ts';
 import {
   sendStatusUpdated,
@@ -50,18 +50,19 @@ const NOT_FOUND = businessError('PAYMENT_INTENT_NOT_FOUND', 'Payment intent not 
 const WEBHOOK_UPDATED = jsonResponse(200, { success: true });
 
 export async function startZiinaEmulator(options: ZiinaEmulatorOptions = {}): Promise<ZiinaEmulator> {
-  const stateFile = openStateFile(options.stateFile, ziinaEmulatorStateSchema);
+  const stateFile = openStateFile(options.stateFile, ziinaStateFormat);
   const { saved } = stateFile;
   const apiKey = options.apiKey ?? saved?.apiKey ?? randomBytes(32).toString('base64url');
   const now = options.now ?? Date.now;
   const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
   let webhook: ZiinaWebhookRegistration | null = saved?.webhook ?? null;
   const webhooks = new WebhookSender(ZIINA_WEBHOOK_RETRIES, options.webhookDelivery);
-  const saveState = () => stateFile.save(() => ({ apiKey, intents: intents.list(), webhook }));
+  const snapshot = () => ({ apiKey, intents: intents.list(), webhook });
+  const saveChange = (change: ZiinaStateChange) => stateFile.record(change, snapshot);
   const intents = new IntentStore<ZiinaPaymentIntent>({
     withStatus,
     restored: saved?.intents,
-    onChange: saveState,
+    onChange: (intent) => saveChange({ intent }),
     onStatusChange: (intent) => {
       if (webhook !== null) {
         sendStatusUpdated(webhooks, webhook, intent);
@@ -114,7 +115,7 @@ export async function startZiinaEmulator(options: ZiinaEmulatorOptions = {}): Pr
       }
       webhook = validated.registration;
     }
-    saveState();
+    saveChange({ webhook });
     return WEBHOOK_UPDATED;
   };
 
@@ -146,6 +147,7 @@ export async function startZiinaEmulator(options: ZiinaEmulatorOptions = {}): Pr
       // A receiver that never answers must not hold the emulator open.
       webhooks.close();
       await started.close();
+      stateFile.compact(snapshot);
     },
   };
 }

@@ -72,8 +72,8 @@ export const replayRecordSchema: z.ZodType<ReplayRecord> = z.strictObject({
 export interface ReplayStoreOptions {
   /** Records a state file kept from an earlier run. */
   readonly restored?: readonly ReplayRecord[] | undefined;
-  /** Runs after a response is stored, e.g. to save the state file. */
-  readonly onStored?: () => void;
+  /** Runs after a response is stored, e.g. to save it in the state file. */
+  readonly onStored?: (record: ReplayRecord) => void;
 }
 
 interface Entry {
@@ -87,19 +87,24 @@ interface Entry {
 export class IdempotentReplayStore {
   readonly #entries = new Map<string, Entry>();
   readonly #now: () => number;
-  readonly #onStored: () => void;
+  readonly #onStored: (record: ReplayRecord) => void;
 
   constructor(now: () => number, { restored = [], onStored = () => undefined }: ReplayStoreOptions = {}) {
     this.#now = now;
     this.#onStored = onStored;
     for (const { scope, key, bodyDigest, response, storedAt } of restored) {
-      this.#entries.set(entryKey(scope, key), { scope, key, bodyDigest, stored: { response, at: storedAt } });
+      this.#entries.set(replayRecordKey({ scope, key }), {
+        scope,
+        key,
+        bodyDigest,
+        stored: { response, at: storedAt },
+      });
     }
   }
 
   /** @param body the raw request bytes: a replay needs a byte-identical body. */
   claim(scope: string, key: string, body: Buffer): ReplayClaim {
-    const id = entryKey(scope, key);
+    const id = replayRecordKey({ scope, key });
     const bodyDigest = createHash('sha256').update(body).digest('hex');
     const existing = this.#entries.get(id);
     if (existing !== undefined) {
@@ -118,7 +123,7 @@ export class IdempotentReplayStore {
       outcome: 'claimed',
       complete: (response) => {
         entry.stored = { response, at: this.#now() };
-        this.#onStored();
+        this.#onStored(recordOf(entry, entry.stored));
       },
       release: () => {
         if (entry.stored === undefined && this.#entries.get(id) === entry) {
@@ -130,12 +135,17 @@ export class IdempotentReplayStore {
 
   /** The completed requests; keys still being handled are left out. */
   records(): ReplayRecord[] {
-    return [...this.#entries.values()].flatMap(({ scope, key, bodyDigest, stored }) =>
-      stored === undefined ? [] : [{ scope, key, bodyDigest, response: stored.response, storedAt: stored.at }],
+    return [...this.#entries.values()].flatMap((entry) =>
+      entry.stored === undefined ? [] : [recordOf(entry, entry.stored)],
     );
   }
 }
 
-function entryKey(scope: string, key: string): string {
+function recordOf({ scope, key, bodyDigest }: Entry, stored: NonNullable<Entry['stored']>): ReplayRecord {
+  return { scope, key, bodyDigest, response: stored.response, storedAt: stored.at };
+}
+
+/** One record per Idempotency-Key of an API key: a later record of the same key replaces it. */
+export function replayRecordKey({ scope, key }: Pick<ReplayRecord, 'scope' | 'key'>): string {
   return JSON.stringify([scope, key]);
 }

@@ -15,7 +15,7 @@ import { openStateFile } from '../kit/state-file.ts';
 import { parseExactJson } from '../../src/lib/exact-json.ts';
 import { coded, fastApiErrorBody, validationFailed } from './fastapi-errors.ts';
 import { validateCreateRequest } from './create-intent-body.ts';
-import { zopayEmulatorStateSchema } from './zopay-emulator-state.ts';
+import { zopayStateFormat, type ZopayStateChange } from './zopay-emulator-state.ts';
 import { IdempotentReplayStore, readIdempotencyKey } from './idempotent-replay-store.ts';
 import { mintPaymentIntent, type ZopayPaymentIntent } from './zopay-payment-intent.ts';
 
@@ -29,21 +29,24 @@ const UNAUTHORIZED = jsonResponse(401, { detail: 'Invalid or missing API key' })
 const NOT_FOUND = coded(404, 'not_found', 'Payment intent not found');
 
 export async function startZopayEmulator(options: EmulatorOptions = {}): Promise<ZopayEmulator> {
-  const stateFile = openStateFile(options.stateFile, zopayEmulatorStateSchema);
+  const stateFile = openStateFile(options.stateFile, zopayStateFormat);
   const { saved } = stateFile;
   // A sandbox key: the real API routes sk_test_ keys to a sandbox with deterministic fake addresses
   // (docs/providers/zopay.md).
   const apiKey = options.apiKey ?? saved?.apiKey ?? `sk_test_${randomBytes(24).toString('hex')}`;
   const now = options.now ?? Date.now;
   const stats: EmulatorStats = { createRequests: 0, intentsCreated: 0, readRequests: 0 };
-  const saveState = () =>
-    stateFile.save(() => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() }));
+  const snapshot = () => ({ apiKey, intents: intents.list(), idempotency: idempotency.records() });
+  const saveChange = (change: ZopayStateChange) => stateFile.record(change, snapshot);
   const intents = new IntentStore<ZopayPaymentIntent>({
     withStatus: (intent, status) => ({ ...intent, status }),
     restored: saved?.intents,
-    onChange: saveState,
+    onChange: (intent) => saveChange({ intent }),
   });
-  const idempotency = new IdempotentReplayStore(now, { restored: saved?.idempotency, onStored: saveState });
+  const idempotency = new IdempotentReplayStore(now, {
+    restored: saved?.idempotency,
+    onStored: (replay) => saveChange({ replay }),
+  });
 
   const create = async (request: EmulatorRequest, context: RouteContext): Promise<EmulatorResponse> => {
     // As documented: the Idempotency-Key header is parsed before auth.
@@ -111,10 +114,17 @@ export async function startZopayEmulator(options: EmulatorOptions = {}): Promise
     return jsonResponse(404, fastApiErrorBody(404));
   };
 
-  return startEmulator(
+  const started = await startEmulator(
     { provider: 'zopay', basePath: BASE_PATH, apiKey, stats, intents, route, errorBody: fastApiErrorBody },
     options.port,
   );
+  return {
+    ...started,
+    close: async () => {
+      await started.close();
+      stateFile.compact(snapshot);
+    },
+  };
 }
 
 const INVALID_JSON = Symbol('invalid JSON');

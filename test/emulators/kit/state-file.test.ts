@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -90,15 +90,46 @@ describe.each(providers)('$provider emulator with a state file', (api) => {
     expect(second.apiKey).toBe('explicit-key');
   });
 
-  it('writes whole files only: valid JSON after each change, no temporary file left', async () => {
+  it('leaves the file alone holding the whole state at close: valid JSON, no journal or temporary file', async () => {
     const emulator = await track(start({ stateFile }));
     const id = (await createSaved(emulator)).json.id;
     emulator.setStatus(id, 'failed');
+    await emulator.close();
 
     const saved = JSON.parse(await readFile(stateFile, 'utf8'));
     expect(saved.apiKey).toBe(emulator.apiKey);
     expect(saved.intents).toMatchObject([{ id, status: 'failed' }]);
     expect(await readdir(directory)).toEqual(['state.json']);
+  });
+
+  it('appends each later change to a journal instead of rewriting the whole file', async () => {
+    const emulator = await track(start({ stateFile }));
+    const id = (await createSaved(emulator)).json.id;
+    const whole = await readFile(stateFile, 'utf8');
+
+    emulator.setStatus(id, 'failed');
+    await createSaved(emulator, 'second');
+
+    expect(await readFile(stateFile, 'utf8')).toBe(whole);
+    const journal = (await readFile(`${stateFile}.journal`, 'utf8')).trimEnd().split('\n');
+    expect(journal.map((line) => JSON.parse(line))).toContainEqual({
+      intent: expect.objectContaining({ id, status: 'failed' }),
+    });
+  });
+
+  it('keeps every change of a run that never closed, a last journal line cut short by the crash dropped', async () => {
+    const crashed = await track(start({ stateFile }));
+    const id = (await createSaved(crashed)).json.id;
+    crashed.setStatus(id, 'completed');
+    const before = await readAtEmulator(api, crashed, id);
+    await appendFile(`${stateFile}.journal`, '{"intent":{"id":"cut-sh');
+
+    const restarted = await track(start({ stateFile }));
+    const after = await readAtEmulator(api, restarted, id);
+
+    expect(restarted.apiKey).toBe(crashed.apiKey);
+    expect(after.text).toBe(before.text);
+    expect(after.json.status).toBe('completed');
   });
 
   it.each([
@@ -118,7 +149,7 @@ describe.each(providers)('$provider emulator with a state file', (api) => {
 
     await createSaved(emulator);
 
-    expect(await readdir(join(directory, 'emulators'))).toEqual(['state.json']);
+    expect(await readdir(join(directory, 'emulators'))).toContain('state.json');
   });
 });
 
