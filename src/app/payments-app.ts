@@ -27,7 +27,6 @@ import { CreatePaymentIntent } from '../payments/create-payment-intent.ts';
 import { ListPaymentIntents } from '../payments/list-payment-intents.ts';
 import { createPaymentIntentLoader } from '../payments/payment-intent-loader.ts';
 import { PaymentIntentReader } from '../payments/payment-intent-reader.ts';
-import { ProviderReadBudget } from '../payments/provider-read-budget.ts';
 import { loadPlaygroundAssets, type PlaygroundAsset } from '../playground/playground-assets.ts';
 import { createPlayground } from '../playground/playground.ts';
 import { ProviderHttpClient } from '../providers/http/provider-http-client.ts';
@@ -181,9 +180,7 @@ async function startServing(
     ),
     providerIds: parts.providers.ids,
     claim: (ids, windowMs) => leases.claim(ids, windowMs),
-    refresh: async (ids) => {
-      await reader.getMany(ids, new ProviderReadBudget(ids.length));
-    },
+    refresh: (ids) => reader.refresh(ids),
     windowMs: config.intentFreshnessMs,
     logger,
     onClaimed: (acquired, held) => metrics.refreshLeaseClaims(acquired, held),

@@ -1,8 +1,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { unwrapResolverError } from '@apollo/server/errors';
-import { GraphQLError, parse, specifiedRules, validate, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
@@ -29,6 +38,12 @@ export interface GraphQLWebSocketServerOptions {
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
 }
 
+/**
+ * Distinct documents kept parsed. Routers send the same few subscription documents over and over:
+ * parsing each once keeps one AST per document instead of one per subscription.
+ */
+const PARSED_DOCUMENTS = 1_000;
+
 /** RFC 6455 §7.4.1: the server is going away; routers and gateways subscribe again elsewhere. */
 export const GOING_AWAY = 1001;
 
@@ -49,11 +64,20 @@ export class GraphQLWebSocketServer {
     this.#options = options;
     const validationRules = [...specifiedRules, ...requestLimitRules(options.requestLimits)];
     const format = (errors: readonly GraphQLError[]) => errors.map((error) => this.#format(error));
+    const parsed = new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS });
     const server = useServer<Record<string, unknown>>(
       {
         schema: options.schema,
         context: () => options.context(),
-        parse: (source) => parse(source, { maxLexicalTokens: options.requestLimits.maxTokens }),
+        parse: (source) => {
+          const text = typeof source === 'string' ? source : source.body;
+          let document = parsed.get(text);
+          if (document === undefined) {
+            document = parse(text, { maxLexicalTokens: options.requestLimits.maxTokens });
+            parsed.set(text, document);
+          }
+          return document;
+        },
         validate: (schema, document) => validate(schema, document, validationRules),
         onSubscribe: (context) => {
           // graphql-ws has already recorded this one among the connection's subscriptions.

@@ -51,7 +51,8 @@ interface Topic {
   readonly subscribers: Set<Subscriber>;
   /** Reads of the intent started so far; an answer is applied only if no later read's already was. */
   readsStarted: number;
-  latest: { readonly read: number; readonly intent: IntentUpdate } | null;
+  /** The newest answer applied, with its canonical JSON: one copy shared by every subscriber. */
+  latest: { readonly read: number; readonly intent: IntentUpdate; readonly text: string } | null;
   rereading: boolean;
   /** A change was heard while a read was running: read once more after it. */
   rereadAgain: boolean;
@@ -154,9 +155,9 @@ export class IntentUpdateHub {
       return;
     }
     // A change read meanwhile is newer than this answer.
-    if (topic.latest === null || topic.latest.read < read) topic.latest = { read, intent };
+    if (topic.latest === null || topic.latest.read < read) topic.latest = { read, intent, text: textOf(intent) };
     subscriber.started = true;
-    this.#send(subscriber, topic.latest.intent, null);
+    this.#send(subscriber, topic.latest.intent, topic.latest.text, null);
   }
 
   #changed(change: IntentChange): void {
@@ -195,13 +196,15 @@ export class IntentUpdateHub {
     }
     const intent = stored.get(topic.id)?.intent;
     if (intent === undefined || (topic.latest !== null && topic.latest.read > read)) return;
-    topic.latest = { read, intent };
+    const text = textOf(intent);
+    topic.latest = { read, intent, text };
     const lagSeconds = changedAt === null ? null : (performance.now() - changedAt) / 1000;
-    for (const subscriber of topic.subscribers) if (subscriber.started) this.#send(subscriber, intent, lagSeconds);
+    for (const subscriber of topic.subscribers) {
+      if (subscriber.started) this.#send(subscriber, intent, text, lagSeconds);
+    }
   }
 
-  #send(subscriber: Subscriber, intent: IntentUpdate, lagSeconds: number | null): void {
-    const text = intent === null ? 'null' : canonicalJson(intent);
+  #send(subscriber: Subscriber, intent: IntentUpdate, text: string, lagSeconds: number | null): void {
     if (text === subscriber.lastSent) return;
     subscriber.lastSent = text;
     subscriber.events += 1;
@@ -227,4 +230,9 @@ export class IntentUpdateHub {
       'subscription ended',
     );
   }
+}
+
+/** An event as canonical JSON, to tell whether a subscriber already has it. */
+function textOf(intent: IntentUpdate): string {
+  return intent === null ? 'null' : canonicalJson(intent);
 }

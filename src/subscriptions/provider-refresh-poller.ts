@@ -12,7 +12,7 @@ export interface ProviderRefreshPollerOptions {
   readonly providerIds: readonly ProviderId[];
   /** Claims the refresh of these intents for one window; returns those this process won. */
   readonly claim: (ids: readonly string[], windowMs: number) => Promise<string[]>;
-  /** Reads these intents from their provider (when stale) and stores them: a change is then announced. */
+  /** Reads these intents from their provider and stores them: a change is then announced. */
   readonly refresh: (ids: readonly string[]) => Promise<void>;
   /** INTENT_FRESHNESS_MS: at most one refresh per intent per window, across all replicas. */
   readonly windowMs: number;
