@@ -99,7 +99,7 @@ export class IntentUpdateHub {
   }
 
   /** A subscription to one intent; throws SubscriptionLimitError when the process is full. */
-  watch(id: string): AsyncIterableIterator<IntentUpdate> {
+  watch(id: string): BoundedEventStream<IntentUpdate> {
     if (this.#subscriptions >= this.#options.maxSubscriptions) {
       throw new SubscriptionLimitError(this.#options.maxSubscriptions);
     }
