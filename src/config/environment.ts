@@ -87,8 +87,11 @@ const FreshnessEnv = z.object({
 const SubscriptionsEnv = z.object({
   /** Subscriptions one WebSocket connection may hold at once; the next one is refused with an error. */
   SUBSCRIPTIONS_MAX_PER_CONNECTION: integer(1, 10_000).default(100),
-  /** Subscriptions the process serves at once, all connections together; the next one is refused. */
-  SUBSCRIPTIONS_MAX_PER_PROCESS: integer(1, 1_000_000).default(10_000),
+  /**
+   * Subscriptions the process serves at once, all connections together; the next one is refused.
+   * Each holds some tens of KiB (docs/decisions/subscriptions.md): the default fits a small pod.
+   */
+  SUBSCRIPTIONS_MAX_PER_PROCESS: integer(1, 1_000_000).default(2_000),
   /** Interval of the WebSocket pings; a socket that does not answer one within it is closed. */
   SUBSCRIPTIONS_KEEPALIVE_MS: integer(1_000, 600_000).default(12_000),
 });
