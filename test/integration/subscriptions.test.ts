@@ -5,7 +5,12 @@ import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
 import { providerIdOf } from '../support/emulator-admin.ts';
 import { postGraphQL } from '../support/http.ts';
 import { CREATE_PAYMENT_INTENT, createThroughGraphQL, type CreatePayload } from '../support/operations.ts';
-import { subscriptionClient, webSocketUrl, type SubscriptionClient } from '../support/subscription-client.ts';
+import {
+  subscriptionClient,
+  webSocketUrl,
+  type SubscriptionClient,
+  type WatchedSubscription,
+} from '../support/subscription-client.ts';
 import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
 import { startTestStack, useTestStack, type TestStack } from '../support/test-stack.ts';
 import { registerSubgraphWebhook } from '../support/ziina-webhook-client.ts';
@@ -35,6 +40,18 @@ async function createdZiinaId(stack: TestStack): Promise<string> {
 /** The log entries of one message. */
 function logged(stack: TestStack, message: string): Record<string, unknown>[] {
   return stack.log.entries().filter((entry) => entry.msg === message);
+}
+
+/** The subscription ended with exactly one limit error of this scope. */
+async function expectRefused(watched: WatchedSubscription, message: string, scope: 'connection' | 'process') {
+  await watched.done;
+  expect(watched.events).toEqual([]);
+  expect(watched.errors).toEqual([
+    expect.objectContaining({
+      message: expect.stringContaining(message),
+      extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_REACHED', scope }),
+    }),
+  ]);
 }
 
 describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, one process', (store) => {
@@ -94,26 +111,12 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
     const first = connect(stack());
     const held = ids.slice(0, 3).map((id) => first.watch(id));
     await Promise.all(held.map((watched) => watched.eventCount(1)));
-    const refused = first.watch(ids[3]!);
-    await refused.done;
-    expect(refused.errors).toEqual([
-      expect.objectContaining({
-        message: expect.stringContaining('at most 3 subscriptions'),
-        extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_REACHED', scope: 'connection' }),
-      }),
-    ]);
+    await expectRefused(first.watch(ids[3]!), 'at most 3 subscriptions', 'connection');
 
     const second = connect(stack());
     const more = [second.watch(ids[0]!), second.watch(ids[1]!)];
     await Promise.all(more.map((watched) => watched.eventCount(1)));
-    const beyondProcess = second.watch(ids[2]!);
-    await beyondProcess.done;
-    expect(beyondProcess.errors).toEqual([
-      expect.objectContaining({
-        message: expect.stringContaining('limit of 5 subscriptions'),
-        extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_REACHED', scope: 'process' }),
-      }),
-    ]);
+    await expectRefused(second.watch(ids[2]!), 'limit of 5 subscriptions', 'process');
 
     held[0]!.cancel();
     await held[0]!.done;
