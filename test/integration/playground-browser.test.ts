@@ -94,10 +94,10 @@ describe('the playground in Chromium', () => {
         .evaluate((editor: any, variables) => editor.CodeMirror.setValue(variables), JSON.stringify({ id }));
       await page.getByRole('button', { name: /execute query/i }).click();
       const result = page.locator('.result-window');
-      await result.getByText('"REQUIRES_PAYMENT_INSTRUMENT"').waitFor();
+      await result.getByText('"REQUIRES_PAYMENT_INSTRUMENT"', { exact: true }).waitFor();
 
       expect(stack().zopay.setStatus(providerId, 'completed')).toBe(true);
-      await result.getByText('"COMPLETED"').waitFor({ timeout: 15_000 });
+      await result.getByText('"COMPLETED"', { exact: true }).waitFor({ timeout: 15_000 });
       expect(sockets).toEqual([`${new URL(stack().app.graphqlUrl).origin.replace('http', 'ws')}/graphql`]);
       expect(consoleErrors).toEqual([]);
     } finally {
