@@ -40,6 +40,15 @@ export interface BenchStack {
   stop(): Promise<void>;
 }
 
+/** Stops the stack's processes when the benchmark is interrupted (Ctrl-C), rather than leave them running. */
+export function stopOnInterrupt(stack: BenchStack): void {
+  const interrupted = (signal: NodeJS.Signals) => {
+    void stack.stop().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+}
+
 export interface BenchStackOptions {
   readonly stores: readonly Store[];
   /** Node options of each subgraph process, e.g. --cpu-prof. */

@@ -1,7 +1,7 @@
 // `npm run bench:memory`: memory of a subgraph over BENCH_MEMORY_OPERATIONS operations (100,000 by
 // default) on each store, the issue's bound being 10 % growth. Apart from `npm run bench` because
 // it takes minutes of its own.
-import { startBenchStack } from './bench-stack.ts';
+import { startBenchStack, stopOnInterrupt } from './bench-stack.ts';
 import { measureMemory } from './extras/memory-over-operations.ts';
 import { markdownTable } from './results-table.ts';
 import { scenariosOf } from './scenarios.ts';
@@ -9,6 +9,7 @@ import { benchSettings } from './settings.ts';
 
 const settings = benchSettings(process.env);
 const stack = await startBenchStack({ stores: settings.stores });
+stopOnInterrupt(stack);
 try {
   const scenarios = scenariosOf(stack);
   const runs = [];

@@ -5,7 +5,7 @@
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startBenchStack, type Store, type Subgraph } from './bench-stack.ts';
+import { startBenchStack, stopOnInterrupt, type Store, type Subgraph } from './bench-stack.ts';
 import { summariseProfile, type CpuProfile, type ProfileSummary } from './cpu-profile-summary.ts';
 import { runLoad } from './load-run.ts';
 import { markdownTable } from './results-table.ts';
@@ -24,6 +24,7 @@ const stack = await startBenchStack({
   stores: settings.stores,
   subgraphNodeOptions: (store, freshness) => ['--cpu-prof', `--cpu-prof-dir=${directoryOf(store, freshness)}`],
 });
+stopOnInterrupt(stack);
 const windows: { scenario: Scenario; throughput: number; from: number; to: number }[] = [];
 try {
   const scenarios = scenariosOf(stack);

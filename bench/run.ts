@@ -3,7 +3,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
-import { startBenchStack } from './bench-stack.ts';
+import { startBenchStack, stopOnInterrupt } from './bench-stack.ts';
 import { measureExtras } from './extras/extras.ts';
 import { resultsTable } from './results-table.ts';
 import { scenariosOf } from './scenarios.ts';
@@ -18,6 +18,7 @@ const progress = (line: string) =>
 
 progress('starting the emulators, the bare proxy and the subgraphs');
 const stack = await startBenchStack({ stores: settings.stores });
+stopOnInterrupt(stack);
 let output;
 try {
   const scenarios = scenariosOf(stack);
