@@ -141,6 +141,7 @@ async function startServing(
   const idempotencyStore = new SqlIdempotencyStore(store.sql, {
     retentionMs: config.idempotency.retentionMs,
     leaseMs: config.idempotency.leaseMs,
+    rememberedCompletions: config.intentCacheMaxEntries,
   });
   const idempotentCreate = new IdempotentCreate({
     store: idempotencyStore,

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
+import { CompletedRecordMemory } from './completed-record-memory.ts';
 import { toJsonbParameter } from './jsonb-parameter.ts';
 import type { SqlClient } from './sql-client.ts';
 import type {
@@ -15,12 +16,16 @@ export interface SqlIdempotencyStoreOptions {
   readonly retentionMs: number;
   /** How long a claim is held before another process may take it over. */
   readonly leaseMs: number;
+  /** Completed records this process keeps in memory to replay without a statement (0: none). */
+  readonly rememberedCompletions?: number;
 }
 
 interface RecordRow {
   state: 'in_flight' | 'completed';
   fingerprint: string;
   outcome: CreateOutcome | string | null;
+  /** How much longer the record is replayed, by the database clock. */
+  replayable_for_ms: number;
 }
 
 /**
@@ -30,13 +35,17 @@ interface RecordRow {
 export class SqlIdempotencyStore implements IdempotencyStore {
   readonly #sql: SqlClient;
   readonly #options: SqlIdempotencyStoreOptions;
+  readonly #completed: CompletedRecordMemory;
 
   constructor(sql: SqlClient, options: SqlIdempotencyStoreOptions) {
     this.#sql = sql;
     this.#options = options;
+    this.#completed = new CompletedRecordMemory(options.rememberedCompletions ?? 0);
   }
 
   async claim(key: IdempotencyKey, fingerprint: string): Promise<ClaimResult> {
+    const remembered = this.#completed.recall(key);
+    if (remembered) return { claimed: false, record: remembered };
     const token = randomUUID();
     // Inserts a fresh claim; or, on conflict, takes the row over when it is past retention
     // (a brand-new request) or is an identical request whose holder's lease ran out (the holder
@@ -105,7 +114,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
 
   async find(key: IdempotencyKey): Promise<IdempotencyRecord | null> {
     const [row] = await this.#sql.query<RecordRow>(
-      `select state, fingerprint, outcome from idempotency_records
+      `select state, fingerprint, outcome,
+              extract(epoch from claimed_at + make_interval(secs => $3 / 1000.0) - now())::float8 * 1000
+                as replayable_for_ms
+         from idempotency_records
         where provider = $1 and client_mutation_id = $2 and claimed_at >= now() - make_interval(secs => $3 / 1000.0)`,
       [key.provider, key.clientMutationId, this.#options.retentionMs],
     );
@@ -113,7 +125,9 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     if (row.state === 'in_flight') return { state: 'in_flight', fingerprint: row.fingerprint };
     const outcome = typeof row.outcome === 'string' ? (JSON.parse(row.outcome) as CreateOutcome) : row.outcome;
     if (outcome === null) throw new Error('completed idempotency record without an outcome');
-    return { state: 'completed', fingerprint: row.fingerprint, outcome };
+    const record = { state: 'completed', fingerprint: row.fingerprint, outcome } as const;
+    this.#completed.remember(key, record, row.replayable_for_ms);
+    return record;
   }
 
   async purgeExpired(): Promise<number> {

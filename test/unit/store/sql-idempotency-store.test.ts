@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { Claim, ClaimResult, IdempotencyKey } from '../../../src/idempotency/idempotency-store.ts';
 import { rejected } from '../../../src/payments/create-payment-intent-result.ts';
+import type { SqlIdempotencyStore } from '../../../src/store/sql-idempotency-store.ts';
 import { ziinaIntent, zopayIntent } from '../../support/builders.ts';
 import {
   created,
+  DAY_MS,
   sleep,
   sqlStore,
   userError,
@@ -366,6 +368,62 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
       state: 'completed',
       fingerprint: 'fp',
       outcome: VALIDATION_FAILED,
+    });
+  });
+
+  describe('with completed records remembered', () => {
+    const remembering = (retentionMs: number) => sqlStore(database.db.sql, { retentionMs, rememberedCompletions: 10 });
+
+    async function completedOnce(store: SqlIdempotencyStore): Promise<void> {
+      await store.complete(ZOPAY_KEY, claimOf(await store.claim(ZOPAY_KEY, 'fp-1')), VALIDATION_FAILED);
+    }
+
+    it('replays a completed record it has read without a statement, to identical and different requests alike', async () => {
+      const store = remembering(DAY_MS);
+      await completedOnce(store);
+      const completed = {
+        claimed: false,
+        record: { state: 'completed', fingerprint: 'fp-1', outcome: VALIDATION_FAILED },
+      };
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toEqual(completed);
+
+      database.db.queries.count = 0;
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toEqual(completed);
+      expect(await store.claim(ZOPAY_KEY, 'fp-2')).toEqual(completed);
+      expect(database.db.queries.count).toBe(0);
+      // Another key is not answered from it.
+      expect((await store.claim(ZIINA_KEY, 'fp-1')).claimed).toBe(true);
+    });
+
+    it('never remembers an in-flight record: a retry waiting for it sees its completion', async () => {
+      const store = remembering(DAY_MS);
+      const claim = claimOf(await store.claim(ZOPAY_KEY, 'fp-1'));
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'in_flight' } });
+      await store.complete(ZOPAY_KEY, claim, VALIDATION_FAILED);
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+    });
+
+    it('forgets a record before its retention ends, so that a new request then claims the key', async () => {
+      // Remembered for the retention left minus a second: about half a second here.
+      const retentionMs = 1_600;
+      const store = remembering(retentionMs);
+      await completedOnce(store);
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      database.db.queries.count = 0;
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      expect(database.db.queries.count).toBe(0);
+
+      await sleep(retentionMs + MARGIN_MS);
+      expect(await store.claim(ZOPAY_KEY, 'fp-2')).toEqual({ claimed: true, claim: expect.any(Object) });
+    });
+
+    it('remembers nothing of a record whose retention ends within the margin', async () => {
+      const store = remembering(RETENTION_MS);
+      await completedOnce(store);
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      database.db.queries.count = 0;
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      expect(database.db.queries.count).toBeGreaterThan(0);
     });
   });
 });
