@@ -15,6 +15,7 @@ import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
+import { publicReadError } from '../graphql/resolvers/provider-unavailable.ts';
 import { requestLimitRules, type RequestLimits } from '../graphql/request-limits.ts';
 import { SlowConsumerError } from '../subscriptions/bounded-event-stream.ts';
 import type { OverloadReason } from './load-shedder.ts';
@@ -139,6 +140,9 @@ export class GraphQLWebSocketServer {
     if (original instanceof SlowConsumerError) {
       return { message: original.message, extensions: { code: 'SUBSCRIBER_TOO_SLOW', retryable: true } };
     }
+    // A subscription's first read failed at the provider: shown as a query's read failure is.
+    const readError = publicReadError(original);
+    if (readError !== null) return readError.toJSON();
     // graphql-ws wraps an error thrown by the event stream in a GraphQLError of its message only.
     return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
   }
