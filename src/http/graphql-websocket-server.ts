@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { unwrapResolverError } from '@apollo/server/errors';
 import {
   GraphQLError,
   parse,
@@ -66,30 +65,46 @@ export class GraphQLWebSocketServer {
     const validationRules = [...specifiedRules, ...requestLimitRules(options.requestLimits)];
     const format = (errors: readonly GraphQLError[]) => errors.map((error) => this.#format(error));
     const parsed = new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS });
+    const parseOnce = (source: string): DocumentNode => {
+      let document = parsed.get(source);
+      if (document === undefined) {
+        document = parse(source, { maxLexicalTokens: options.requestLimits.maxTokens });
+        parsed.set(source, document);
+      }
+      return document;
+    };
     const server = useServer<Record<string, unknown>>(
       {
         schema: options.schema,
-        context: () => options.context(),
-        parse: (source) => {
-          const text = typeof source === 'string' ? source : source.body;
-          let document = parsed.get(text);
-          if (document === undefined) {
-            document = parse(text, { maxLexicalTokens: options.requestLimits.maxTokens });
-            parsed.set(text, document);
-          }
-          return document;
-        },
-        validate: (schema, document) => validate(schema, document, validationRules),
-        onSubscribe: (context) => {
+        // Parsing and validation happen here rather than in graphql-ws, which would close the whole
+        // connection on a syntax error: a bad document is the client's error, answered like over HTTP.
+        onSubscribe: async (context, _id, payload) => {
           // graphql-ws has already recorded this one among the connection's subscriptions.
-          if (Object.keys(context.subscriptions).length <= options.maxSubscriptionsPerConnection) return undefined;
-          return [
-            new PublicGraphQLError(
-              `One connection may hold at most ${options.maxSubscriptionsPerConnection} subscriptions; complete one or open another connection`,
-              'SUBSCRIPTION_LIMIT_REACHED',
-              { limit: options.maxSubscriptionsPerConnection, scope: 'connection', retryable: false },
-            ),
-          ];
+          if (Object.keys(context.subscriptions).length > options.maxSubscriptionsPerConnection) {
+            return [
+              new PublicGraphQLError(
+                `One connection may hold at most ${options.maxSubscriptionsPerConnection} subscriptions; complete one or open another connection`,
+                'SUBSCRIPTION_LIMIT_REACHED',
+                { limit: options.maxSubscriptionsPerConnection, scope: 'connection', retryable: false },
+              ),
+            ];
+          }
+          let document: DocumentNode;
+          try {
+            document = parseOnce(payload.query);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED')];
+            throw error;
+          }
+          const invalid = validate(options.schema, document, validationRules);
+          if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+          return {
+            schema: options.schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: await options.context(),
+          };
         },
         onNext: (_context, _id, _payload, _args, result) =>
           result.errors === undefined ? undefined : { ...result, errors: format(result.errors) },
@@ -136,14 +151,15 @@ export class GraphQLWebSocketServer {
   }
 
   #format(error: GraphQLError): GraphQLFormattedError {
-    const original = unwrapResolverError(error);
+    // A resolver's error (located, with a path) or the event stream's, which graphql-ws wraps in a
+    // GraphQLError of its message alone: either way the thrown error is the original.
+    const original = error.originalError ?? error;
     if (original instanceof SlowConsumerError) {
       return { message: original.message, extensions: { code: 'SUBSCRIBER_TOO_SLOW', retryable: true } };
     }
     // A subscription's first read failed at the provider: shown as a query's read failure is.
     const readError = publicReadError(original);
     if (readError !== null) return readError.toJSON();
-    // graphql-ws wraps an error thrown by the event stream in a GraphQLError of its message only.
     return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
   }
 }
@@ -153,4 +169,14 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
   const lines = [`HTTP/1.1 ${status} ${reason}`, 'connection: close', 'content-length: 0'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+}
+
+/** The client's document is at fault: its error, with the code Apollo gives it over HTTP, is shown as is. */
+function requestError(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    extensions: { code },
+  });
 }
