@@ -238,6 +238,26 @@ describe('the WebSocket handshake with ROUTER_SECRET set', () => {
   });
 });
 
+describe('keep-alive', () => {
+  const stack = useTestStack({ env: { SUBSCRIPTIONS_KEEPALIVE_MS: '1000' } });
+
+  it('pings an open socket every SUBSCRIPTIONS_KEEPALIVE_MS, and closes one that stops answering', async () => {
+    const socket = new WebSocket(webSocketUrl(stack().app.graphqlUrl), 'graphql-transport-ws', { autoPong: false });
+    const pings: number[] = [];
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('ping', () => pings.push(performance.now()));
+    await new Promise((resolve) => socket.once('open', resolve));
+    const openedAt = performance.now();
+    // No pong ever goes back: the server gives up on the socket one interval after its first ping.
+    const code = await closed;
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+    expect(pings[0]! - openedAt).toBeLessThan(2_000);
+    expect(performance.now() - openedAt).toBeLessThan(4_000);
+    // Cut without a closing handshake (RFC 6455 §7.1.5: no close frame received, 1006).
+    expect(code).toBe(1006);
+  });
+});
+
 describe('shutdown', () => {
   it('closes every socket with 1001 (going away), so the router subscribes again elsewhere', async () => {
     const stack = await startTestStack({ env: { INTENT_FRESHNESS_MS: '600000' } });
