@@ -44,9 +44,6 @@ export interface GraphQLWebSocketServerOptions {
  */
 const PARSED_DOCUMENTS = 1_000;
 
-/** RFC 6455 §7.4.1: the server is going away; routers and gateways subscribe again elsewhere. */
-export const GOING_AWAY = 1001;
-
 /**
  * GraphQL over WebSocket on the GraphQL path (the graphql-ws protocol, `graphql-transport-ws`:
  * https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md), the transport Apollo Router's
@@ -140,12 +137,10 @@ export class GraphQLWebSocketServer {
     });
   }
 
-  /** Open sockets now. */
-  get connections(): number {
-    return this.#sockets.clients.size;
-  }
-
-  /** Closes every socket with 1001 (going away): their subscriptions end, and routers subscribe again elsewhere. */
+  /**
+   * Closes every socket with 1001, going away (RFC 6455 §7.4.1; graphql-ws's dispose): their
+   * subscriptions end, and routers subscribe again elsewhere.
+   */
   close(): Promise<void> {
     return this.#dispose();
   }
