@@ -1,6 +1,5 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { unwrapResolverError } from '@apollo/server/errors';
 import {
   GraphQLError,
   parse,
@@ -15,6 +14,7 @@ import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
+import { publicReadError } from '../graphql/resolvers/provider-unavailable.ts';
 import { requestLimitRules, type RequestLimits } from '../graphql/request-limits.ts';
 import { SlowConsumerError } from '../subscriptions/bounded-event-stream.ts';
 import type { OverloadReason } from './load-shedder.ts';
@@ -44,9 +44,6 @@ export interface GraphQLWebSocketServerOptions {
  */
 const PARSED_DOCUMENTS = 1_000;
 
-/** RFC 6455 §7.4.1: the server is going away; routers and gateways subscribe again elsewhere. */
-export const GOING_AWAY = 1001;
-
 /**
  * GraphQL over WebSocket on the GraphQL path (the graphql-ws protocol, `graphql-transport-ws`:
  * https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md), the transport Apollo Router's
@@ -65,30 +62,46 @@ export class GraphQLWebSocketServer {
     const validationRules = [...specifiedRules, ...requestLimitRules(options.requestLimits)];
     const format = (errors: readonly GraphQLError[]) => errors.map((error) => this.#format(error));
     const parsed = new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS });
+    const parseOnce = (source: string): DocumentNode => {
+      let document = parsed.get(source);
+      if (document === undefined) {
+        document = parse(source, { maxLexicalTokens: options.requestLimits.maxTokens });
+        parsed.set(source, document);
+      }
+      return document;
+    };
     const server = useServer<Record<string, unknown>>(
       {
         schema: options.schema,
-        context: () => options.context(),
-        parse: (source) => {
-          const text = typeof source === 'string' ? source : source.body;
-          let document = parsed.get(text);
-          if (document === undefined) {
-            document = parse(text, { maxLexicalTokens: options.requestLimits.maxTokens });
-            parsed.set(text, document);
-          }
-          return document;
-        },
-        validate: (schema, document) => validate(schema, document, validationRules),
-        onSubscribe: (context) => {
+        // Parsing and validation happen here rather than in graphql-ws, which would close the whole
+        // connection on a syntax error: a bad document is the client's error, answered like over HTTP.
+        onSubscribe: async (context, _id, payload) => {
           // graphql-ws has already recorded this one among the connection's subscriptions.
-          if (Object.keys(context.subscriptions).length <= options.maxSubscriptionsPerConnection) return undefined;
-          return [
-            new PublicGraphQLError(
-              `One connection may hold at most ${options.maxSubscriptionsPerConnection} subscriptions; complete one or open another connection`,
-              'SUBSCRIPTION_LIMIT_REACHED',
-              { limit: options.maxSubscriptionsPerConnection, scope: 'connection', retryable: false },
-            ),
-          ];
+          if (Object.keys(context.subscriptions).length > options.maxSubscriptionsPerConnection) {
+            return [
+              new PublicGraphQLError(
+                `One connection may hold at most ${options.maxSubscriptionsPerConnection} subscriptions; complete one or open another connection`,
+                'SUBSCRIPTION_LIMIT_REACHED',
+                { limit: options.maxSubscriptionsPerConnection, scope: 'connection', retryable: false },
+              ),
+            ];
+          }
+          let document: DocumentNode;
+          try {
+            document = parseOnce(payload.query);
+          } catch (error) {
+            if (error instanceof GraphQLError) return [requestError(error, 'GRAPHQL_PARSE_FAILED')];
+            throw error;
+          }
+          const invalid = validate(options.schema, document, validationRules);
+          if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+          return {
+            schema: options.schema,
+            document,
+            operationName: payload.operationName,
+            variableValues: payload.variables,
+            contextValue: await options.context(),
+          };
         },
         onNext: (_context, _id, _payload, _args, result) =>
           result.errors === undefined ? undefined : { ...result, errors: format(result.errors) },
@@ -124,22 +137,24 @@ export class GraphQLWebSocketServer {
     });
   }
 
-  /** Open sockets now. */
-  get connections(): number {
-    return this.#sockets.clients.size;
-  }
-
-  /** Closes every socket with 1001 (going away): their subscriptions end, and routers subscribe again elsewhere. */
+  /**
+   * Closes every socket with 1001, going away (RFC 6455 §7.4.1; graphql-ws's dispose): their
+   * subscriptions end, and routers subscribe again elsewhere.
+   */
   close(): Promise<void> {
     return this.#dispose();
   }
 
   #format(error: GraphQLError): GraphQLFormattedError {
-    const original = unwrapResolverError(error);
+    // A resolver's error (located, with a path) or the event stream's, which graphql-ws wraps in a
+    // GraphQLError of its message alone: either way the thrown error is the original.
+    const original = error.originalError ?? error;
     if (original instanceof SlowConsumerError) {
       return { message: original.message, extensions: { code: 'SUBSCRIBER_TOO_SLOW', retryable: true } };
     }
-    // graphql-ws wraps an error thrown by the event stream in a GraphQLError of its message only.
+    // A subscription's first read failed at the provider: shown as a query's read failure is.
+    const readError = publicReadError(original);
+    if (readError !== null) return readError.toJSON();
     return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
   }
 }
@@ -149,4 +164,14 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
   const lines = [`HTTP/1.1 ${status} ${reason}`, 'connection: close', 'content-length: 0'];
   for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
   socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+}
+
+/** The client's document is at fault: its error, with the code Apollo gives it over HTTP, is shown as is. */
+function requestError(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+  return new GraphQLError(error.message, {
+    nodes: error.nodes ?? null,
+    source: error.source ?? null,
+    positions: error.positions ?? null,
+    extensions: { code },
+  });
 }

@@ -14,7 +14,7 @@ export interface ProviderRefreshPollerOptions {
   readonly claim: (ids: readonly string[], windowMs: number) => Promise<string[]>;
   /** Reads these intents from their provider and stores them: a change is then announced. */
   readonly refresh: (ids: readonly string[]) => Promise<void>;
-  /** INTENT_FRESHNESS_MS: at most one refresh per intent per window, across all replicas. */
+  /** INTENT_FRESHNESS_MS: at most one refresh per intent per window (1 s at least), across all replicas. */
   readonly windowMs: number;
   readonly logger: Logger;
   readonly onClaimed?: (claimed: number, lost: number) => void;
@@ -23,6 +23,11 @@ export interface ProviderRefreshPollerOptions {
 /** How often a replica tries to claim the refreshes: small against the window, so a change waits at most window + tick. */
 const MAX_TICK_MS = 500;
 const MIN_TICK_MS = 100;
+/**
+ * The shortest lease: with INTENT_FRESHNESS_MS at 0 (every query asks the provider), subscribers
+ * would otherwise have their intent read at every tick of every replica.
+ */
+const MIN_LEASE_MS = 1_000;
 
 /**
  * Refreshes, from their provider, the watched intents of providers that send no webhooks here
@@ -35,11 +40,13 @@ const MIN_TICK_MS = 100;
 export class ProviderRefreshPoller {
   readonly #options: ProviderRefreshPollerOptions;
   readonly #timer: NodeJS.Timeout;
+  readonly #leaseMs: number;
   #running: Promise<void> | null = null;
 
   constructor(options: ProviderRefreshPollerOptions) {
     this.#options = options;
-    const tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, options.windowMs / 5));
+    this.#leaseMs = Math.max(MIN_LEASE_MS, options.windowMs);
+    const tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, this.#leaseMs / 5));
     this.#timer = setInterval(() => {
       // A tick that outlasts the interval (a slow store) is not overlapped by the next.
       this.#running ??= this.#tick().finally(() => (this.#running = null));
@@ -56,7 +63,7 @@ export class ProviderRefreshPoller {
     const due = this.#due();
     if (due.length === 0) return;
     try {
-      const claimed = await this.#options.claim(due, this.#options.windowMs);
+      const claimed = await this.#options.claim(due, this.#leaseMs);
       this.#options.onClaimed?.(claimed.length, due.length - claimed.length);
       if (claimed.length > 0) await this.#options.refresh(claimed);
     } catch (error) {

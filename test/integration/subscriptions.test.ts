@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
-import { providerIdOf } from '../support/emulator-admin.ts';
+import { createBehindTheSubgraph, providerIdOf } from '../support/emulator-admin.ts';
 import { postGraphQL } from '../support/http.ts';
 import { CREATE_PAYMENT_INTENT, createThroughGraphQL, type CreatePayload } from '../support/operations.ts';
 import {
@@ -106,6 +106,33 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
     expect(watched.events).toEqual([null]);
   });
 
+  it.each([
+    ['does not parse', 'subscription { paymentIntentUpdated(id: "x") {', 'GRAPHQL_PARSE_FAILED'],
+    [
+      'asks for a field that does not exist',
+      'subscription { paymentIntentUpdated(id: "x") { nope } }',
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+    [
+      'has more aliases than the limit',
+      `subscription { paymentIntentUpdated(id: "x") { ${Array.from({ length: 20 }, (_, n) => `a${n}: id`).join(' ')} } }`,
+      'GRAPHQL_VALIDATION_FAILED',
+    ],
+  ])(
+    'a document that %s is refused with its error, and the connection serves the next one',
+    async (_what, query, code) => {
+      const client = connect(stack());
+      const refused = client.watch('x', query);
+      await refused.done;
+      expect(refused.events).toEqual([]);
+      expect(refused.errors).toEqual([expect.objectContaining({ extensions: { code } })]);
+      const next = client.watch('not an id');
+      await next.done;
+      expect(next.events).toEqual([null]);
+      expect(client.closeCodes).toEqual([]);
+    },
+  );
+
   it('per connection and per process limits refuse the next subscription with a clear error, and free up as subscriptions end', async () => {
     const ids = await Promise.all([1, 2, 3, 4].map(() => createdZiinaId(stack())));
     const first = connect(stack());
@@ -152,6 +179,20 @@ describe('what a subscription leaves in /metrics and the log', () => {
     expect(stack().log.text).not.toContain(WEBHOOK_SECRET);
   });
 
+  it('ends a subscription whose first read fails at the provider with PROVIDER_UNAVAILABLE, as a query would', async () => {
+    const id = await createBehindTheSubgraph('ZIINA', stack().ziina);
+    stack().ziina.faults.push(...Array.from({ length: 3 }, () => ({ method: 'GET', status: 503 })));
+    const watched = connect(stack()).watch(id);
+    await watched.done;
+    expect(watched.events).toEqual([]);
+    expect(watched.errors).toEqual([
+      expect.objectContaining({
+        extensions: expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', retryable: true }),
+      }),
+    ]);
+    expect(logged(stack(), 'subscription ended').at(-1)).toMatchObject({ paymentIntentId: id, reason: 'failed' });
+  });
+
   it('logs a subscription the client completes as cancelled', async () => {
     const id = await createdZiinaId(stack());
     const watched = connect(stack()).watch(id);
@@ -194,6 +235,26 @@ describe('the WebSocket handshake with ROUTER_SECRET set', () => {
     const watched = connect(stack(), { 'x-router-secret': ROUTER_SECRET }).watch(id);
     await watched.eventCount(1);
     expect(watched.events[0]).toMatchObject({ id, status: 'REQUIRES_PAYMENT_INSTRUMENT' });
+  });
+});
+
+describe('keep-alive', () => {
+  const stack = useTestStack({ env: { SUBSCRIPTIONS_KEEPALIVE_MS: '1000' } });
+
+  it('pings an open socket every SUBSCRIPTIONS_KEEPALIVE_MS, and closes one that stops answering', async () => {
+    const socket = new WebSocket(webSocketUrl(stack().app.graphqlUrl), 'graphql-transport-ws', { autoPong: false });
+    const pings: number[] = [];
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('ping', () => pings.push(performance.now()));
+    await new Promise((resolve) => socket.once('open', resolve));
+    const openedAt = performance.now();
+    // No pong ever goes back: the server gives up on the socket one interval after its first ping.
+    const code = await closed;
+    expect(pings.length).toBeGreaterThanOrEqual(1);
+    expect(pings[0]! - openedAt).toBeLessThan(2_000);
+    expect(performance.now() - openedAt).toBeLessThan(4_000);
+    // Cut without a closing handshake (RFC 6455 §7.1.5: no close frame received, 1006).
+    expect(code).toBe(1006);
   });
 });
 

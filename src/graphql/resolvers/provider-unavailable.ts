@@ -11,20 +11,25 @@ export async function readOrPublicError<T>(read: () => Promise<T>): Promise<T> {
   try {
     return await read();
   } catch (error) {
-    if (error instanceof ProviderUnavailableError) {
-      throw new PublicGraphQLError(unavailableReadMessage(error), 'PROVIDER_UNAVAILABLE', {
-        provider: error.provider.id,
-        providerStatus: error.providerStatus,
-        retryable: true,
-      });
-    }
-    if (error instanceof ProviderReadLimitError) {
-      throw new PublicGraphQLError(
-        `This request reads more intents from providers than the limit of ${error.limit}; ask for fewer ids per request`,
-        'PROVIDER_READ_LIMIT_EXCEEDED',
-        { limit: error.limit, retryable: false },
-      );
-    }
-    throw error;
+    throw publicReadError(error) ?? error;
   }
+}
+
+/** The deliberate error a failed read is shown as, or null for an error that is to be masked. */
+export function publicReadError(error: unknown): PublicGraphQLError | null {
+  if (error instanceof ProviderUnavailableError) {
+    return new PublicGraphQLError(unavailableReadMessage(error), 'PROVIDER_UNAVAILABLE', {
+      provider: error.provider.id,
+      providerStatus: error.providerStatus,
+      retryable: true,
+    });
+  }
+  if (error instanceof ProviderReadLimitError) {
+    return new PublicGraphQLError(
+      `This request reads more intents from providers than the limit of ${error.limit}; ask for fewer ids per request`,
+      'PROVIDER_READ_LIMIT_EXCEEDED',
+      { limit: error.limit, retryable: false },
+    );
+  }
+  return null;
 }
