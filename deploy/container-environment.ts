@@ -22,7 +22,9 @@ export type PlainVariableName =
   | 'PORT'
   | 'LOG_LEVEL'
   | 'SHUTDOWN_GRACE_MS'
-  | 'DATABASE_MAX_CONNECTIONS';
+  | 'DATABASE_MAX_CONNECTIONS'
+  | 'SUBSCRIPTIONS_MAX_PER_PROCESS'
+  | 'SUBSCRIPTIONS_MAX_PER_CONNECTION';
 
 export type SecretVariableName =
   'ZOPAY_API_KEY' | 'ZIINA_API_KEY' | 'ZIINA_WEBHOOK_SECRET' | 'DATABASE_URL' | 'ROUTER_SECRET';
@@ -54,6 +56,8 @@ export function containerEnvironment(environment: EnvironmentValues): ContainerE
     LOG_LEVEL: { value: environment.logLevel },
     SHUTDOWN_GRACE_MS: { value: String(SHUTDOWN_GRACE_MS) },
     DATABASE_MAX_CONNECTIONS: { value: String(environment.databaseMaxConnections) },
+    SUBSCRIPTIONS_MAX_PER_PROCESS: { value: String(environment.subscriptions.maxPerProcess) },
+    SUBSCRIPTIONS_MAX_PER_CONNECTION: { value: String(environment.subscriptions.maxPerConnection) },
     ZOPAY_API_KEY: fromSecret(SECRET_NAMES.providers, 'ZOPAY_API_KEY'),
     ZIINA_API_KEY: fromSecret(SECRET_NAMES.providers, 'ZIINA_API_KEY'),
     ZIINA_WEBHOOK_SECRET: fromSecret(SECRET_NAMES.providers, 'ZIINA_WEBHOOK_SECRET'),

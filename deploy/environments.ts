@@ -37,6 +37,11 @@ export interface EnvironmentValues {
    * the PostgreSQL user's connection limit.
    */
   readonly databaseMaxConnections: number;
+  /**
+   * Per pod; each open subscription holds some tens of KiB of the pod's memory
+   * (docs/decisions/subscriptions.md), so the process limit follows the memory given.
+   */
+  readonly subscriptions: { readonly maxPerProcess: number; readonly maxPerConnection: number };
   readonly webhookIngress: {
     /** Public host Ziina posts to: https://<host>/webhooks/ziina. */
     readonly host: string;
@@ -64,6 +69,7 @@ const STAGING: EnvironmentValues = {
   resources: { cpuRequest: '100m', cpuLimit: '500m', memory: '256Mi' },
   logLevel: 'debug',
   databaseMaxConnections: 5,
+  subscriptions: { maxPerProcess: 500, maxPerConnection: 100 },
   webhookIngress: {
     host: 'payments-webhooks.staging.example.com',
     ingressClassName: 'nginx',
@@ -78,6 +84,7 @@ const PRODUCTION: EnvironmentValues = {
   resources: { cpuRequest: '250m', cpuLimit: '1', memory: '384Mi' },
   logLevel: 'info',
   databaseMaxConnections: 10,
+  subscriptions: { maxPerProcess: 2_000, maxPerConnection: 100 },
   webhookIngress: {
     host: 'payments-webhooks.example.com',
     ingressClassName: 'nginx',

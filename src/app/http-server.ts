@@ -1,11 +1,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
+/** Takes an HTTP upgrade request (a WebSocket handshake) and its socket. */
+export type UpgradeHandler = (request: IncomingMessage, socket: Duplex, head: Buffer) => void;
+
 export interface HttpServerOptions {
   readonly handler: RequestHandler;
+  /** Upgrade requests (WebSockets); without it, node:http closes their connections. */
+  readonly upgrade?: UpgradeHandler;
   /** How long a drain waits for in-flight requests before cutting their connections. */
   readonly shutdownGraceMs: number;
 }
@@ -32,6 +38,15 @@ export class HttpServer {
       if (this.#drained !== undefined) response.setHeader('connection', 'close');
       void options.handler(request, response);
     });
+    const { upgrade } = options;
+    if (upgrade !== undefined) {
+      this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+        // A kept-alive connection may still ask for an upgrade while draining: not here any more.
+        if (this.#drained !== undefined)
+          socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        else upgrade(request, socket, head);
+      });
+    }
   }
 
   /** Resolves with the bound port once listening (`port` 0 picks a free one). */

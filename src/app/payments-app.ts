@@ -4,6 +4,7 @@ import {
   ApolloServerPluginLandingPageDisabled,
   ApolloServerPluginUsageReportingDisabled,
 } from '@apollo/server/plugin/disabled';
+import { randomUUID } from 'node:crypto';
 import type { Tracer } from '@opentelemetry/api';
 import type { DocumentNode } from 'graphql';
 import type { Config } from '../config/environment.ts';
@@ -12,6 +13,7 @@ import { createErrorFormatter } from '../graphql/error-masking.ts';
 import { costLimitPlugin, requestLimitRules } from '../graphql/request-limits.ts';
 import { buildPaymentsSchema } from '../graphql/schema.ts';
 import { LoadShedder } from '../http/load-shedder.ts';
+import { GraphQLWebSocketServer } from '../http/graphql-websocket-server.ts';
 import { createRequestRouter } from '../http/request-router.ts';
 import { ROUTES } from '../http/routes.ts';
 import { IdempotentCreate } from '../idempotency/idempotent-create.ts';
@@ -34,6 +36,10 @@ import { IntentChangeFeed } from '../store/intent-change-feed.ts';
 import { openStore, type OpenedStore } from '../store/open-store.ts';
 import { SqlIdempotencyStore } from '../store/sql-idempotency-store.ts';
 import { SqlPaymentIntentRepository } from '../store/sql-payment-intent-repository.ts';
+import { SqlRefreshLeases } from '../store/sql-refresh-leases.ts';
+import { currentIntentReader } from '../subscriptions/current-intent.ts';
+import { IntentUpdateHub } from '../subscriptions/intent-update-hub.ts';
+import { ProviderRefreshPoller } from '../subscriptions/provider-refresh-poller.ts';
 import { createWebhookEndpoint } from '../webhooks/webhook-endpoint.ts';
 import { HttpServer, type RequestHandler } from './http-server.ts';
 import {
@@ -63,6 +69,8 @@ export interface PaymentsAppParts {
 
 /** How often a duplicate create looks again for the first request's record held by another replica. */
 const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
+/** Events one subscriber may fall behind before it is dropped: each is the whole intent, so a few suffice. */
+const SUBSCRIBER_BUFFER_EVENTS = 16;
 
 /**
  * The composition root (docs/architecture.md): opens the store, reaches every registered provider
@@ -151,18 +159,46 @@ async function startServing(
     notFoundTtlMs: config.providerReads.notFoundTtlMs,
     logger,
   });
+  const intentUpdates = new IntentUpdateHub({
+    changes: store.changes,
+    store: storedIntents,
+    readCurrent: currentIntentReader({ intents, reader, providerIds: parts.providers.ids }),
+    maxSubscriptions: config.subscriptions.maxPerProcess,
+    bufferCapacity: SUBSCRIBER_BUFFER_EVENTS,
+    logger: logger.child({ component: 'subscriptions' }),
+    onPushed: (lagSeconds) => metrics.subscriptionEvent(lagSeconds),
+    onDropped: () => metrics.subscriberDropped(),
+  });
+  const leases = new SqlRefreshLeases(store.sql, randomUUID());
+  const refreshPoller = new ProviderRefreshPoller({
+    watched: () => intentUpdates.watched(),
+    // Changes of these providers' intents reach no webhook endpoint here: only a provider read finds them.
+    polledProviders: new Set(
+      providers.connections
+        .filter(({ module, webhookSecret }) => module.webhook === null || webhookSecret === null)
+        .map(({ module }) => module.id),
+    ),
+    providerIds: parts.providers.ids,
+    claim: (ids, windowMs) => leases.claim(ids, windowMs),
+    refresh: (ids) => reader.refresh(ids),
+    windowMs: config.intentFreshnessMs,
+    logger,
+    onClaimed: (acquired, held) => metrics.refreshLeaseClaims(acquired, held),
+  });
   const context = (): Promise<GraphQLContext> =>
     Promise.resolve({
       createPaymentIntent,
       listPaymentIntents,
       paymentIntents: createPaymentIntentLoader(reader, config.providerReads.perRequest),
+      intentUpdates,
       logger,
       // Set by the HTTP layer for every /graphql request; a request reaching Apollo otherwise still gets an id.
       request: currentRequest() ?? { requestId: requestIdOf(undefined), span: null, creates: [] },
     });
 
+  const schema = buildPaymentsSchema(parts.providers, parts.schemaExtensions);
   const apollo = new ApolloServer<GraphQLContext>({
-    schema: buildPaymentsSchema(parts.providers, parts.schemaExtensions),
+    schema,
     logger,
     formatError: createErrorFormatter(logger),
     includeStacktraceInErrorResponses: false,
@@ -210,9 +246,30 @@ async function startServing(
     logger,
     onShed: (reason) => metrics.requestShed(reason),
   });
-  metrics.observeLoad({ providerCalls: () => providerHttp.load(), graphqlInFlight: () => loadShedder.inFlight });
+  metrics.observeLoad({
+    providerCalls: () => providerHttp.load(),
+    graphqlInFlight: () => loadShedder.inFlight,
+    subscriptions: () => intentUpdates.subscriptions,
+  });
+  // Subscriptions are long-lived and bounded on their own (SUBSCRIPTIONS_MAX_*): they do not count as
+  // requests in flight, but an overloaded replica takes no new connection.
+  const webSockets = new GraphQLWebSocketServer({
+    schema,
+    context,
+    path: ROUTES.graphql,
+    routerSecret: config.routerSecret,
+    maxSubscriptionsPerConnection: config.subscriptions.maxPerConnection,
+    keepAliveMs: config.subscriptions.keepAliveMs,
+    requestLimits: config.requestLimits,
+    overload: () => loadShedder.overload(),
+    onShed: (reason) => metrics.requestShed(reason),
+    formatError: createErrorFormatter(logger),
+  });
   const server: HttpServer = new HttpServer({
     shutdownGraceMs: config.shutdownGraceMs,
+    upgrade: (request, socket, head) => {
+      webSockets.upgrade(request, socket, head);
+    },
     handler: createRequestRouter({
       apollo,
       context,
@@ -238,12 +295,18 @@ async function startServing(
 
   const purge = setInterval(() => {
     idempotencyStore.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'idempotency purge failed'));
+    leases.purgeExpired().catch((error: unknown) => logger.warn({ err: error }, 'refresh lease purge failed'));
   }, config.idempotency.purgeIntervalMs);
   purge.unref();
   const stop = async () => {
     clearInterval(purge);
     loadShedder.stop();
-    await server.drain();
+    // Readiness drops first; then every socket closes with 1001 and its router subscribes again elsewhere.
+    const drained = server.drain();
+    await webSockets.close();
+    await refreshPoller.stop();
+    intentUpdates.close();
+    await drained;
     await apollo.stop();
     await providerHttp.close();
     await providers.close();

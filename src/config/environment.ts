@@ -84,6 +84,18 @@ const FreshnessEnv = z.object({
   INTENT_CACHE_MAX_ENTRIES: integer(0, 10_000_000).default(10_000),
 });
 
+const SubscriptionsEnv = z.object({
+  /** Subscriptions one WebSocket connection may hold at once; the next one is refused with an error. */
+  SUBSCRIPTIONS_MAX_PER_CONNECTION: integer(1, 10_000).default(100),
+  /**
+   * Subscriptions the process serves at once, all connections together; the next one is refused.
+   * Each holds some tens of KiB (docs/decisions/subscriptions.md): the default fits a small pod.
+   */
+  SUBSCRIPTIONS_MAX_PER_PROCESS: integer(1, 1_000_000).default(2_000),
+  /** Interval of the WebSocket pings; a socket that does not answer one within it is closed. */
+  SUBSCRIPTIONS_KEEPALIVE_MS: integer(1_000, 600_000).default(12_000),
+});
+
 const RuntimeEnv = z.object({
   /** `production` turns the production profile on (production-profile.ts). */
   NODE_ENV: z.string().optional(),
@@ -123,6 +135,7 @@ const CoreEnvironment = z
     idempotency: IdempotencyEnv,
     store: StoreEnv,
     freshness: FreshnessEnv,
+    subscriptions: SubscriptionsEnv,
     federation: FederationEnv,
     runtime: RuntimeEnv,
     limits: RequestLimitsEnv,
@@ -165,6 +178,7 @@ export interface Config {
   readonly intentFreshnessMs: number;
   /** 0: every read asks the store. */
   readonly intentCacheMaxEntries: number;
+  readonly subscriptions: SubscriptionSettings;
   readonly entityFetchConcurrency: number;
   readonly requestLimits: RequestLimits;
   readonly providerReads: {
@@ -175,6 +189,13 @@ export interface Config {
   };
   /** Null: any caller may query (local development, tests). */
   readonly routerSecret: string | null;
+}
+
+/** GraphQL subscriptions over WebSocket (src/http/graphql-websocket-server.ts, src/subscriptions/). */
+export interface SubscriptionSettings {
+  readonly maxPerConnection: number;
+  readonly maxPerProcess: number;
+  readonly keepAliveMs: number;
 }
 
 /** How the subgraph calls providers (src/providers/http/). */
@@ -222,6 +243,7 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
     idempotency: values,
     store: values,
     freshness: values,
+    subscriptions: values,
     federation: values,
     runtime: values,
     limits: values,
@@ -238,8 +260,19 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
   }
   if (!core.success || problems.length > 0) return { ok: false, problems };
 
-  const { server, logging, providerHttp, idempotency, store, freshness, federation, runtime, limits, tracing } =
-    core.data;
+  const {
+    server,
+    logging,
+    providerHttp,
+    idempotency,
+    store,
+    freshness,
+    subscriptions,
+    federation,
+    runtime,
+    limits,
+    tracing,
+  } = core.data;
   return {
     ok: true,
     config: {
@@ -284,6 +317,11 @@ export function loadConfig(env: NodeJS.ProcessEnv, providers: ProviderRegistry):
       store: storeConfigOf(store),
       intentFreshnessMs: freshness.INTENT_FRESHNESS_MS,
       intentCacheMaxEntries: freshness.INTENT_CACHE_MAX_ENTRIES,
+      subscriptions: {
+        maxPerConnection: subscriptions.SUBSCRIPTIONS_MAX_PER_CONNECTION,
+        maxPerProcess: subscriptions.SUBSCRIPTIONS_MAX_PER_PROCESS,
+        keepAliveMs: subscriptions.SUBSCRIPTIONS_KEEPALIVE_MS,
+      },
       entityFetchConcurrency: federation.ENTITY_FETCH_CONCURRENCY,
       requestLimits: {
         maxDepth: limits.GRAPHQL_MAX_DEPTH,
@@ -319,6 +357,7 @@ export function knownVariables(providers: ProviderRegistry): string[] {
     IdempotencyEnv,
     StoreEnv,
     FreshnessEnv,
+    SubscriptionsEnv,
     FederationEnv,
     RuntimeEnv,
     RequestLimitsEnv,

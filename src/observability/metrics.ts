@@ -10,6 +10,7 @@ import { BoundedLabel } from './bounded-label.ts';
 export interface LoadSources {
   readonly providerCalls: () => readonly ProviderCallLoad[];
   readonly graphqlInFlight: () => number;
+  readonly subscriptions: () => number;
 }
 
 /** How an operation ended, as a bounded label (the log line gives the codes). */
@@ -87,7 +88,7 @@ export class Metrics {
     labelNames: ['provider', 'reason'] as const,
     registers: [this.registry],
   });
-  #load: LoadSources = { providerCalls: () => [], graphqlInFlight: () => 0 };
+  #load: LoadSources = { providerCalls: () => [], graphqlInFlight: () => 0, subscriptions: () => 0 };
   readonly #providerCalls = new Gauge({
     name: 'payments_provider_calls',
     help: 'Calls to a provider at the time of the scrape: running, or queued for a slot of its bulkhead',
@@ -136,6 +137,36 @@ export class Metrics {
   readonly #cacheLookups = new Counter({
     name: 'payments_intent_cache_lookups_total',
     help: 'Intents read by id, by how: hit (from memory), miss (from the store), bypass (the change feed is interrupted)',
+    labelNames: ['result'] as const,
+    registers: [this.registry],
+  });
+  readonly #subscriptions: Gauge = new Gauge({
+    name: 'payments_subscriptions_active',
+    help: 'GraphQL subscriptions open in the process at the time of the scrape',
+    registers: [this.registry],
+    collect: () => {
+      this.#subscriptions.set(this.#load.subscriptions());
+    },
+  });
+  readonly #subscriptionEvents = new Counter({
+    name: 'payments_subscription_events_total',
+    help: 'Events pushed to subscribers (first events included)',
+    registers: [this.registry],
+  });
+  readonly #subscriptionLag = new Histogram({
+    name: 'payments_subscription_notification_lag_seconds',
+    help: "From the store's write of a change to its push to a subscriber of this process",
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
+  readonly #subscribersDropped = new Counter({
+    name: 'payments_subscribers_dropped_total',
+    help: 'Subscriptions ended because their consumer fell too far behind (a socket that does not drain)',
+    registers: [this.registry],
+  });
+  readonly #refreshLeases = new Counter({
+    name: 'payments_refresh_lease_claims_total',
+    help: 'Claims of the refresh lease of a subscribed intent whose provider sends no webhooks here: acquired (this replica refreshes it) or held (another did this window)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
@@ -188,6 +219,7 @@ export class Metrics {
   startAtZero(providers: readonly string[]): void {
     for (const reason of ['in_flight', 'event_loop_delay'] satisfies OverloadReason[]) this.#shed.inc({ reason }, 0);
     for (const result of ['hit', 'miss', 'bypass'] satisfies CacheLookup[]) this.#cacheLookups.inc({ result }, 0);
+    for (const result of ['acquired', 'held']) this.#refreshLeases.inc({ result }, 0);
     for (const provider of providers) {
       this.#circuitOpen.set({ provider }, 0);
       this.#superseded.inc({ provider }, 0);
@@ -216,6 +248,21 @@ export class Metrics {
 
   intentCacheLookup(result: CacheLookup, count: number): void {
     if (count > 0) this.#cacheLookups.inc({ result }, count);
+  }
+
+  /** `lagSeconds`: from the store's write to the push, null for a first event (no change caused it). */
+  subscriptionEvent(lagSeconds: number | null): void {
+    this.#subscriptionEvents.inc();
+    if (lagSeconds !== null) this.#subscriptionLag.observe(lagSeconds);
+  }
+
+  subscriberDropped(): void {
+    this.#subscribersDropped.inc();
+  }
+
+  refreshLeaseClaims(acquired: number, held: number): void {
+    if (acquired > 0) this.#refreshLeases.inc({ result: 'acquired' }, acquired);
+    if (held > 0) this.#refreshLeases.inc({ result: 'held' }, held);
   }
 
   supersededIntent(provider: string): void {

@@ -79,6 +79,27 @@ export class PaymentIntentReader {
     });
   }
 
+  /**
+   * Reads these intents from their providers whatever the age of the stored copies, and stores what
+   * they answer: for a caller that already decided a refresh is due (a subscription's refresh
+   * lease, src/subscriptions/provider-refresh-poller.ts). Failures leave the stored copies as they are.
+   */
+  async refresh(ids: readonly string[]): Promise<void> {
+    const references = ids.flatMap((id) => {
+      const reference = parsePaymentIntentId(id, this.#options.providers.ids);
+      return reference === null ? [] : [[id, reference] as const];
+    });
+    const fetched = await this.#fetch(references);
+    for (const [id, answer] of fetched) {
+      if (answer instanceof Error)
+        this.#options.logger.warn(
+          { err: answer, paymentIntentId: id },
+          'provider refresh failed: keeping the stored copy',
+        );
+    }
+    await this.#options.intents.saveReported([...fetched.values()].filter(isIntent));
+  }
+
   #needsRefresh(stored: StoredPaymentIntent | undefined): boolean {
     if (stored === undefined) return true;
     return !isTerminalStatus(stored.intent.status) && stored.ageMs >= this.#options.freshnessMs;

@@ -32,6 +32,8 @@ const SOURCES: Readonly<Record<string, { readonly path: string; readonly content
   'react-dom.js': { path: packageFile('react-dom', 'umd/react-dom.production.min.js'), contentType: JAVASCRIPT },
   'graphiql.js': { path: packageFile('graphiql', 'graphiql.min.js'), contentType: JAVASCRIPT },
   'graphiql.css': { path: packageFile('graphiql', 'graphiql.min.css'), contentType: CSS },
+  // The graphql-ws client GraphiQL's fetcher takes for subscriptions (its UMD build: the global graphqlWs).
+  'graphql-ws.js': { path: packageFile('graphql-ws', 'umd/graphql-ws.min.js'), contentType: JAVASCRIPT },
   'playground.js': { path: browserFile('playground.js'), contentType: JAVASCRIPT },
   'playground.css': { path: browserFile('playground.css'), contentType: CSS },
 };

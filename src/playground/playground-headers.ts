@@ -5,7 +5,8 @@
 /**
  * https://www.w3.org/TR/CSP3/. GraphiQL's fonts and icons are data: URLs inside its style sheet. The
  * one <style> element it adds (while a dialog is open) carries the page's nonce. `'self'` in
- * connect-src also covers this server's own ws: origin, should a subscription fetcher be added.
+ * connect-src also matches this server's own ws: and wss: origin, where the subscription tab
+ * connects (CSP3 lets 'self' match the ws: and wss: schemes of the own host), and no other.
  */
 function contentSecurityPolicy(styleNonce: string): string {
   return [

@@ -90,6 +90,16 @@ export const PAYMENT_INTENT_BY_ID = graphqlDocument(/* GraphQL */ `
   ${PAYMENT_INTENT_FIELDS}
 `);
 
+/** Over WebSocket (graphql-ws): the intent now, then each change, until a terminal status. */
+export const WATCH_PAYMENT_INTENT = graphqlDocument(/* GraphQL */ `
+  subscription WatchPaymentIntent($id: ID!) {
+    paymentIntentUpdated(id: $id) {
+      ...PaymentIntentFields
+    }
+  }
+  ${PAYMENT_INTENT_FIELDS}
+`);
+
 export const PAYMENT_INTENTS_BY_EXTERNAL_REF = graphqlDocument(/* GraphQL */ `
   query PaymentIntentsByExternalRef($externalRef: String!, $after: String) {
     paymentIntents(filter: { externalRef: $externalRef }, first: 10, after: $after) {

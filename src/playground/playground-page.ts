@@ -32,6 +32,7 @@ export function renderPlaygroundPage(settings: PlaygroundSettings, assetPath: (n
     <script src="${assetPath('react.js')}"></script>
     <script src="${assetPath('react-dom.js')}"></script>
     <script src="${assetPath('graphiql.js')}"></script>
+    <script src="${assetPath('graphql-ws.js')}"></script>
     <script type="module" src="${assetPath('playground.js')}"></script>
   </body>
 </html>

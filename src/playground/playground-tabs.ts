@@ -6,6 +6,7 @@ import {
   PAYMENT_INTENT_BY_ID,
   PAYMENT_INTENTS_BY_EXTERNAL_REF,
   RETRY_CREATE_AT_ZOPAY,
+  WATCH_PAYMENT_INTENT,
 } from './playground-operations.ts';
 
 /** A tab as GraphiQL opens it (an entry of its `defaultTabs`): the document and its variables as JSON text. */
@@ -134,6 +135,17 @@ const conflictingZopayCreate: TabTemplate = {
   variables: (page) => ({ input: zopayCreateInput(page, '12.00') }),
 };
 
+const watchPaymentIntent: TabTemplate = {
+  document: WATCH_PAYMENT_INTENT,
+  notes: (page) => [
+    'A subscription (GraphQL over WebSocket on this same path): the',
+    'intent as it is now, then again at each change, until a final',
+    'status. Paste an id a create returned and run it; it waits.',
+    ...payAtEmulatorNotes(page.emulators),
+  ],
+  variables: readById.variables,
+};
+
 /** The tabs, in the order they open: a tab is a template above and one line here. */
 const TABS: readonly TabTemplate[] = [
   zopayCreate,
@@ -142,6 +154,7 @@ const TABS: readonly TabTemplate[] = [
   listByExternalRef,
   retryZopayCreate,
   conflictingZopayCreate,
+  watchPaymentIntent,
 ];
 
 /** How to pay an intent at each built-in emulator this server uses, with the command for its origin. */
@@ -150,7 +163,7 @@ function payAtEmulatorNotes(emulators: readonly PayableEmulator[]): string[] {
   return [
     '',
     'Pay it as the payer would, at the built-in emulator (PROVIDER_ID:',
-    'the providerId this answers), then read it again: COMPLETED.',
+    'the providerId of the intent): it becomes COMPLETED.',
     ...emulators.map(
       ({ displayName, origin, paidStatus }) =>
         `${displayName}: curl -s -X POST ${origin}/__emulator/payment-intents/PROVIDER_ID/status ` +

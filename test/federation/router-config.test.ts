@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/environment.ts';
 import { registeredProviders } from '../../src/providers/registered-providers.ts';
 import { ROUTER_SECRET_HEADER } from '../../src/http/router-authentication.ts';
+import { ROUTES } from '../../src/http/routes.ts';
 import { createBehindTheSubgraph } from '../support/emulator-admin.ts';
 import { GET_PAYMENT_INTENT } from '../support/operations.ts';
 import { useTestStack } from '../support/test-stack.ts';
@@ -40,6 +41,15 @@ describe('router.yaml', () => {
     if (!defaults.ok) throw new Error(defaults.problems.join());
     expect(router.headers.subgraphs.payments.request).toContainEqual({
       propagate: { named: defaults.config.requestIdHeader },
+    });
+  });
+
+  it("passes subscriptions through to the subgraph's GraphQL path over graphql-ws, the protocol it speaks", () => {
+    expect(router.subscription.enabled).toBe(true);
+    expect(router.subscription.mode.callback).toBeUndefined();
+    expect(router.subscription.mode.passthrough.subgraphs.payments).toMatchObject({
+      path: ROUTES.graphql,
+      protocol: 'graphql_ws',
     });
   });
 

@@ -3,11 +3,13 @@ import { getOperationAST, parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { PlaygroundSettings } from '../../src/playground/playground-page.ts';
 import { useBrowser } from '../support/browser.ts';
+import { zopayCreateInput } from '../support/builders.ts';
 import { useTestStack } from '../support/test-stack.ts';
 
 // The playground as a person meets it: Chromium opens /graphql, runs a tab and shows its answer.
 
-const stack = useTestStack();
+// A short freshness window: the subscription tab sees a Zopay payment at the next refresh.
+const stack = useTestStack({ env: { INTENT_FRESHNESS_MS: '1000' } });
 const browser = useBrowser();
 
 /** The picture the README shows: rewritten when UPDATE_SCREENSHOTS=1, so a plain run changes no committed file. */
@@ -34,7 +36,7 @@ describe('the playground in Chromium', () => {
       await tabs.first().waitFor();
       const settings = JSON.parse((await page.locator('#playground-settings').textContent())!) as PlaygroundSettings;
       const operationNames = settings.tabs.map((tab) => getOperationAST(parse(tab.query))?.name?.value);
-      expect(operationNames).toHaveLength(6);
+      expect(operationNames).toHaveLength(7);
       expect(await tabs.allInnerTexts()).toEqual(operationNames);
 
       await page.getByRole('button', { name: /execute query/i }).click();
@@ -62,6 +64,41 @@ describe('the playground in Chromium', () => {
       const elsewhere = requested.filter((url) => !url.startsWith('data:') && new URL(url).origin !== origin);
       expect(elsewhere).toEqual([]);
       expect(requested).toContain(`${origin}/playground/graphiql.js`);
+      expect(consoleErrors).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
+  it('runs the subscription tab over WebSocket: the intent now, then its change when it is paid', async () => {
+    const page = await browser().newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      const created = await stack().graphql(
+        'mutation ($input: CreatePaymentIntentInput!) { createPaymentIntent(input: $input) { paymentIntent { id providerId } } }',
+        { input: zopayCreateInput({}, `browser-${Date.now()}`) },
+      );
+      const { id, providerId } = created.data!.createPaymentIntent.paymentIntent as { id: string; providerId: string };
+      const consoleErrors: string[] = [];
+      page.on('console', (message) => {
+        if (message.type() === 'error') consoleErrors.push(message.text());
+      });
+      const sockets: string[] = [];
+      page.on('websocket', (socket) => sockets.push(socket.url()));
+
+      await page.goto(stack().app.graphqlUrl);
+      await page.locator('.graphiql-tab').last().click();
+      // The variables editor (CodeMirror 5 keeps its instance on its element).
+      await page
+        .locator('.graphiql-editor-tool .CodeMirror')
+        .first()
+        .evaluate((editor: any, variables) => editor.CodeMirror.setValue(variables), JSON.stringify({ id }));
+      await page.getByRole('button', { name: /execute query/i }).click();
+      const result = page.locator('.result-window');
+      await result.getByText('"REQUIRES_PAYMENT_INSTRUMENT"', { exact: true }).waitFor();
+
+      expect(stack().zopay.setStatus(providerId, 'completed')).toBe(true);
+      await result.getByText('"COMPLETED"', { exact: true }).waitFor({ timeout: 15_000 });
+      expect(sockets).toEqual([`${new URL(stack().app.graphqlUrl).origin.replace('http', 'ws')}/graphql`]);
       expect(consoleErrors).toEqual([]);
     } finally {
       await page.close();

@@ -6,6 +6,7 @@ import { call, postGraphQL, postJson } from '../support/http.ts';
 import { BROWSER_ACCEPT, openPlayground } from '../support/playground-page.ts';
 import { spawnSubgraph, type SubgraphProcess } from '../support/subgraph-process.ts';
 import { createTestSchema } from '../support/test-database.ts';
+import { subscriptionClient } from '../support/subscription-client.ts';
 import { useTestStack } from '../support/test-stack.ts';
 
 const versionOf = async (packageJson: URL) =>
@@ -64,7 +65,7 @@ describe('GET /graphql from a browser, with the playground on (the default outsi
   it('serves every file the page loads with its type, and a 304 while it is unchanged', async () => {
     const page = await openPlayground(stack().app.graphqlUrl);
     const files = page.loads.filter((path) => path.startsWith('/playground/'));
-    expect(files).toHaveLength(6);
+    expect(files).toHaveLength(7);
     for (const path of files) {
       const file = await call(new URL(path, origin()));
       expect(file.status).toBe(200);
@@ -88,7 +89,9 @@ describe('GET /graphql from a browser, with the playground on (the default outsi
   });
 
   it('opens tabs that do what their notes say when run in order', async () => {
-    const { tabs } = (await openPlayground(stack().app.graphqlUrl)).settings;
+    const { tabs: allTabs } = (await openPlayground(stack().app.graphqlUrl)).settings;
+    // The last tab is a subscription: over WebSocket, below.
+    const tabs = allTabs.slice(0, -1);
     const answers = [];
     for (const tab of tabs) answers.push(await stack().graphql(tab.query, JSON.parse(tab.variables)));
     expect(answers.map((answer) => answer.errors)).toEqual(tabs.map(() => undefined));
@@ -114,6 +117,19 @@ describe('GET /graphql from a browser, with the playground on (the default outsi
       paymentIntent: null,
       userErrors: [{ code: 'IDEMPOTENCY_CONFLICT' }],
     });
+
+    const watchTab = allTabs.at(-1)!;
+    const client = subscriptionClient(stack().app.graphqlUrl);
+    try {
+      const placeholder = client.watch(JSON.parse(watchTab.variables).id, watchTab.query);
+      await placeholder.done;
+      expect(placeholder.events).toEqual([null]);
+      const watched = client.watch(created.paymentIntent.id, watchTab.query);
+      await watched.eventCount(1);
+      expect(watched.events).toEqual([expect.objectContaining({ id: created.paymentIntent.id })]);
+    } finally {
+      await client.dispose();
+    }
   });
 
   it('leaves GET operations to GraphQL for any other client', async () => {

@@ -23,9 +23,16 @@ export async function startHiveGateway(setup: GatewaySetup, supergraphSdl: strin
       services: setup.subgraphs.map(({ name, url }) => ({ name, url })),
     },
     logging: false,
-    // What router.yaml's `headers.subgraphs.<name>.request.insert` is to Apollo Router.
+    // What router.yaml's `headers.subgraphs.<name>.request.insert` is to Apollo Router, and its
+    // `subscription.mode.passthrough`: subscriptions over graphql-ws, the headers on the upgrade.
     transportEntries: Object.fromEntries(
-      setup.subgraphs.map(({ name, headers }) => [name, { headers: Object.entries(headers) }]),
+      setup.subgraphs.map(({ name, headers }) => [
+        name,
+        {
+          headers: Object.entries(headers),
+          options: { subscriptions: { kind: 'ws', headers: Object.entries(headers) } },
+        },
+      ]),
     ),
     plugins: () => [subgraphFetchHooks(setup)],
   });

@@ -210,6 +210,21 @@ export type QueryPaymentIntentsArgs = {
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
+export type Subscription = {
+  __typename?: 'Subscription';
+  /**
+   * The intent as it is now, then again each time its status (or another field that a payer's action
+   * changes) changes; completes after a terminal status. An unknown or malformed id yields one null event
+   * and completes. Over GraphQL over WebSocket (graphql-ws) on the same path as queries.
+   */
+  paymentIntentUpdated?: Maybe<PaymentIntent>;
+};
+
+
+export type SubscriptionPaymentIntentUpdatedArgs = {
+  id: Scalars['ID']['input'];
+};
+
 export type ZiinaPaymentError = {
   __typename?: 'ZiinaPaymentError';
   code?: Maybe<Scalars['String']['output']>;
@@ -409,6 +424,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   PaymentProvider: PaymentProvider;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   URL: ResolverTypeWrapper<Scalars['URL']['output']>;
   ZiinaPaymentError: ResolverTypeWrapper<ZiinaPaymentError>;
   ZiinaPaymentIntentDetails: ResolverTypeWrapper<ZiinaIntentDetailsModel>;
@@ -440,6 +456,7 @@ export type ResolversParentTypes = ResolversObject<{
   PaymentIntentUserError: UserErrorModelModel;
   Int: Scalars['Int']['output'];
   Query: Record<PropertyKey, never>;
+  Subscription: Record<PropertyKey, never>;
   URL: Scalars['URL']['output'];
   ZiinaPaymentError: ZiinaPaymentError;
   ZiinaPaymentIntentDetails: ZiinaIntentDetailsModel;
@@ -530,6 +547,10 @@ export type QueryResolvers<ContextType = GraphQLContext, ParentType extends Reso
   paymentIntents?: Resolver<ResolversTypes['PaymentIntentConnection'], ParentType, ContextType, RequireFields<QueryPaymentIntentsArgs, 'first'>>;
 }>;
 
+export type SubscriptionResolvers<ContextType = GraphQLContext, ParentType extends ResolversParentTypes['Subscription'] = ResolversParentTypes['Subscription']> = ResolversObject<{
+  paymentIntentUpdated?: SubscriptionResolver<Maybe<ResolversTypes['PaymentIntent']>, "paymentIntentUpdated", ParentType, ContextType, RequireFields<SubscriptionPaymentIntentUpdatedArgs, 'id'>>;
+}>;
+
 export interface UrlScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['URL'], any> {
   name: 'URL';
 }
@@ -581,6 +602,7 @@ export type Resolvers<ContextType = GraphQLContext> = ResolversObject<{
   PaymentIntentEdge?: PaymentIntentEdgeResolvers<ContextType>;
   PaymentIntentUserError?: PaymentIntentUserErrorResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
+  Subscription?: SubscriptionResolvers<ContextType>;
   URL?: GraphQLScalarType;
   ZiinaPaymentError?: ZiinaPaymentErrorResolvers<ContextType>;
   ZiinaPaymentIntentDetails?: ZiinaPaymentIntentDetailsResolvers<ContextType>;

@@ -5,6 +5,7 @@ import { paymentIntentConnectionResolvers, paymentIntentEdgeResolvers } from './
 import { mutationResolvers } from './mutation-resolvers.ts';
 import { paymentIntentDetailsResolvers, paymentIntentResolvers } from './payment-intent-resolvers.ts';
 import { queryResolvers } from './query-resolvers.ts';
+import { subscriptionResolvers } from './subscription-resolvers.ts';
 
 /** The resolvers of schema/payments.graphql, for these providers. */
 export function createResolvers(providers: ProviderRegistry): Resolvers {
@@ -12,6 +13,7 @@ export function createResolvers(providers: ProviderRegistry): Resolvers {
     ...scalarResolvers,
     Query: queryResolvers,
     Mutation: mutationResolvers(providers),
+    Subscription: subscriptionResolvers,
     PaymentIntent: paymentIntentResolvers,
     PaymentIntentDetails: paymentIntentDetailsResolvers(providers),
     PaymentIntentConnection: paymentIntentConnectionResolvers,

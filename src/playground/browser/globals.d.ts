@@ -1,5 +1,5 @@
 // The browser globals of the UMD builds the page loads before playground.js (react, react-dom,
-// graphiql), reduced to what playground.js uses.
+// graphiql, graphql-ws), reduced to what playground.js uses.
 
 declare namespace React {
   interface ReactElement {
@@ -17,7 +17,12 @@ declare namespace ReactDOM {
 
 /** GraphiQL's component, with the toolkit's fetcher factory attached by its UMD build. */
 declare const GraphiQL: {
-  createFetcher(options: { url: string }): unknown;
+  createFetcher(options: { url: string; wsClient: unknown }): unknown;
+};
+
+/** The graphql-ws client's UMD build. */
+declare const graphqlWs: {
+  createClient(options: { url: string; lazy: boolean }): unknown;
 };
 
 /** The nonce GraphiQL's added <style> elements carry (read by get-nonce, as webpack defines it). */

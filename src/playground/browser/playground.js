@@ -48,9 +48,21 @@ function pageLifetimeStorage() {
   };
 }
 
+/** The GraphQL endpoint of this page's own origin as ws: (or wss:), where subscriptions go. */
+function webSocketEndpoint() {
+  const url = new URL(settings.endpoint, window.location.href);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  return url.href;
+}
+
 ReactDOM.createRoot(container).render(
   React.createElement(GraphiQL, {
-    fetcher: GraphiQL.createFetcher({ url: settings.endpoint }),
+    // Queries and mutations over HTTP; subscriptions over graphql-ws on the same path, connected lazily
+    // (at the first subscription run). https://github.com/graphql/graphiql/tree/main/packages/graphiql-toolkit
+    fetcher: GraphiQL.createFetcher({
+      url: settings.endpoint,
+      wsClient: graphqlWs.createClient({ url: webSocketEndpoint(), lazy: true }),
+    }),
     defaultTabs: settings.tabs,
     // GraphiQL 4 fills the variables editor of the first tab from this prop alone, not from defaultTabs.
     variables: settings.tabs[0]?.variables,

@@ -44,6 +44,7 @@ describe('the playground tabs', () => {
       'PaymentIntentsByExternalRef',
       'RetryCreateAtZopay',
       'ConflictingCreateAtZopay',
+      'WatchPaymentIntent',
     ]);
   });
 

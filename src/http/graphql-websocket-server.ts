@@ -1,0 +1,152 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { unwrapResolverError } from '@apollo/server/errors';
+import {
+  GraphQLError,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import { LRUCache } from 'lru-cache';
+import { WebSocketServer } from 'ws';
+import type { GraphQLContext } from '../graphql/context.ts';
+import { PublicGraphQLError } from '../graphql/public-error.ts';
+import { requestLimitRules, type RequestLimits } from '../graphql/request-limits.ts';
+import { SlowConsumerError } from '../subscriptions/bounded-event-stream.ts';
+import type { OverloadReason } from './load-shedder.ts';
+import { isFromRouter } from './router-authentication.ts';
+
+export interface GraphQLWebSocketServerOptions {
+  readonly schema: GraphQLSchema;
+  readonly context: () => Promise<GraphQLContext>;
+  /** Where WebSocket upgrades are taken: the GraphQL path itself. */
+  readonly path: string;
+  /** When set, the upgrade request must carry it (x-router-secret), or no socket opens. */
+  readonly routerSecret: string | null;
+  readonly maxSubscriptionsPerConnection: number;
+  /** Interval of the WebSocket pings (RFC 6455 §5.5.2); a socket that does not pong within it is cut. */
+  readonly keepAliveMs: number;
+  readonly requestLimits: RequestLimits;
+  /** Why a new connection would be refused now, or null (load-shedder.ts). */
+  readonly overload: () => OverloadReason | null;
+  readonly onShed?: (reason: OverloadReason) => void;
+  /** The same masking as Apollo's answers (error-masking.ts). */
+  readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+}
+
+/**
+ * Distinct documents kept parsed. Routers send the same few subscription documents over and over:
+ * parsing each once keeps one AST per document instead of one per subscription.
+ */
+const PARSED_DOCUMENTS = 1_000;
+
+/** RFC 6455 §7.4.1: the server is going away; routers and gateways subscribe again elsewhere. */
+export const GOING_AWAY = 1001;
+
+/**
+ * GraphQL over WebSocket on the GraphQL path (the graphql-ws protocol, `graphql-transport-ws`:
+ * https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md), the transport Apollo Router's
+ * passthrough mode and Hive Gateway use towards subgraphs. The upgrade request is checked before a
+ * socket exists: the router's secret (401), load (503, so the router tries another replica). Each
+ * connection holds a bounded number of subscriptions; the same document limits and error masking as
+ * over HTTP apply. Shutdown closes every socket with 1001 (going away).
+ */
+export class GraphQLWebSocketServer {
+  readonly #options: GraphQLWebSocketServerOptions;
+  readonly #sockets = new WebSocketServer({ noServer: true });
+  readonly #dispose: () => Promise<void>;
+
+  constructor(options: GraphQLWebSocketServerOptions) {
+    this.#options = options;
+    const validationRules = [...specifiedRules, ...requestLimitRules(options.requestLimits)];
+    const format = (errors: readonly GraphQLError[]) => errors.map((error) => this.#format(error));
+    const parsed = new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS });
+    const server = useServer<Record<string, unknown>>(
+      {
+        schema: options.schema,
+        context: () => options.context(),
+        parse: (source) => {
+          const text = typeof source === 'string' ? source : source.body;
+          let document = parsed.get(text);
+          if (document === undefined) {
+            document = parse(text, { maxLexicalTokens: options.requestLimits.maxTokens });
+            parsed.set(text, document);
+          }
+          return document;
+        },
+        validate: (schema, document) => validate(schema, document, validationRules),
+        onSubscribe: (context) => {
+          // graphql-ws has already recorded this one among the connection's subscriptions.
+          if (Object.keys(context.subscriptions).length <= options.maxSubscriptionsPerConnection) return undefined;
+          return [
+            new PublicGraphQLError(
+              `One connection may hold at most ${options.maxSubscriptionsPerConnection} subscriptions; complete one or open another connection`,
+              'SUBSCRIPTION_LIMIT_REACHED',
+              { limit: options.maxSubscriptionsPerConnection, scope: 'connection', retryable: false },
+            ),
+          ];
+        },
+        onNext: (_context, _id, _payload, _args, result) =>
+          result.errors === undefined ? undefined : { ...result, errors: format(result.errors) },
+        onError: (_context, _id, _payload, errors) => format(errors),
+      },
+      this.#sockets,
+      options.keepAliveMs,
+    );
+    this.#dispose = async () => {
+      await server.dispose();
+    };
+  }
+
+  /** For the HTTP server's `upgrade` event. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    if (pathname !== this.#options.path) {
+      refuse(socket, 404, 'Not Found');
+      return;
+    }
+    if (this.#options.routerSecret !== null && !isFromRouter(request, this.#options.routerSecret)) {
+      refuse(socket, 401, 'Unauthorized');
+      return;
+    }
+    const overload = this.#options.overload();
+    if (overload !== null) {
+      this.#options.onShed?.(overload);
+      refuse(socket, 503, 'Service Unavailable', { 'retry-after': '1' });
+      return;
+    }
+    this.#sockets.handleUpgrade(request, socket, head, (webSocket) => {
+      this.#sockets.emit('connection', webSocket, request);
+    });
+  }
+
+  /** Open sockets now. */
+  get connections(): number {
+    return this.#sockets.clients.size;
+  }
+
+  /** Closes every socket with 1001 (going away): their subscriptions end, and routers subscribe again elsewhere. */
+  close(): Promise<void> {
+    return this.#dispose();
+  }
+
+  #format(error: GraphQLError): GraphQLFormattedError {
+    const original = unwrapResolverError(error);
+    if (original instanceof SlowConsumerError) {
+      return { message: original.message, extensions: { code: 'SUBSCRIBER_TOO_SLOW', retryable: true } };
+    }
+    // graphql-ws wraps an error thrown by the event stream in a GraphQLError of its message only.
+    return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
+  }
+}
+
+/** Answers the upgrade request with a plain HTTP status, before any WebSocket exists. */
+function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
+  const lines = [`HTTP/1.1 ${status} ${reason}`, 'connection: close', 'content-length: 0'];
+  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
+  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
+}

@@ -1,0 +1,42 @@
+import type { SqlClient } from './sql-client.ts';
+
+/**
+ * Claims an expired lease (or a first one): a row is updated only where the lease has run out, and
+ * the row lock makes concurrent claims of one intent by several replicas wait for each other, so
+ * exactly one of them sees its claim returned.
+ */
+const CLAIM = `
+  insert into payment_intent_refresh_leases as lease (intent_id, holder, expires_at)
+  select id, $2, now() + make_interval(secs => $3::float8 / 1000) from unnest($1::text[]) as id
+  on conflict (intent_id) do update set holder = excluded.holder, expires_at = excluded.expires_at
+   where lease.expires_at <= now()
+  returning intent_id`;
+
+/** Leases that ran out long ago belong to intents nobody subscribes to any more. */
+const PURGE = `delete from payment_intent_refresh_leases where expires_at < now() - interval '1 hour'`;
+
+/**
+ * The per-intent refresh leases of migrations/0004_intent_refresh_leases.sql: which replica may
+ * refresh an intent from its provider in the current window.
+ */
+export class SqlRefreshLeases {
+  readonly #sql: SqlClient;
+  /** Names this process in the rows it holds. */
+  readonly #holder: string;
+
+  constructor(sql: SqlClient, holder: string) {
+    this.#sql = sql;
+    this.#holder = holder;
+  }
+
+  /** Claims, in one statement, the leases of these intents that no one holds now; returns the ids claimed. */
+  async claim(intentIds: readonly string[], durationMs: number): Promise<string[]> {
+    if (intentIds.length === 0) return [];
+    const rows = await this.#sql.query<{ intent_id: string }>(CLAIM, [intentIds, this.#holder, durationMs]);
+    return rows.map((row) => row.intent_id);
+  }
+
+  async purgeExpired(): Promise<void> {
+    await this.#sql.query(PURGE);
+  }
+}

@@ -1,0 +1,218 @@
+import { randomUUID } from 'node:crypto';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
+import { providerIdOf } from '../support/emulator-admin.ts';
+import { postGraphQL } from '../support/http.ts';
+import { CREATE_PAYMENT_INTENT, createThroughGraphQL, type CreatePayload } from '../support/operations.ts';
+import {
+  subscriptionClient,
+  webSocketUrl,
+  type SubscriptionClient,
+  type WatchedSubscription,
+} from '../support/subscription-client.ts';
+import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
+import { startTestStack, useTestStack, type TestStack } from '../support/test-stack.ts';
+import { registerSubgraphWebhook } from '../support/ziina-webhook-client.ts';
+
+// paymentIntentUpdated over GraphQL over WebSocket on the subgraph's own /graphql, against the
+// emulators and a real store: what a router in passthrough mode sees.
+
+const WEBHOOK_SECRET = 'subscriptions-test-webhook-secret-0123456789';
+const ROUTER_SECRET = 'subscriptions-test-router-secret-0123456789';
+
+const clients: SubscriptionClient[] = [];
+afterEach(async () => {
+  await Promise.all(clients.splice(0).map((client) => client.dispose()));
+});
+
+function connect(stack: TestStack, headers: Record<string, string> = {}): SubscriptionClient {
+  const client = subscriptionClient(stack.app.graphqlUrl, headers);
+  clients.push(client);
+  return client;
+}
+
+async function createdZiinaId(stack: TestStack): Promise<string> {
+  const created = await createThroughGraphQL(stack, ziinaCreateInput({}, `sub-${randomUUID()}`));
+  return created.paymentIntent!.id;
+}
+
+/** The log entries of one message. */
+function logged(stack: TestStack, message: string): Record<string, unknown>[] {
+  return stack.log.entries().filter((entry) => entry.msg === message);
+}
+
+/** The subscription ended with exactly one limit error of this scope. */
+async function expectRefused(watched: WatchedSubscription, message: string, scope: 'connection' | 'process') {
+  await watched.done;
+  expect(watched.events).toEqual([]);
+  expect(watched.errors).toEqual([
+    expect.objectContaining({
+      message: expect.stringContaining(message),
+      extensions: expect.objectContaining({ code: 'SUBSCRIPTION_LIMIT_REACHED', scope }),
+    }),
+  ]);
+}
+
+describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, one process', (store) => {
+  const stack = useTestStack(
+    {
+      store,
+      env: {
+        ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET,
+        INTENT_FRESHNESS_MS: '600000',
+        SUBSCRIPTIONS_MAX_PER_CONNECTION: '3',
+        SUBSCRIPTIONS_MAX_PER_PROCESS: '5',
+      },
+    },
+    (started) => registerSubgraphWebhook(started, WEBHOOK_SECRET),
+  );
+
+  it('a Ziina intent: its current state, then its signed completed webhook within a second, then completion', async () => {
+    const id = await createdZiinaId(stack());
+    const watched = connect(stack()).watch(id);
+    await watched.eventCount(1);
+    expect(watched.events[0]).toMatchObject({ id, status: 'REQUIRES_PAYMENT_INSTRUMENT' });
+
+    expect(stack().ziina.setStatus(providerIdOf(id), 'completed')).toBe(true);
+    await stack().ziina.webhooks.settled();
+    const deliveredAt = performance.now();
+    await watched.done;
+
+    expect(watched.errors).toEqual([]);
+    expect(watched.events.map((event) => event?.status)).toEqual(['REQUIRES_PAYMENT_INSTRUMENT', 'COMPLETED']);
+    const latencyMs = watched.arrivals[1]! - deliveredAt;
+    expect(latencyMs).toBeLessThan(1_000);
+    console.log(`[figures] ${store}: webhook answered to subscriber's event ${latencyMs.toFixed(1)} ms (one process)`);
+  });
+
+  it('an intent already terminal: one event, then completion', async () => {
+    const id = await createdZiinaId(stack());
+    stack().ziina.setStatus(providerIdOf(id), 'failed');
+    await stack().ziina.webhooks.settled();
+    const watched = connect(stack()).watch(id);
+    await watched.done;
+    expect(watched.events.map((event) => event?.status)).toEqual(['FAILED']);
+  });
+
+  it.each([
+    ['unknown at its provider', `ziina:${randomUUID()}`],
+    ['of an unknown provider', 'stripe:pi_123'],
+    ['malformed', 'not an id'],
+  ])('an id %s: one null event, then completion', async (_what, id) => {
+    const watched = connect(stack()).watch(id);
+    await watched.done;
+    expect(watched.errors).toEqual([]);
+    expect(watched.events).toEqual([null]);
+  });
+
+  it('per connection and per process limits refuse the next subscription with a clear error, and free up as subscriptions end', async () => {
+    const ids = await Promise.all([1, 2, 3, 4].map(() => createdZiinaId(stack())));
+    const first = connect(stack());
+    const held = ids.slice(0, 3).map((id) => first.watch(id));
+    await Promise.all(held.map((watched) => watched.eventCount(1)));
+    await expectRefused(first.watch(ids[3]!), 'at most 3 subscriptions', 'connection');
+
+    const second = connect(stack());
+    const more = [second.watch(ids[0]!), second.watch(ids[1]!)];
+    await Promise.all(more.map((watched) => watched.eventCount(1)));
+    await expectRefused(second.watch(ids[2]!), 'limit of 5 subscriptions', 'process');
+
+    held[0]!.cancel();
+    await held[0]!.done;
+    const again = second.watch(ids[2]!);
+    await again.eventCount(1);
+    expect(again.errors).toEqual([]);
+  });
+});
+
+describe('what a subscription leaves in /metrics and the log', () => {
+  const stack = useTestStack({ env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, INTENT_FRESHNESS_MS: '600000' } }, (s) =>
+    registerSubgraphWebhook(s, WEBHOOK_SECRET),
+  );
+
+  it('counts active subscriptions, events pushed and the notification lag; logs one line at start and one at end', async () => {
+    const id = await createdZiinaId(stack());
+    const watched = connect(stack()).watch(id);
+    await watched.eventCount(1);
+    const during = await scrapeMetrics(stack());
+    expect(counterValue(during, 'payments_subscriptions_active')).toBe(1);
+
+    stack().ziina.setStatus(providerIdOf(id), 'completed');
+    await watched.done;
+    const after = await scrapeMetrics(stack());
+    expect(counterValue(after, 'payments_subscriptions_active')).toBe(0);
+    expect(counterValue(after, 'payments_subscription_events_total')).toBe(2);
+    expect(counterValue(after, 'payments_subscription_notification_lag_seconds_count')).toBe(1);
+
+    const started = logged(stack(), 'subscription started');
+    const ended = logged(stack(), 'subscription ended');
+    expect(started).toEqual([expect.objectContaining({ paymentIntentId: id })]);
+    expect(ended).toEqual([expect.objectContaining({ paymentIntentId: id, reason: 'finished', events: 2 })]);
+    expect(stack().log.text).not.toContain(WEBHOOK_SECRET);
+  });
+
+  it('logs a subscription the client completes as cancelled', async () => {
+    const id = await createdZiinaId(stack());
+    const watched = connect(stack()).watch(id);
+    await watched.eventCount(1);
+    watched.cancel();
+    await expect
+      .poll(() => logged(stack(), 'subscription ended').filter((entry) => entry.paymentIntentId === id))
+      .toEqual([expect.objectContaining({ reason: 'cancelled', events: 1 })]);
+  });
+});
+
+describe('the WebSocket handshake with ROUTER_SECRET set', () => {
+  const stack = useTestStack({ env: { ROUTER_SECRET, INTENT_FRESHNESS_MS: '600000' } });
+
+  it('is refused with 401 before any subscription when the router secret is missing or wrong', async () => {
+    for (const headers of [{}, { 'x-router-secret': 'wrong-secret-of-the-right-length-0123456789' }]) {
+      const status = await new Promise<number>((resolve, reject) => {
+        const socket = new WebSocket(webSocketUrl(stack().app.graphqlUrl), 'graphql-transport-ws', { headers });
+        socket.on('unexpected-response', (_request, response) => {
+          resolve(response.statusCode ?? 0);
+        });
+        socket.on('open', () => {
+          reject(new Error('the socket opened'));
+        });
+        socket.on('error', reject);
+      });
+      expect(status).toBe(401);
+    }
+    expect(logged(stack(), 'subscription started')).toEqual([]);
+  });
+
+  it("serves the router's handshake", async () => {
+    const created = await postGraphQL(
+      stack().app.graphqlUrl,
+      CREATE_PAYMENT_INTENT,
+      { input: zopayCreateInput({}, `sub-${randomUUID()}`) },
+      { 'x-router-secret': ROUTER_SECRET },
+    );
+    const id = (created.json.data.createPaymentIntent as CreatePayload).paymentIntent!.id;
+    const watched = connect(stack(), { 'x-router-secret': ROUTER_SECRET }).watch(id);
+    await watched.eventCount(1);
+    expect(watched.events[0]).toMatchObject({ id, status: 'REQUIRES_PAYMENT_INSTRUMENT' });
+  });
+});
+
+describe('shutdown', () => {
+  it('closes every socket with 1001 (going away), so the router subscribes again elsewhere', async () => {
+    const stack = await startTestStack({ env: { INTENT_FRESHNESS_MS: '600000' } });
+    let stopped = false;
+    try {
+      const id = await createdZiinaId(stack);
+      const client = connect(stack);
+      const watched = client.watch(id);
+      await watched.eventCount(1);
+      await stack.stop();
+      stopped = true;
+      await watched.done;
+      expect(client.closeCodes).toEqual([1001]);
+      expect(logged(stack, 'subscription ended')).toEqual([expect.objectContaining({ reason: 'cancelled' })]);
+    } finally {
+      if (!stopped) await stack.stop();
+    }
+  });
+});
