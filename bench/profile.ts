@@ -1,7 +1,8 @@
 // `npm run bench:profile`: where a subgraph's CPU time goes in the slowest targeted scenario of each
 // store (a read or a replayed create, the slowest by a short saturation probe). The subgraphs run
 // under `node --cpu-prof`; the samples of the profiled load alone are summarised by package and by
-// function. BENCH_PROFILE_SECONDS (10) sets the length of the load, BENCH_STORES the stores.
+// function. BENCH_PROFILE_SECONDS (10) sets the length of the load, BENCH_STORES the stores, and
+// BENCH_PROFILE_SCENARIO (e.g. read-fresh) profiles that scenario instead of the slowest.
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,6 +19,7 @@ const TOP_FUNCTIONS = 20;
 
 const settings = benchSettings(process.env);
 const seconds = Number(process.env.BENCH_PROFILE_SECONDS ?? 10);
+const chosenKind = process.env.BENCH_PROFILE_SCENARIO;
 const profiles = await mkdtemp(join(tmpdir(), 'payments-bench-profiles-'));
 const directoryOf = (store: Store, freshness: Subgraph['freshness']) => join(profiles, `${store}-${freshness}`);
 const stack = await startBenchStack({
@@ -29,14 +31,19 @@ const windows: { scenario: Scenario; throughput: number; from: number; to: numbe
 try {
   const scenarios = scenariosOf(stack);
   for (const store of settings.stores) {
-    const candidates = scenarios.filter((scenario) => scenario.store === store && scenario.targeted);
+    const candidates = scenarios.filter(
+      (scenario) =>
+        scenario.store === store && (chosenKind === undefined ? scenario.targeted : scenario.kind === chosenKind),
+    );
+    if (candidates.length === 0) throw new Error(`no scenario ${chosenKind} on ${store}`);
     const probed = [];
-    for (const scenario of candidates) {
+    // Only a choice among several needs the probe.
+    for (const scenario of candidates.length === 1 ? [] : candidates) {
       const { throughput } = await runLoad(scenario, { mode: 'closed', seconds: PROBE_SECONDS, connections: 16 });
       probed.push({ scenario, throughput });
     }
-    const slowest = probed.sort((a, b) => a.throughput - b.throughput)[0]!;
-    process.stderr.write(`profiling ${slowest.scenario.id} (${slowest.throughput.toFixed(0)} req/s in the probe)\n`);
+    const slowest = probed.sort((a, b) => a.throughput - b.throughput)[0] ?? { scenario: candidates[0]! };
+    process.stderr.write(`profiling ${slowest.scenario.id}\n`);
     const from = monotonicMicros();
     const { throughput } = await runLoad(slowest.scenario, {
       mode: 'closed',

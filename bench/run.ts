@@ -41,6 +41,8 @@ try {
       `${settings.rounds} rounds of ${settings.seconds} s, medians; ${process.version}, ${output.machine.cores} cores\n`,
   );
   console.log(resultsTable(judged));
+  for (const { id, failed, firstFailure } of judged.filter((figures) => figures.failed > 0))
+    console.log(`${id}: ${failed} requests failed or unanswered; the first: ${firstFailure ?? 'unanswered'}`);
   console.log(`\n${measureExtras.describe(extras)}`);
 } finally {
   await stack.stop();

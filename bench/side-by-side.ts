@@ -23,6 +23,7 @@ export interface ScenarioFigures {
   readonly startupMs: number;
   /** Failed or unanswered requests over all runs. */
   readonly failed: number;
+  readonly firstFailure: string | null;
 }
 
 export interface SideBySide {
@@ -89,6 +90,7 @@ export async function measureSideBySide(
         peakRssMb: residentMemory(scenario.server.pid).peakRssMb,
         startupMs: scenario.server.startupMs,
         failed: all.reduce((sum, run) => sum + run.failed + run.unanswered, 0),
+        firstFailure: all.find((run) => run.firstFailure !== null)?.firstFailure ?? null,
       };
     }),
   };
