@@ -3,14 +3,6 @@ import { quotedChannel, type ChannelEvents } from './notification-listener.ts';
 import { transactionClient, type SqlClient, type StatementObserver } from './sql-client.ts';
 
 /**
- * PGlite starts PostgreSQL with its default 128 MB of shared buffers, all of it resident from the
- * start: a third of the process's memory. One process's intents and idempotency records need a
- * fraction of that; the files stay in the operating system's cache besides. Measured: about 390 MB
- * of RSS after opening with the default, about 260 MB with this.
- */
-const EMBEDDED_SETTINGS = ['shared_buffers = 32MB'];
-
-/**
  * PostgreSQL embedded in the process (PGlite), with its files in a directory, or in memory when
  * no directory is given. One process only: see data-directory-lock.ts.
  */
@@ -24,7 +16,7 @@ export class PGliteClient implements SqlClient {
   }
 
   static async open(dataDir: string | undefined, observe: StatementObserver): Promise<PGliteClient> {
-    return new PGliteClient(await PGlite.create(dataDir, { postgresqlconf: EMBEDDED_SETTINGS }), observe);
+    return new PGliteClient(await PGlite.create(dataDir), observe);
   }
 
   async query<Row extends object>(text: string, params: readonly unknown[] = []): Promise<Row[]> {
