@@ -284,15 +284,15 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
       const watched = connect(subscribed).watch(id);
       await watched.eventCount(1);
 
+      // From the moment the emulator sends the signed webhook: its delivery, the store, the announcement, the push.
+      const sentAt = performance.now();
       expect(ziina().setStatus(providerIdOf(id), 'completed')).toBe(true);
-      await ziina().webhooks.settled();
-      const deliveredAt = performance.now();
       await watched.done;
 
       expect(watched.events.map((event) => event?.status)).toEqual(['REQUIRES_PAYMENT_INSTRUMENT', 'COMPLETED']);
-      const latencyMs = watched.arrivals[1]! - deliveredAt;
+      const latencyMs = watched.arrivals[1]! - sentAt;
       expect(latencyMs).toBeLessThan(1_000);
-      console.log(`[figures] webhook answered on replica B to the event on replica A: ${latencyMs.toFixed(1)} ms`);
+      console.log(`[figures] Ziina webhook sent to replica B → event on replica A: ${latencyMs.toFixed(1)} ms`);
     },
   );
 
@@ -311,7 +311,7 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
       }, 5);
       try {
         const watched = [...watchMany(first, id, 100), ...watchMany(second, id, 100)];
-        await Promise.all(watched.map((subscription) => subscription.eventCount(1)));
+        await Promise.all(watched.map((subscription) => subscription.eventCount(1, 30_000)));
         const quietFrom = performance.now();
         await sleep(3 * windowMs);
         const quietMs = performance.now() - quietFrom;
@@ -329,7 +329,8 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
         expect(slowestMs).toBeLessThan(windowMs + 1_000);
         // Polling happens, and never twice in one window, whichever replica holds the lease.
         expect(quietReads).toBeGreaterThanOrEqual(1);
-        expect(quietReads).toBeLessThanOrEqual(Math.ceil(quietMs / windowMs));
+        // Reads at least a window apart: one at each end of the wait is possible, hence the + 1.
+        expect(quietReads).toBeLessThanOrEqual(Math.floor(quietMs / windowMs) + 1);
         const gaps = readTimes.slice(1).map((at, index) => at - readTimes[index]!);
         expect(Math.min(...gaps)).toBeGreaterThan(windowMs - 200);
         const [metricsOfFirst, metricsOfSecond] = await Promise.all([
@@ -370,7 +371,8 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
     await sleep(500);
     const before = await memory();
     const idle = ids.flatMap((id) => watchMany(target, id, 100));
-    await Promise.all(idle.map((subscription) => subscription.eventCount(1)));
+    // Generous: a thousand subscribes on a loaded machine take seconds.
+    await Promise.all(idle.map((subscription) => subscription.eventCount(1, 30_000)));
     // The lowest of a few samples: garbage of the subscribing work is collected meanwhile.
     let after = await memory();
     for (let sample = 0; sample < 6; sample += 1) {
