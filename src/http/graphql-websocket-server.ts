@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
+  getOperationAST,
+  getVariableValues,
   GraphQLError,
   parse,
   specifiedRules,
@@ -95,6 +97,15 @@ export class GraphQLWebSocketServer {
           }
           const invalid = validate(options.schema, document, validationRules);
           if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+          // Variables are coerced here too: graphql-js reports a bad value as a bare error that the
+          // masking would hide; over HTTP Apollo answers it as the client's, BAD_USER_INPUT.
+          const operation = getOperationAST(document, payload.operationName);
+          const coerced = getVariableValues(
+            options.schema,
+            operation?.variableDefinitions ?? [],
+            payload.variables ?? {},
+          );
+          if (coerced.errors !== undefined) return coerced.errors.map((error) => requestError(error, 'BAD_USER_INPUT'));
           return {
             schema: options.schema,
             document,
@@ -167,7 +178,10 @@ function refuse(socket: Duplex, status: number, reason: string, headers: Record<
 }
 
 /** The client's document is at fault: its error, with the code Apollo gives it over HTTP, is shown as is. */
-function requestError(error: GraphQLError, code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED'): GraphQLError {
+function requestError(
+  error: GraphQLError,
+  code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED' | 'BAD_USER_INPUT',
+): GraphQLError {
   return new GraphQLError(error.message, {
     nodes: error.nodes ?? null,
     source: error.source ?? null,

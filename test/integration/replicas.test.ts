@@ -331,8 +331,12 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
         expect(quietReads).toBeGreaterThanOrEqual(1);
         // Reads at least a window apart: one at each end of the wait is possible, hence the + 1.
         expect(quietReads).toBeLessThanOrEqual(Math.floor(quietMs / windowMs) + 1);
+        // Leases start a window apart by the store's clock; each GET follows its claim after a
+        // claim and a request whose latency varies on a busy machine (seen: 370 ms), so the gaps
+        // seen here are a window give or take that. Two replicas polling in one window would
+        // show gaps of a tick (at most 400 ms) or less.
         const gaps = readTimes.slice(1).map((at, index) => at - readTimes[index]!);
-        expect(Math.min(...gaps)).toBeGreaterThan(windowMs - 200);
+        expect(Math.min(...gaps)).toBeGreaterThan(windowMs / 2);
         const [metricsOfFirst, metricsOfSecond] = await Promise.all([
           scrapeMetrics(first.origin),
           scrapeMetrics(second.origin),

@@ -118,6 +118,11 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
       `subscription { paymentIntentUpdated(id: "x") { ${Array.from({ length: 20 }, (_, n) => `a${n}: id`).join(' ')} } }`,
       'GRAPHQL_VALIDATION_FAILED',
     ],
+    [
+      'lacks a required variable',
+      'subscription ($id: ID!, $withStatus: Boolean!) { paymentIntentUpdated(id: $id) { id status @include(if: $withStatus) } }',
+      'BAD_USER_INPUT',
+    ],
   ])(
     'a document that %s is refused with its error, and the connection serves the next one',
     async (_what, query, code) => {
