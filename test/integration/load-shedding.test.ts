@@ -5,6 +5,7 @@ import { useStarted, useStoppedAfterEach } from '../support/lifecycle.ts';
 import { createThroughGraphQL, GET_PAYMENT_INTENT, type CreatePayload } from '../support/operations.ts';
 import { killSubgraph, spawnSubgraph } from '../support/subgraph-process.ts';
 import { counterValue, scrapeMetrics } from '../support/subgraph-metrics.ts';
+import { refusedHandshake } from '../support/subscription-client.ts';
 import { createTestSchema } from '../support/test-database.ts';
 import { useTestStack } from '../support/test-stack.ts';
 
@@ -69,11 +70,16 @@ describe('requests piling up behind a slow provider', () => {
     ]);
     for (const answer of shed) expectShed(answer);
     for (const answer of shed) expect(answer.ms).toBeLessThan(SLOW_MS / 3);
+    // A router's WebSocket for subscriptions is refused as well, before the socket exists.
+    expect(await refusedHandshake(graphqlUrl)).toEqual({ status: 503, retryAfter: '1' });
 
     expect((await call(url('/health/live'))).status).toBe(200);
     expect(await call(url('/health/ready'))).toMatchObject({ status: 503, json: { status: 'not ready' } });
     const metrics = await scrapeMetrics(stack());
-    expect(counterValue(metrics, 'payments_graphql_requests_shed_total', { reason: 'in_flight' })).toBe(shed.length);
+    // The requests and the WebSocket upgrade.
+    expect(counterValue(metrics, 'payments_graphql_requests_shed_total', { reason: 'in_flight' })).toBe(
+      shed.length + 1,
+    );
 
     const done: CreatePayload[] = await Promise.all(slow);
     for (const payload of done) expect(payload.userErrors).toEqual([]);

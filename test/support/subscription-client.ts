@@ -32,6 +32,25 @@ export function webSocketUrl(graphqlUrl: string): string {
   return graphqlUrl.replace(/^http/, 'ws');
 }
 
+/** The HTTP answer to a WebSocket upgrade the server refuses; rejects if the socket opens. */
+export function refusedHandshake(
+  graphqlUrl: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; retryAfter: string | undefined }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(webSocketUrl(graphqlUrl), 'graphql-transport-ws', { headers });
+    socket.on('unexpected-response', (_request, response) => {
+      const retryAfter = response.headers['retry-after'];
+      resolve({ status: response.statusCode ?? 0, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
+    });
+    socket.on('open', () => {
+      socket.close();
+      reject(new Error('the socket opened'));
+    });
+    socket.on('error', reject);
+  });
+}
+
 /** A WebSocket implementation that sends these headers on its upgrade request, as a router does. */
 function webSocketWithHeaders(headers: Record<string, string>): unknown {
   return class extends WebSocket {
