@@ -112,4 +112,12 @@ export const ALERT_RULES: readonly AlertRule[] = [
     'Superseded {{ $labels.provider }} intents in the last hour',
     '{{ $value }} intents at {{ $labels.provider }} were created for a key whose answer was lost after another intent was handed out.',
   ),
+  rule(
+    'PaymentsSubscriptionLagHigh',
+    'histogram_quantile(0.99, sum by (le) (rate(payments_subscription_notification_lag_seconds_bucket[5m]))) > 2',
+    '10m',
+    'warning',
+    'Subscribers hear of changes more than 2 s after the store wrote them',
+    'The 99th percentile from a change written to the store to its push to a subscriber is {{ $value | humanizeDuration }}: announcements, re-reads or sockets are slow.',
+  ),
 ];

@@ -18,7 +18,7 @@ const RATE = '[5m]';
 const p99 = (metric: string, by: string) =>
   `histogram_quantile(0.99, sum by (${by}, le) (rate(${metric}_bucket${RATE})))`;
 
-/** Rows of two panels, in reading order: what clients get, providers, the store, webhooks, the process. */
+/** Rows of two panels, in reading order: what clients get, providers, the store, webhooks, subscriptions, the process. */
 const PANELS: readonly Panel[] = [
   {
     title: 'Operations by outcome',
@@ -119,6 +119,29 @@ const PANELS: readonly Panel[] = [
     title: 'Superseded intents (last hour)',
     unit: 'short',
     queries: [{ expr: 'sum by (provider) (increase(payments_superseded_intents_total[1h]))', legend: '{{provider}}' }],
+  },
+  {
+    title: 'Subscriptions: open, events, drops, refresh leases',
+    unit: 'short',
+    queries: [
+      { expr: 'sum by (instance) (payments_subscriptions_active)', legend: 'open {{instance}}' },
+      { expr: `sum (rate(payments_subscription_events_total${RATE}))`, legend: 'events/s' },
+      { expr: `sum (rate(payments_subscribers_dropped_total${RATE}))`, legend: 'dropped/s' },
+      {
+        expr: `sum by (result) (rate(payments_refresh_lease_claims_total${RATE}))`,
+        legend: 'refresh leases {{result}}/s',
+      },
+    ],
+  },
+  {
+    title: 'Subscription lag p99 (store write to push)',
+    unit: 's',
+    queries: [
+      {
+        expr: `histogram_quantile(0.99, sum by (le) (rate(payments_subscription_notification_lag_seconds_bucket${RATE})))`,
+        legend: 'p99',
+      },
+    ],
   },
   {
     title: 'Event-loop lag p99',
