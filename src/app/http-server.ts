@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { refuseUpgrade } from '../lib/http/refuse-upgrade.ts';
 
 export type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Promise<void>;
 
@@ -42,8 +43,7 @@ export class HttpServer {
     if (upgrade !== undefined) {
       this.#server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
         // A kept-alive connection may still ask for an upgrade while draining: not here any more.
-        if (this.#drained !== undefined)
-          socket.end('HTTP/1.1 503 Service Unavailable\r\nconnection: close\r\ncontent-length: 0\r\n\r\n');
+        if (this.#drained !== undefined) refuseUpgrade(socket, 503, 'Service Unavailable');
         else upgrade(request, socket, head);
       });
     }

@@ -198,10 +198,11 @@ async function startServing(
     });
 
   const schema = buildPaymentsSchema(parts.providers, parts.schemaExtensions);
+  const formatError = createErrorFormatter(logger);
   const apollo = new ApolloServer<GraphQLContext>({
     schema,
     logger,
-    formatError: createErrorFormatter(logger),
+    formatError,
     includeStacktraceInErrorResponses: false,
     // Explicit, although it is Apollo's default: a browser must not run mutations cross-site.
     csrfPrevention: true,
@@ -264,7 +265,7 @@ async function startServing(
     requestLimits: config.requestLimits,
     overload: () => loadShedder.overload(),
     onShed: (reason) => metrics.requestShed(reason),
-    formatError: createErrorFormatter(logger),
+    formatError,
   });
   const server: HttpServer = new HttpServer({
     shutdownGraceMs: config.shutdownGraceMs,

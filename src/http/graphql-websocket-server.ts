@@ -15,6 +15,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
+import { refuseUpgrade } from '../lib/http/refuse-upgrade.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
 import { publicReadError } from '../graphql/resolvers/provider-unavailable.ts';
 import { requestLimitRules, type RequestLimits } from '../graphql/request-limits.ts';
@@ -130,17 +131,17 @@ export class GraphQLWebSocketServer {
   upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     if (pathname !== this.#options.path) {
-      refuse(socket, 404, 'Not Found');
+      refuseUpgrade(socket, 404, 'Not Found');
       return;
     }
     if (this.#options.routerSecret !== null && !isFromRouter(request, this.#options.routerSecret)) {
-      refuse(socket, 401, 'Unauthorized');
+      refuseUpgrade(socket, 401, 'Unauthorized');
       return;
     }
     const overload = this.#options.overload();
     if (overload !== null) {
       this.#options.onShed?.(overload);
-      refuse(socket, 503, 'Service Unavailable', { 'retry-after': '1' });
+      refuseUpgrade(socket, 503, 'Service Unavailable', { 'retry-after': '1' });
       return;
     }
     this.#sockets.handleUpgrade(request, socket, head, (webSocket) => {
@@ -168,13 +169,6 @@ export class GraphQLWebSocketServer {
     if (readError !== null) return readError.toJSON();
     return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
   }
-}
-
-/** Answers the upgrade request with a plain HTTP status, before any WebSocket exists. */
-function refuse(socket: Duplex, status: number, reason: string, headers: Record<string, string> = {}): void {
-  const lines = [`HTTP/1.1 ${status} ${reason}`, 'connection: close', 'content-length: 0'];
-  for (const [name, value] of Object.entries(headers)) lines.push(`${name}: ${value}`);
-  socket.end(`${lines.join('\r\n')}\r\n\r\n`);
 }
 
 /** The client's document is at fault: its error, with the code Apollo gives it over HTTP, is shown as is. */
