@@ -146,18 +146,23 @@ export class IntentUpdateHub {
   }
 
   async #start(topic: Topic, subscriber: Subscriber): Promise<void> {
-    const read = ++topic.readsStarted;
-    let intent: IntentUpdate;
-    try {
-      intent = await this.#options.readCurrent(topic.id);
-    } catch (error) {
-      subscriber.stream.fail(error instanceof Error ? error : new Error(String(error)));
-      return;
+    // A topic that has read its intent already holds it as of the last change announced (a change
+    // being read now reaches this subscriber too, once it has started): only a new topic reads.
+    if (topic.latest === null) {
+      const read = ++topic.readsStarted;
+      let intent: IntentUpdate;
+      try {
+        intent = await this.#options.readCurrent(topic.id);
+      } catch (error) {
+        subscriber.stream.fail(error instanceof Error ? error : new Error(String(error)));
+        return;
+      }
+      // A change read meanwhile is newer than this answer.
+      if (isNewest(topic, read)) topic.latest = { read, intent, text: textOf(intent) };
     }
-    // A change read meanwhile is newer than this answer.
-    if (topic.latest === null || topic.latest.read < read) topic.latest = { read, intent, text: textOf(intent) };
     subscriber.started = true;
-    this.#send(subscriber, topic.latest.intent, topic.latest.text, null);
+    const { latest } = topic;
+    if (latest !== null) this.#send(subscriber, latest.intent, latest.text, null);
   }
 
   #changed(change: IntentChange): void {
@@ -230,6 +235,11 @@ export class IntentUpdateHub {
       'subscription ended',
     );
   }
+}
+
+/** Whether the answer of read number `read` is newer than what the topic holds. */
+function isNewest(topic: Topic, read: number): boolean {
+  return topic.latest === null || topic.latest.read < read;
 }
 
 /** An event as canonical JSON, to tell whether a subscriber already has it. */

@@ -13,7 +13,7 @@ import { ziinaIntent } from '../../support/builders.ts';
 /** A hub on a feed the test drives and a store whose reads it counts and may hold back. */
 function hubOn(current: PaymentIntent, options: { maxSubscriptions?: number; bufferCapacity?: number } = {}) {
   let subscriber: IntentChangeSubscriber | undefined;
-  const store = { stored: current, reads: 0, gate: Promise.resolve() };
+  const store = { stored: current, reads: 0, currentReads: 0, gate: Promise.resolve() };
   const hub = new IntentUpdateHub({
     changes: {
       subscribe: (feedSubscriber) => {
@@ -28,7 +28,10 @@ function hubOn(current: PaymentIntent, options: { maxSubscriptions?: number; buf
         return new Map<string, StoredPaymentIntent>(ids.map((id) => [id, { intent: store.stored, ageMs: 0 }]));
       },
     },
-    readCurrent: (id) => Promise.resolve(id === current.id ? store.stored : null),
+    readCurrent: (id) => {
+      store.currentReads += 1;
+      return Promise.resolve(id === current.id ? store.stored : null);
+    },
     maxSubscriptions: options.maxSubscriptions ?? 100,
     bufferCapacity: options.bufferCapacity ?? 8,
     logger: createLogger({ level: 'silent', secrets: [] }),
@@ -61,6 +64,19 @@ describe('IntentUpdateHub', () => {
     const updates = await Promise.all(streams.map((events) => collect(events, 1)));
     expect(store.reads).toBe(1);
     expect(updates.flat().map((update) => update?.status)).toEqual(Array(50).fill('PENDING'));
+  });
+
+  it('gives a later subscriber of a watched intent what its topic holds, without reading it again', async () => {
+    const intent = ziinaIntent('c');
+    const { hub, store, announce } = hubOn(intent);
+    await collect(hub.watch(intent.id), 1);
+    store.stored = { ...intent, status: 'PENDING' };
+    announce(intent.id);
+    await settle();
+    expect(store.currentReads).toBe(1);
+
+    expect(await collect(hub.watch(intent.id), 1)).toEqual([expect.objectContaining({ status: 'PENDING' })]);
+    expect(store.currentReads).toBe(1);
   });
 
   it('folds the changes announced during a read into one more read', async () => {
