@@ -127,6 +127,7 @@ async function startServing(
         'an intent created for a key whose answer was lost surfaced after another was handed out: recorded as superseded',
       );
     },
+    rememberedHandOuts: config.intentCacheMaxEntries,
   });
   const intentCache =
     config.intentCacheMaxEntries === 0

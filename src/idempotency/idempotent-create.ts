@@ -88,8 +88,12 @@ export class IdempotentCreate {
   }
 
   async #share(key: IdempotencyKey, first: Promise<IdempotentResult>): Promise<IdempotentResult> {
-    const timeout = new AbortController();
-    const waited = sleep(this.#options.waitForInFlightMs, 'timeout' as const, { signal: timeout.signal });
+    // A plain timer rather than an aborted sleep: aborting builds an AbortError, with its stack, on
+    // every shared request, and a burst of retries of one key shares a lot.
+    let timer: NodeJS.Timeout | undefined;
+    const waited = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(resolve, this.#options.waitForInFlightMs, 'timeout');
+    });
     try {
       const settled = await Promise.race([first, waited]);
       if (settled === 'timeout') return this.#keyInUse(key);
@@ -98,8 +102,7 @@ export class IdempotentCreate {
       // change is not stored, so sharing it is not a replay.
       return { outcome: settled.outcome, replayed: isFinal(settled.outcome) };
     } finally {
-      timeout.abort();
-      waited.catch(() => undefined);
+      clearTimeout(timer);
     }
   }
 

@@ -131,12 +131,9 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
     }
   }
 
-  async markHandedOut(intent: PaymentIntent): Promise<void> {
-    try {
-      await this.#store.markHandedOut(intent);
-    } finally {
-      this.#forget([intent.id]);
-    }
+  /** Nothing to forget: whether an intent was handed out, or superseded, is not part of what a read answers. */
+  markHandedOut(intent: PaymentIntent): Promise<void> {
+    return this.#store.markHandedOut(intent);
   }
 
   findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null> {

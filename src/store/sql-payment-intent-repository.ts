@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import { isTerminalStatus, type PaymentIntent, type ProviderId } from '../payments/payment-intent.ts';
 import type {
   PaymentIntentFilter,
@@ -23,6 +24,8 @@ export interface SupersededIntent {
 export interface SqlPaymentIntentRepositoryOptions {
   /** Told of each intent the moment it is recorded as superseded (operators want to know). */
   readonly onSuperseded?: (superseded: SupersededIntent) => void;
+  /** Hand-outs this process knows to be settled, so that replays record them without a statement (0: none). */
+  readonly rememberedHandOuts?: number;
 }
 
 /**
@@ -71,30 +74,58 @@ const UPSERT = `
   )
   select upserted.*, before.superseded_by as superseded_before from upserted left join before using (id)`;
 
-/** Marks an intent as handed out and supersedes every other intent with its creation marker. */
+/**
+ * Marks an intent as handed out and supersedes every other intent with its creation marker; says
+ * whether the intent was already marked (by the snapshot the statement started from) and which
+ * intents it newly superseded.
+ */
 const HAND_OUT = `
-  with handed as (
+  with earlier as (select handed_out from payment_intents where id = $1),
+  handed as (
     update payment_intents set handed_out = true where id = $1 returning provider, creation_marker
+  ),
+  superseded as (
+    update payment_intents other set superseded_by = $1
+      from handed
+     where other.provider = handed.provider and other.creation_marker = handed.creation_marker
+       and other.id <> $1 and other.superseded_by is null
+    returning other.id, other.provider
   )
-  update payment_intents other set superseded_by = $1
-    from handed
-   where other.provider = handed.provider and other.creation_marker = handed.creation_marker
-     and other.id <> $1 and other.superseded_by is null
-  returning other.id, other.provider`;
+  select coalesce((select handed_out from earlier), false) as already_handed_out,
+         coalesce((select json_agg(json_build_object('id', id, 'provider', provider)) from superseded), '[]')
+           as superseded`;
 
 /** Intents in PostgreSQL (or PGlite); see migrations/0001_idempotency_and_intents.sql. */
 export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   readonly #sql: SqlClient;
   readonly #onSuperseded: (superseded: SupersededIntent) => void;
+  readonly #settledHandOuts: LRUCache<string, true> | null;
 
   constructor(sql: SqlClient, options: SqlPaymentIntentRepositoryOptions = {}) {
     this.#sql = sql;
     this.#onSuperseded = options.onSuperseded ?? (() => undefined);
+    const remembered = options.rememberedHandOuts ?? 0;
+    this.#settledHandOuts = remembered === 0 ? null : new LRUCache({ max: remembered });
   }
 
+  /**
+   * Each replay of a key records its intent's hand-out again: the request that stored the outcome may
+   * have stopped before it could, and a lost intent that surfaced while the first hand-out ran may
+   * have missed it. Once a statement finds the intent already handed out (by an earlier one that
+   * committed) and nothing left to supersede, the hand-out is settled: an intent that surfaces later
+   * is superseded by its own write (UPSERT), so this process stops repeating the statement
+   * (docs/decisions/lost-create-outcome.md).
+   */
   async markHandedOut(intent: PaymentIntent): Promise<void> {
-    const superseded = await this.#sql.query<{ id: string; provider: string }>(HAND_OUT, [intent.id]);
+    if (this.#settledHandOuts?.has(intent.id)) return;
+    const [row] = await this.#sql.query<{
+      already_handed_out: boolean;
+      superseded: { id: string; provider: ProviderId }[] | string;
+    }>(HAND_OUT, [intent.id]);
+    if (row === undefined) throw new Error('the hand-out statement returned no row');
+    const superseded = readJson(row.superseded);
     for (const { id, provider } of superseded) this.#onSuperseded({ id, provider, by: intent.id });
+    if (row.already_handed_out && superseded.length === 0) this.#settledHandOuts?.set(intent.id, true);
   }
 
   async saveCreated(intent: PaymentIntent, clientMutationId: string): Promise<PaymentIntent> {
@@ -182,7 +213,11 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   }
 }
 
-// pg parses jsonb into objects; a driver configured otherwise hands over the text.
 function readIntent(row: IntentRow): PaymentIntent {
-  return typeof row.intent === 'string' ? (JSON.parse(row.intent) as PaymentIntent) : row.intent;
+  return readJson(row.intent);
+}
+
+// pg parses json and jsonb into objects; a driver configured otherwise hands over the text.
+function readJson<T extends object>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }

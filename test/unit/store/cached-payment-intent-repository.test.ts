@@ -139,6 +139,18 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
     expect((await cache.getMany([intent.id])).get(intent.id)?.intent.status).toBe('PENDING');
   });
 
+  it('keeps a copy in memory when its intent is handed out: a hand-out changes nothing a read answers', async () => {
+    const { cache } = cacheOver();
+    const intent = zopayIntent('pi_cache_handed_out');
+    await storedElsewhere(intent);
+    await cache.getMany([intent.id]);
+
+    await cache.markHandedOut(intent);
+
+    expect(await statementsOf(() => cache.getMany([intent.id]))).toBe(0);
+    expect((await cache.getMany([intent.id])).get(intent.id)?.intent).toEqual(intent);
+  });
+
   it('serves a non-terminal copy only within the freshness window, and a terminal one beyond it', async () => {
     const store = new SqlPaymentIntentRepository(opened().db.sql);
     const cache = new CachedPaymentIntentRepository(store, {

@@ -313,6 +313,32 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       ]);
     });
 
+    it('repeats a hand-out until one finds it already recorded with nothing to supersede, then sends no statement', async () => {
+      const superseded: unknown[] = [];
+      const remembering = new SqlPaymentIntentRepository(database.db.sql, {
+        onSuperseded: (intent) => superseded.push(intent),
+        rememberedHandOuts: 10,
+      });
+      await remembering.saveCreated(handed, 'cmid-lost');
+
+      // The first hand-out; then a lost intent surfaces, as if its write had raced the first.
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      await database.db.sql.query(
+        `insert into payment_intents (id, provider, status, terminal, creation_marker, intent)
+         values ($1, 'ZIINA', $2, false, $3, $4::jsonb)`,
+        [lost.id, lost.status, marker, JSON.stringify(lost)],
+      );
+      // A replay finds it and supersedes it: not settled yet.
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+      // The next finds nothing left to do: settled, and every later replay costs no statement.
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(0);
+      // A repository that remembers nothing (another process) still sends the statement.
+      expect((await statementsOf(() => repository().markHandedOut(handed))).statements).toBe(1);
+      expect(superseded).toHaveLength(1);
+    });
+
     it('supersedes nothing for intents without a marker, or with their own', async () => {
       const { repository: observedRepository, superseded } = observed();
       const zopay = zopayIntent('pi_handed');
