@@ -69,6 +69,11 @@ export interface PaymentsAppParts {
 
 /** How often a duplicate create looks again for the first request's record held by another replica. */
 const IDEMPOTENCY_POLL_INTERVAL_MS = 50;
+/**
+ * Refreshes that changed nothing are recorded together at most this long after they happened (and
+ * within a tenth of the freshness window): other replicas learn of them about that much later.
+ */
+const REFRESH_RECORD_DELAY_MS = 100;
 /** Events one subscriber may fall behind before it is dropped: each is the whole intent, so a few suffice. */
 const SUBSCRIBER_BUFFER_EVENTS = 16;
 
@@ -136,6 +141,8 @@ async function startServing(
           maxEntries: config.intentCacheMaxEntries,
           freshnessMs: config.intentFreshnessMs,
           changes: store.changes,
+          refreshRecordDelayMs: Math.min(REFRESH_RECORD_DELAY_MS, config.intentFreshnessMs / 10),
+          logger: logger.child({ component: 'intent-cache' }),
           onLookup: (lookup, count) => metrics.intentCacheLookup(lookup, count),
         });
   const intents = intentCache ?? storedIntents;
@@ -313,7 +320,7 @@ async function startServing(
     await apollo.stop();
     await providerHttp.close();
     await providers.close();
-    intentCache?.detach();
+    await intentCache?.close();
     await store.close();
   };
 

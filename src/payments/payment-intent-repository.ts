@@ -7,6 +7,13 @@ export interface StoredPaymentIntent {
   readonly ageMs: number;
 }
 
+/** A stored copy its provider has just confirmed unchanged. */
+export interface ConfirmedCopy {
+  readonly intent: PaymentIntent;
+  /** performance.now() when the provider's answer arrived. */
+  readonly confirmedAt: number;
+}
+
 export interface PaymentIntentFilter {
   readonly externalRef?: string | null;
   readonly provider?: ProviderId | null;
@@ -29,6 +36,11 @@ export interface PaymentIntentRepository {
   saveCreated(intent: PaymentIntent, clientMutationId: string): Promise<PaymentIntent>;
   /** Stores intents as the provider reports them, in one statement; returns them as stored. */
   saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]>;
+  /**
+   * Renews the age of stored copies their provider confirmed unchanged, in one statement: a write
+   * that changes nothing a reader sees, so it may come a little after the confirmation.
+   */
+  recordRefreshes(confirmed: readonly ConfirmedCopy[]): Promise<void>;
   /** The stored intents among these ids, in one query. */
   getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>>;
   /**

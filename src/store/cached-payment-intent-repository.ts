@@ -1,12 +1,16 @@
 import { LRUCache } from 'lru-cache';
+import { canonicalJson } from '../lib/canonical-json.ts';
+import type { Logger } from '../logging/logger.ts';
 import { isTerminalStatus, type PaymentIntent, type ProviderId } from '../payments/payment-intent.ts';
 import type {
+  ConfirmedCopy,
   PaymentIntentFilter,
   PaymentIntentPage,
   PaymentIntentRepository,
   StoredPaymentIntent,
 } from '../payments/payment-intent-repository.ts';
 import type { IntentChangeFeed } from './intent-change-feed.ts';
+import { RefreshWriteBehind } from './refresh-write-behind.ts';
 
 /** How one id of a read was answered: from memory, from the store, or from the store because the feed is down. */
 export type CacheLookup = 'hit' | 'miss' | 'bypass';
@@ -17,14 +21,20 @@ export interface CachedPaymentIntentRepositoryOptions {
   /** A non-terminal copy is served from memory only while it is younger than this (INTENT_FRESHNESS_MS). */
   readonly freshnessMs: number;
   readonly changes: Pick<IntentChangeFeed, 'subscribe' | 'listening'>;
+  /** How long a refresh that changed nothing waits to be recorded with others. */
+  readonly refreshRecordDelayMs: number;
+  readonly logger: Logger;
   readonly onLookup?: (lookup: CacheLookup, count: number) => void;
 }
 
 interface CachedIntent {
   readonly intent: PaymentIntent;
   readonly terminal: boolean;
-  /** performance.now() when the store last wrote it from the provider: its age keeps growing in memory. */
-  readonly writtenAt: number;
+  /**
+   * performance.now() when the store last wrote it from the provider, or last recorded that the
+   * provider confirmed it: its age keeps growing in memory, and is renewed by a refresh.
+   */
+  writtenAt: number;
 }
 
 /** A read from the store in flight: the ids it asked for, and those announced as changed meanwhile. */
@@ -40,8 +50,12 @@ interface PendingRead {
  * - every change announced by the store's change feed, whichever replica wrote it, removes the
  *   intent at once; a read from the store that was in flight when a change of one of its ids was
  *   announced (or written here) keeps its answer out of memory, since it may predate the change;
- * - a non-terminal copy is served only within the freshness window, as from the store: once older,
- *   the store is asked (another replica may have refreshed it) and then, if need be, the provider;
+ * - every refresh the feed announces (a provider confirmed a copy unchanged, on any replica)
+ *   renews the copy's age, so that memory knows each copy's age as the store does: a copy past the
+ *   freshness window is handed to the reader, which asks its provider, without a store read first;
+ * - a refresh here that changes nothing is not written at once: its record is written behind,
+ *   with others, a moment later (RefreshWriteBehind); with no window (INTENT_FRESHNESS_MS=0) ages
+ *   serve nothing, and it is not written at all;
  * - while the feed is interrupted, changes may go unheard: memory is emptied and bypassed until it
  *   resumes.
  * A terminal intent never changes again; it stays until evicted.
@@ -51,15 +65,21 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
   readonly #options: CachedPaymentIntentRepositoryOptions;
   readonly #entries: LRUCache<string, CachedIntent>;
   readonly #pending = new Set<PendingRead>();
+  readonly #refreshes: RefreshWriteBehind | null;
   readonly #unsubscribe: () => void;
 
   constructor(store: PaymentIntentRepository, options: CachedPaymentIntentRepositoryOptions) {
     this.#store = store;
     this.#options = options;
     this.#entries = new LRUCache({ max: options.maxEntries });
+    this.#refreshes =
+      options.freshnessMs === 0 ? null : new RefreshWriteBehind(store, options.refreshRecordDelayMs, options.logger);
     this.#unsubscribe = options.changes.subscribe({
       changed: ({ id }) => {
         this.#forget([id]);
+      },
+      refreshed: ({ id, ageMs }) => {
+        this.#renew(id, performance.now() - ageMs);
       },
       interrupted: () => {
         this.#forgetAll();
@@ -70,8 +90,9 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
     });
   }
 
-  /** Stops hearing of changes (the feed outlives this cache in tests). */
-  detach(): void {
+  /** Writes the refreshes still to be recorded, and stops hearing of changes (the feed outlives this cache in tests). */
+  async close(): Promise<void> {
+    await this.#refreshes?.flush();
     this.#unsubscribe();
     this.#forgetAll();
   }
@@ -86,10 +107,9 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
     const missing: string[] = [];
     for (const id of ids) {
       const entry = this.#entries.get(id);
-      const ageMs = entry === undefined ? 0 : now - entry.writtenAt;
-      if (entry !== undefined && (entry.terminal || ageMs < this.#options.freshnessMs)) {
-        found.set(id, { intent: entry.intent, ageMs });
-      } else missing.push(id);
+      // Fresh or not: memory knows this copy's content and age as the store does.
+      if (entry !== undefined) found.set(id, { intent: entry.intent, ageMs: now - entry.writtenAt });
+      else missing.push(id);
     }
     this.#options.onLookup?.('hit', found.size);
     if (missing.length === 0) return found;
@@ -104,10 +124,7 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
         found.set(id, copy);
         if (overtaken(read, id)) continue;
         const terminal = isTerminalStatus(copy.intent.status);
-        // A non-terminal copy already past the window would be read from the store again anyway.
-        if (terminal || copy.ageMs < this.#options.freshnessMs) {
-          this.#entries.set(id, { intent: copy.intent, terminal, writtenAt: readAt - copy.ageMs });
-        }
+        this.#entries.set(id, { intent: copy.intent, terminal, writtenAt: readAt - copy.ageMs });
       }
     } finally {
       this.#pending.delete(read);
@@ -123,12 +140,35 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
     }
   }
 
+  /**
+   * What memory holds unchanged (by content, the externalRef this service keeps included) is only
+   * a refresh: its age is renewed here and recorded behind. Anything else is written at once.
+   */
   async saveReported(intents: readonly PaymentIntent[]): Promise<PaymentIntent[]> {
-    try {
-      return await this.#store.saveReported(intents);
-    } finally {
-      this.#forget(intents.map((intent) => intent.id));
+    const unchanged = new Map<string, PaymentIntent>();
+    const written: PaymentIntent[] = [];
+    for (const intent of intents) {
+      const held = this.#options.changes.listening ? this.#entries.peek(intent.id) : undefined;
+      if (held !== undefined && confirms(intent, held.intent)) unchanged.set(intent.id, held.intent);
+      else written.push(intent);
     }
+    for (const intent of unchanged.values()) {
+      this.#renew(intent.id, performance.now());
+      this.#refreshes?.confirmed(intent);
+    }
+    if (written.length === 0) return intents.map((intent) => unchanged.get(intent.id) ?? intent);
+    let saved;
+    try {
+      saved = await this.#store.saveReported(written);
+    } finally {
+      this.#forget(written.map((intent) => intent.id));
+    }
+    const savedById = new Map(saved.map((intent) => [intent.id, intent]));
+    return intents.map((intent) => unchanged.get(intent.id) ?? savedById.get(intent.id) ?? intent);
+  }
+
+  recordRefreshes(confirmed: readonly ConfirmedCopy[]): Promise<void> {
+    return this.#store.recordRefreshes(confirmed);
   }
 
   /** Nothing to forget: whether an intent was handed out, or superseded, is not part of what a read answers. */
@@ -155,6 +195,12 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
     }
   }
 
+  /** A refresh of a copy held here, recorded at `writtenAt`: never makes the copy look older. */
+  #renew(id: string, writtenAt: number): void {
+    const entry = this.#entries.peek(id);
+    if (entry !== undefined && writtenAt > entry.writtenAt) entry.writtenAt = writtenAt;
+  }
+
   #forgetAll(): void {
     this.#entries.clear();
     for (const read of this.#pending) read.everything = true;
@@ -164,4 +210,13 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
 /** Whether a change of the id was announced (or written here) while the read was in flight. */
 function overtaken(read: PendingRead, id: string): boolean {
   return read.everything || read.changed.has(id);
+}
+
+/**
+ * Whether a provider's report says nothing the held copy does not: stored, it would change no
+ * field (the store keeps the externalRef it knows when the provider reports none).
+ */
+function confirms(report: PaymentIntent, held: PaymentIntent): boolean {
+  const merged = report.externalRef === null ? { ...report, externalRef: held.externalRef } : report;
+  return canonicalJson(merged) === canonicalJson(held);
 }

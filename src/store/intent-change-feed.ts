@@ -9,9 +9,21 @@ export interface IntentChange {
   readonly lagMs: number;
 }
 
+/**
+ * A provider confirmed a stored copy unchanged, and that was recorded (migrations/0005): what a
+ * reader sees is the same, only the copy's age was renewed.
+ */
+export interface IntentRefresh {
+  readonly id: string;
+  /** The copy's age when announced, by the store's clock, plus the announcement's lag. */
+  readonly ageMs: number;
+}
+
 /** Told of every change of a stored intent, written by any process on the store. */
 export interface IntentChangeSubscriber {
   changed(change: IntentChange): void;
+  /** Only those who keep copies' ages need to hear of refreshes. */
+  refreshed?(refresh: IntentRefresh): void;
   /** Changes may be missed from now until `resumed`: what was learnt before may be out of date. */
   interrupted(): void;
   /** Hearing of changes again; any intent may have changed while interrupted. */
@@ -21,7 +33,8 @@ export interface IntentChangeSubscriber {
 /**
  * The store's change feed: every write that changes an intent, by a create, a provider read or a
  * webhook on any replica, announces the intent's id through the store itself (PostgreSQL
- * LISTEN/NOTIFY; PGlite's in process), and this process's subscribers hear of it. No other broker.
+ * LISTEN/NOTIFY; PGlite's in process), and this process's subscribers hear of it; so does every
+ * recorded refresh that changed nothing, with the copy's age. No other broker.
  * Subscribers are told when the feed is interrupted (the listening connection was lost) and when it
  * resumes, so that they never trust what they may have missed (docs/decisions/intent-change-feed.md).
  */
@@ -60,7 +73,7 @@ export class IntentChangeFeed {
   #channelEvents(): ChannelEvents {
     return {
       notification: (payload) => {
-        const change = parseChange(payload);
+        const change = parseAnnouncement(payload);
         if (change === null) {
           // Only the trigger writes here; should it ever write something else, an unknown change
           // is treated as missed changes, which every subscriber handles safely.
@@ -69,7 +82,8 @@ export class IntentChangeFeed {
           this.#notify((subscriber) => subscriber.resumed());
           return;
         }
-        this.#notify((subscriber) => subscriber.changed(change));
+        if ('ageMs' in change) this.#notify((subscriber) => subscriber.refreshed?.(change));
+        else this.#notify((subscriber) => subscriber.changed(change));
       },
       interrupted: () => {
         this.#listening = false;
@@ -96,11 +110,14 @@ export class IntentChangeFeed {
   }
 }
 
-function parseChange(payload: string): IntentChange | null {
+function parseAnnouncement(payload: string): IntentChange | IntentRefresh | null {
   try {
-    const { id, at } = JSON.parse(payload) as { id?: unknown; at?: unknown };
+    const { id, at, refreshed, ageMs } = JSON.parse(payload) as Record<string, unknown>;
     if (typeof id !== 'string' || typeof at !== 'number') return null;
-    return { id, lagMs: Math.max(0, Date.now() - at) };
+    const lagMs = Math.max(0, Date.now() - at);
+    // `refreshed` false, or absent (a store not yet migrated to 0005): a change.
+    if (refreshed !== true) return { id, lagMs };
+    return typeof ageMs === 'number' ? { id, ageMs: Math.max(0, ageMs) + lagMs } : null;
   } catch {
     return null;
   }

@@ -1,6 +1,7 @@
 import { LRUCache } from 'lru-cache';
 import { isTerminalStatus, type PaymentIntent, type ProviderId } from '../payments/payment-intent.ts';
 import type {
+  ConfirmedCopy,
   PaymentIntentFilter,
   PaymentIntentPage,
   PaymentIntentRepository,
@@ -95,6 +96,17 @@ const HAND_OUT = `
          coalesce((select json_agg(json_build_object('id', id, 'provider', provider)) from superseded), '[]')
            as superseded`;
 
+/**
+ * Renews the age of copies a provider confirmed unchanged, each as of when it was confirmed, and
+ * only where the stored copy is still the one confirmed and not refreshed since.
+ */
+const RECORD_REFRESHES = `
+  update payment_intents stored
+     set refreshed_at = now() - make_interval(secs => confirmed.ms_ago / 1000.0)
+    from jsonb_to_recordset($1::jsonb) as confirmed(id text, intent jsonb, ms_ago float8)
+   where stored.id = confirmed.id and stored.intent = confirmed.intent
+     and stored.refreshed_at < now() - make_interval(secs => confirmed.ms_ago / 1000.0)`;
+
 /** Intents in PostgreSQL (or PGlite); see migrations/0001_idempotency_and_intents.sql. */
 export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   readonly #sql: SqlClient;
@@ -143,6 +155,17 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
       if (earlier === undefined || !isTerminalStatus(earlier.status)) byId.set(intent.id, intent);
     }
     return this.#upsert([...byId.values()], null);
+  }
+
+  async recordRefreshes(confirmed: readonly ConfirmedCopy[]): Promise<void> {
+    if (confirmed.length === 0) return;
+    const now = performance.now();
+    const rows = confirmed.map(({ intent, confirmedAt }) => ({
+      id: intent.id,
+      intent,
+      ms_ago: Math.max(0, now - confirmedAt),
+    }));
+    await this.#sql.query(RECORD_REFRESHES, [toJsonbParameter(rows)]);
   }
 
   async getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>> {

@@ -93,7 +93,7 @@ describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000
 describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () => {
   const subject = stackWithIntents('0');
 
-  it(`asks the provider for each of ${BATCH} non-terminal ids: one read query, ${BATCH} GETs, one write-back`, async () => {
+  it(`asks the provider for each of ${BATCH} non-terminal ids: one read query, ${BATCH} GETs, then only the GETs`, async () => {
     const { ids } = subject;
     const stack = subject.stack();
     const reads = emulatorReads(stack);
@@ -101,9 +101,16 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
     report(`entity lookup of ${BATCH} stale non-terminal ids`, cost);
 
     expect(cost.result.map((entity) => entity?.id)).toEqual(ids);
-    expect(cost.storeQueries).toBe(2);
+    // Every provider confirms its stored copy: nothing to write, and no window to renew.
+    expect(cost.storeQueries).toBe(1);
     expect(cost.providerRequests).toBe(BATCH);
     expect(emulatorReads(stack) - reads).toBe(BATCH);
+
+    // The copies are in memory now, with their content and age: the provider is asked without a store read.
+    const again = await lookUp(stack, ids);
+    report(`entity lookup of the same ${BATCH} stale non-terminal ids again`, again);
+    expect(again.result).toEqual(cost.result);
+    expect(again).toMatchObject({ storeQueries: 0, providerRequests: BATCH });
   });
 
   it('never asks again for an intent stored in a terminal status', async () => {
@@ -114,17 +121,18 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
       const emulator = id.startsWith('zopay:') ? stack.zopay : stack.ziina;
       expect(emulator.setStatus(providerIdOf(id), id.startsWith('zopay:') ? 'paid' : 'completed')).toBe(true);
     }
-    // The read that brings the terminal status in.
+    // The read that brings the terminal status in: every copy from memory, the 20 changes written back.
     const first = await lookUp(stack, ids);
     report(`entity lookup of ${BATCH} ids, 20 of them just turned terminal`, first);
     expect(first.result.slice(0, 20).every((entity) => entity?.status === 'COMPLETED')).toBe(true);
     expect(first.result.slice(20).every((entity) => entity?.status === 'REQUIRES_PAYMENT_INSTRUMENT')).toBe(true);
-    expect(first).toMatchObject({ storeQueries: 2, providerRequests: BATCH });
+    expect(first).toMatchObject({ storeQueries: 1, providerRequests: BATCH });
 
+    // The 20 written are read from the store again (and kept: terminal); the others are asked for.
     const again = await lookUp(stack, ids);
     report(`entity lookup of ${BATCH} ids, 20 stored terminal`, again);
     expect(again.result).toEqual(first.result);
-    expect(again).toMatchObject({ storeQueries: 2, providerRequests: BATCH - terminal.length });
+    expect(again).toMatchObject({ storeQueries: 1, providerRequests: BATCH - terminal.length });
 
     const onlyTerminal = await lookUp(stack, terminal);
     report('entity lookup of 20 ids stored terminal', onlyTerminal);
@@ -155,8 +163,9 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
       else expect(cost.result[index]).toBeNull();
     });
     expect(byId(a)).toMatchObject({ id: a, status: 'REQUIRES_PAYMENT_INSTRUMENT' });
-    // a and b (stale), and the two unknown well-formed ids: four GETs; one read, one write-back.
-    expect(cost).toMatchObject({ storeQueries: 2, providerRequests: 4 });
+    // a and b (stale, in memory), and the two unknown well-formed ids (read from the store): four GETs;
+    // a and b are confirmed unchanged, so nothing is written back.
+    expect(cost).toMatchObject({ storeQueries: 1, providerRequests: 4 });
 
     // Ids of no provider cost nothing at all; a provider id of the wrong shape, only its share of the batch's query.
     const notOurs = malformed.slice(2);

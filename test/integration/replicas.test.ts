@@ -146,6 +146,39 @@ describe('reads on one replica after a change on another', () => {
       );
     },
   );
+
+  it(
+    'a provider read that confirms an intent on one replica renews it on the other: no second provider read within the window',
+    { timeout: REPLICA_TEST_TIMEOUT_MS },
+    async () => {
+      const windowMs = 1_500;
+      const env = { INTENT_FRESHNESS_MS: String(windowMs) };
+      const [first, second] = await Promise.all([replica(env), replica(env)]);
+      const id = await createdIdOn(first, INPUTS.zopay(`renewed-${randomUUID()}`));
+      const read = async (target: Replica) =>
+        ((await target.graphql(GET_PAYMENT_INTENT, { id })).json.data.paymentIntent as { status: string }).status;
+      // Both hold the copy in memory, then it grows older than the window.
+      expect([await read(first), await read(second)]).toEqual([
+        'REQUIRES_PAYMENT_INSTRUMENT',
+        'REQUIRES_PAYMENT_INSTRUMENT',
+      ]);
+      await sleep(windowMs + 100);
+
+      const readsBefore = zopay().stats.readRequests;
+      expect(await read(first)).toBe('REQUIRES_PAYMENT_INSTRUMENT');
+      expect(zopay().stats.readRequests - readsBefore).toBe(1);
+      // Recorded behind (at most 100 ms), then announced to the other replica.
+      await sleep(500);
+      expect(await read(second)).toBe('REQUIRES_PAYMENT_INSTRUMENT');
+      expect(zopay().stats.readRequests - readsBefore).toBe(1);
+
+      // Past the renewed window, the other replica asks the provider itself, and sees a change at once.
+      await sleep(windowMs);
+      expect(zopay().setStatus(providerIdOf(id), 'paid')).toBe(true);
+      expect(await read(second)).toBe('COMPLETED');
+      expect(zopay().stats.readRequests - readsBefore).toBe(2);
+    },
+  );
 });
 
 describe('a replica killed in the middle of a create', () => {

@@ -1,9 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging/logger.ts';
 import type { PaymentIntent } from '../../../src/payments/payment-intent.ts';
-import type { PaymentIntentRepository } from '../../../src/payments/payment-intent-repository.ts';
+import type { PaymentIntentRepository, StoredPaymentIntent } from '../../../src/payments/payment-intent-repository.ts';
 import {
   CachedPaymentIntentRepository,
+  type CachedPaymentIntentRepositoryOptions,
   type CacheLookup,
 } from '../../../src/store/cached-payment-intent-repository.ts';
 import { IntentChangeFeed } from '../../../src/store/intent-change-feed.ts';
@@ -20,6 +21,7 @@ import {
 } from '../../support/test-database.ts';
 
 const FRESHNESS_MS = 60_000;
+const REFRESH_RECORD_DELAY_MS = 20;
 
 /** The store as another replica writes it: on PostgreSQL another pool, on PGlite (one process) the same client. */
 function otherReplicaOf(db: TestDatabase): SqlClient {
@@ -51,17 +53,23 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
   );
   const caches: CachedPaymentIntentRepository[] = [];
   afterEach(async () => {
-    for (const cache of caches.splice(0)) cache.detach();
+    for (const cache of caches.splice(0)) await cache.close();
     await opened().db.sql.query('truncate payment_intents');
   });
 
-  function cacheOver(store: PaymentIntentRepository = new SqlPaymentIntentRepository(opened().db.sql)) {
+  function cacheOver(
+    store: PaymentIntentRepository = new SqlPaymentIntentRepository(opened().db.sql),
+    options: Partial<Pick<CachedPaymentIntentRepositoryOptions, 'maxEntries' | 'freshnessMs'>> = {},
+  ) {
     const lookups: Record<CacheLookup, number> = { hit: 0, miss: 0, bypass: 0 };
     const cache = new CachedPaymentIntentRepository(store, {
       maxEntries: 100,
       freshnessMs: FRESHNESS_MS,
       changes: opened().feed,
+      refreshRecordDelayMs: REFRESH_RECORD_DELAY_MS,
+      logger: createLogger({ level: 'silent', secrets: [] }),
       onLookup: (lookup, count) => (lookups[lookup] += count),
+      ...options,
     });
     caches.push(cache);
     return { cache, lookups };
@@ -89,6 +97,30 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
         resumed: () => undefined,
       });
     });
+  }
+
+  /** Resolves once the feed has told this process of a refresh of the id. */
+  function heardOfRefresh(id: string): Promise<void> {
+    return new Promise((resolve) => {
+      const unsubscribe = opened().feed.subscribe({
+        changed: () => undefined,
+        refreshed: (refresh) => {
+          if (refresh.id !== id) return;
+          unsubscribe();
+          resolve();
+        },
+        interrupted: () => undefined,
+        resumed: () => undefined,
+      });
+    });
+  }
+
+  async function refreshedAt(ids: readonly string[]): Promise<number[]> {
+    const rows = await opened().db.sql.query<{ id: string; at: number }>(
+      `select id, (extract(epoch from refreshed_at) * 1000)::float8 as at from payment_intents where id = any($1::text[])`,
+      [ids],
+    );
+    return ids.map((id) => rows.find((row) => row.id === id)!.at);
   }
 
   /** Written by another replica, and announced here (so no announcement is still on its way). */
@@ -151,22 +183,84 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
     expect((await cache.getMany([intent.id])).get(intent.id)?.intent).toEqual(intent);
   });
 
-  it('serves a non-terminal copy only within the freshness window, and a terminal one beyond it', async () => {
-    const store = new SqlPaymentIntentRepository(opened().db.sql);
-    const cache = new CachedPaymentIntentRepository(store, {
-      maxEntries: 100,
-      freshnessMs: 40,
-      changes: opened().feed,
-    });
-    caches.push(cache);
+  it('knows the age of a copy past the window as the store does, and hands it over without a store read', async () => {
+    const { cache } = cacheOver(undefined, { freshnessMs: 40 });
     const open = zopayIntent('pi_cache_open');
     const done = reportedAs(zopayIntent('pi_cache_done'), 'COMPLETED');
     await storedElsewhere(open, done);
     await cache.getMany([open.id, done.id]);
     await new Promise((resolve) => setTimeout(resolve, 60));
 
-    expect(await statementsOf(() => cache.getMany([done.id]))).toBe(0);
-    expect(await statementsOf(() => cache.getMany([open.id]))).toBe(1);
+    let copies = new Map<string, StoredPaymentIntent>();
+    expect(
+      await statementsOf(async () => {
+        copies = await cache.getMany([open.id, done.id]);
+      }),
+    ).toBe(0);
+    expect(copies.get(open.id)?.intent).toEqual(open);
+    // Past the window: the reader asks the provider (payment-intent-reader.ts).
+    expect(copies.get(open.id)!.ageMs).toBeGreaterThanOrEqual(60);
+    expect(copies.get(done.id)?.intent.status).toBe('COMPLETED');
+  });
+
+  it("hears a refresh another replica records, and renews the copy's age without forgetting it", async () => {
+    const { cache } = cacheOver(undefined, { freshnessMs: 40 });
+    const intent = zopayIntent('pi_cache_refreshed_elsewhere');
+    await storedElsewhere(intent);
+    await cache.getMany([intent.id]);
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    const heard = heardOfRefresh(intent.id);
+    await new SqlPaymentIntentRepository(opened().otherReplica).recordRefreshes([
+      { intent, confirmedAt: performance.now() },
+    ]);
+    await heard;
+
+    let copy: StoredPaymentIntent | undefined;
+    expect(
+      await statementsOf(async () => {
+        copy = (await cache.getMany([intent.id])).get(intent.id);
+      }),
+    ).toBe(0);
+    expect(copy!.ageMs).toBeLessThan(40);
+  });
+
+  it('records a refresh that changed nothing behind, with others, and writes a change at once', async () => {
+    const { cache } = cacheOver();
+    const first = zopayIntent('pi_cache_confirmed_1');
+    const second = zopayIntent('pi_cache_confirmed_2', { externalRef: 'order-kept' });
+    await storedElsewhere(first, second);
+    await cache.getMany([first.id, second.id]);
+    const before = await refreshedAt([first.id, second.id]);
+    // The provider does not keep the externalRef: its answer without one confirms the stored copy.
+    const answers = [first, { ...second, externalRef: null }];
+
+    let saved: PaymentIntent[] = [];
+    expect(
+      await statementsOf(async () => {
+        saved = await cache.saveReported(answers);
+      }),
+    ).toBe(0);
+    expect(saved).toEqual([first, second]);
+    await eventually(async () => {
+      const after = await refreshedAt([first.id, second.id]);
+      return after.every((at, index) => at > before[index]!);
+    });
+    expect(await statementsOf(() => cache.getMany([first.id, second.id]))).toBe(0);
+
+    const changed = reportedAs(first, 'PENDING');
+    expect(await statementsOf(() => cache.saveReported([changed]))).toBe(1);
+    expect((await cache.getMany([first.id])).get(first.id)?.intent.status).toBe('PENDING');
+  });
+
+  it('with no freshness window, records no refresh at all: ages serve nothing', async () => {
+    const { cache } = cacheOver(undefined, { freshnessMs: 0 });
+    const intent = zopayIntent('pi_cache_no_window');
+    await storedElsewhere(intent);
+    await cache.getMany([intent.id]);
+
+    expect(await statementsOf(() => cache.saveReported([intent]))).toBe(0);
+    expect(await statementsOf(() => cache.close())).toBe(0);
   });
 
   it('keeps the answer of a read that a change overtook out of memory', async () => {
@@ -201,13 +295,7 @@ describe.each(STORE_ENGINES)('CachedPaymentIntentRepository on %s', (engine) => 
   });
 
   it('evicts the least recently read intent beyond its size', async () => {
-    const store = new SqlPaymentIntentRepository(opened().db.sql);
-    const cache = new CachedPaymentIntentRepository(store, {
-      maxEntries: 2,
-      freshnessMs: FRESHNESS_MS,
-      changes: opened().feed,
-    });
-    caches.push(cache);
+    const { cache } = cacheOver(undefined, { maxEntries: 2 });
     const intents = ['pi_lru_1', 'pi_lru_2', 'pi_lru_3'].map((providerId) => zopayIntent(providerId));
     const ids = intents.map((intent) => intent.id);
     await storedElsewhere(...intents);

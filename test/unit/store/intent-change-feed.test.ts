@@ -4,6 +4,7 @@ import {
   IntentChangeFeed,
   type IntentChange,
   type IntentChangeSubscriber,
+  type IntentRefresh,
 } from '../../../src/store/intent-change-feed.ts';
 import { PostgresListener } from '../../../src/store/postgres-listener.ts';
 import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
@@ -21,8 +22,12 @@ import { startTcpProxy } from '../../support/tcp-proxy.ts';
 /** What a subscriber was told, in order. */
 class RecordingSubscriber implements IntentChangeSubscriber {
   readonly events: (IntentChange | 'interrupted' | 'resumed')[] = [];
+  readonly refreshes: IntentRefresh[] = [];
   changed(change: IntentChange): void {
     this.events.push(change);
+  }
+  refreshed(refresh: IntentRefresh): void {
+    this.refreshes.push(refresh);
   }
   interrupted(): void {
     this.events.push('interrupted');
@@ -91,7 +96,7 @@ describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
     expect(first!.lagMs).toBeLessThan(1_000);
   });
 
-  it('announces nothing for a refresh that changes nothing, nor for a terminal status a late report cannot move', async () => {
+  it('announces a refresh that changes nothing, and a late report a terminal status keeps out, as refreshes only', async () => {
     const subscriber = subscribed();
     const repository = new SqlPaymentIntentRepository(opened().db.sql);
     const intent = zopayIntent('pi_feed_unchanged');
@@ -100,9 +105,37 @@ describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
 
     await repository.saveReported([reportedAs(intent, 'COMPLETED')]);
     await repository.saveReported([reportedAs(intent, 'PENDING')]);
+    await eventually(() => subscriber.refreshes.length === 2);
     await settle();
 
     expect(subscriber.changedIds).toEqual([intent.id]);
+    expect(subscriber.refreshes.map((refresh) => refresh.id)).toEqual([intent.id, intent.id]);
+    for (const { ageMs } of subscriber.refreshes) {
+      expect(ageMs).toBeGreaterThanOrEqual(0);
+      expect(ageMs).toBeLessThan(1_000);
+    }
+  });
+
+  it('announces a refresh recorded late with the age of the confirmation, and none for a copy changed since', async () => {
+    const subscriber = subscribed();
+    const repository = new SqlPaymentIntentRepository(opened().db.sql);
+    const intent = zopayIntent('pi_feed_confirmed');
+    await repository.saveCreated(intent, 'feed-confirmed-1');
+    await eventually(() => subscriber.changedIds.length === 1);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+
+    // Confirmed 300 ms ago, recorded now: the copy is that old, not new.
+    await repository.recordRefreshes([{ intent, confirmedAt: performance.now() - 300 }]);
+    await eventually(() => subscriber.refreshes.length === 1);
+    expect(subscriber.refreshes[0]!.ageMs).toBeGreaterThanOrEqual(290);
+    expect(subscriber.refreshes[0]!.ageMs).toBeLessThan(1_000);
+    // A confirmation of a copy the store no longer holds is not recorded.
+    await repository.saveReported([reportedAs(intent, 'PENDING')]);
+    await repository.recordRefreshes([{ intent, confirmedAt: performance.now() }]);
+    await settle();
+
+    expect(subscriber.refreshes).toHaveLength(1);
+    expect(subscriber.changedIds).toEqual([intent.id, intent.id]);
   });
 
   it('announces one change per intent of a statement that writes several, and none to an unsubscribed listener', async () => {

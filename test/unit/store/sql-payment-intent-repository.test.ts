@@ -267,6 +267,30 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
     });
   });
 
+  describe('recordRefreshes', () => {
+    it('renews the age of copies as of their confirmation, in one statement, and never makes one older', async () => {
+      const renewed = zopayIntent('pi_refresh_renewed');
+      const recent = zopayIntent('pi_refresh_recent');
+      await repository().saveReported([renewed]);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await repository().saveReported([recent]);
+
+      const { statements } = await statementsOf(() =>
+        repository().recordRefreshes([
+          { intent: renewed, confirmedAt: performance.now() - 100 },
+          // Confirmed before the store last wrote it: that write is the newer.
+          { intent: recent, confirmedAt: performance.now() - 250 },
+        ]),
+      );
+
+      expect(statements).toBe(1);
+      const ages = await repository().getMany([renewed.id, recent.id]);
+      expect(ages.get(renewed.id)!.ageMs).toBeGreaterThanOrEqual(90);
+      expect(ages.get(renewed.id)!.ageMs).toBeLessThan(250);
+      expect(ages.get(recent.id)!.ageMs).toBeLessThan(100);
+    });
+  });
+
   describe('intents of one key: handed out and superseded', () => {
     /** Two intents of one Ziina create whose first answer was lost: both carry its operation id. */
     const marker = ziinaOperationIdOf('lost-create');
