@@ -36,6 +36,9 @@ export interface BenchStack {
   readonly zopay: Provider;
   readonly bareProxy: ServerProcess;
   readonly bareProxyUrl: string;
+  /** Apollo Server alone, with a constant answer and with the bare proxy's GET (bench/apollo-floor.ts). */
+  readonly apolloFloor: ServerProcess;
+  readonly apolloFloorUrl: string;
   readonly subgraphs: readonly Subgraph[];
   stop(): Promise<void>;
 }
@@ -83,6 +86,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     });
     cleanups.push(() => bareProxy.stop());
     const barePort = Number(bareProxy.announced.find((entry) => entry.msg === 'bare proxy listening')!.port);
+    const apolloFloor = await startServer({
+      name: 'apollo floor',
+      args: ['bench/apollo-floor.ts'],
+      env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
+      ready: (announced) => announced.some((entry) => entry.msg === 'apollo floor listening'),
+    });
+    cleanups.push(() => apolloFloor.stop());
+    const floorPort = Number(apolloFloor.announced.find((entry) => entry.msg === 'apollo floor listening')!.port);
 
     const subgraphs: Subgraph[] = [];
     for (const store of options.stores) {
@@ -116,7 +127,16 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         });
       }
     }
-    return { emulators, zopay, bareProxy, bareProxyUrl: `http://127.0.0.1:${barePort}/`, subgraphs, stop };
+    return {
+      emulators,
+      zopay,
+      bareProxy,
+      bareProxyUrl: `http://127.0.0.1:${barePort}/`,
+      apolloFloor,
+      apolloFloorUrl: `http://127.0.0.1:${floorPort}/graphql`,
+      subgraphs,
+      stop,
+    };
   } catch (error) {
     await stop();
     throw error;

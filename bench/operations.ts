@@ -13,6 +13,15 @@ export function readBody(id: string): string {
   return JSON.stringify({ query: READ, operationName: 'Read', variables: { id } });
 }
 
+/** The Apollo floor's read that makes the provider GET (bench/apollo-floor.ts): the provider's id. */
+export function providerReadBody(providerId: string): string {
+  return JSON.stringify({
+    query: 'query Read($id: ID!) { providerIntent(id: $id) { id status } }',
+    operationName: 'Read',
+    variables: { id: providerId },
+  });
+}
+
 /** A Zopay create of 10.50 USDT under the key; `{{seq}}` in it makes a new key per request. */
 export function createBody(clientMutationId: string): string {
   return JSON.stringify({

@@ -1,13 +1,21 @@
 import type { BenchStack, Store, Subgraph } from './bench-stack.ts';
 import type { LoadPlan } from './load-plan.ts';
-import { bareReadBody, createBody, entitiesBody, readBody } from './operations.ts';
+import { bareReadBody, createBody, entitiesBody, providerReadBody, readBody } from './operations.ts';
 import type { ServerProcess } from './server-process.ts';
 
 /** References in one `_entities` request (to the SEEDED_INTENTS distinct intents, in turn). */
 export const ENTITY_REFERENCES = 100;
 
 export type ScenarioKind =
-  'bare-proxy' | 'provider-emulator' | 'read-fresh' | 'read-stale' | 'create-replayed' | 'create-new' | 'entities';
+  | 'bare-proxy'
+  | 'provider-emulator'
+  | 'apollo-alone'
+  | 'apollo-provider-get'
+  | 'read-fresh'
+  | 'read-stale'
+  | 'create-replayed'
+  | 'create-new'
+  | 'entities';
 
 /** What the issue's targets hold to the yardstick: reads of a stored intent and replayed creates. */
 const TARGETED: ReadonlySet<ScenarioKind> = new Set(['read-fresh', 'read-stale', 'create-replayed']);
@@ -15,6 +23,8 @@ const TARGETED: ReadonlySet<ScenarioKind> = new Set(['read-fresh', 'read-stale',
 const LABELS: Record<ScenarioKind, string> = {
   'bare-proxy': 'bare proxy (one provider GET through undici)',
   'provider-emulator': 'provider emulator alone (GET intent)',
+  'apollo-alone': 'Apollo Server alone, the read answered by a constant',
+  'apollo-provider-get': 'Apollo Server alone, the read one provider GET',
   'read-fresh': 'paymentIntent(id), inside the window',
   'read-stale': 'paymentIntent(id), outside the window',
   'create-replayed': 'createPaymentIntent, replayed key',
@@ -44,6 +54,11 @@ export function scenariosOf(stack: BenchStack): Scenario[] {
       method: 'GET',
       headers: { authorization: `Bearer ${stack.zopay.apiKey}` },
       bodies: [],
+    }),
+    scenario('limit', 'apollo-alone', stack.apolloFloor, { url: stack.apolloFloorUrl, bodies: [readBody(firstId!)] }),
+    scenario('limit', 'apollo-provider-get', stack.apolloFloor, {
+      url: stack.apolloFloorUrl,
+      bodies: [providerReadBody(providerId)],
     }),
   ];
   return [...limits, ...stack.subgraphs.flatMap(subgraphScenarios)];

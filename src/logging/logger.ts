@@ -78,6 +78,15 @@ export function createLogger(options: LoggerOptions): Logger {
   );
 }
 
+/**
+ * For lines made only of fields this service composes, never of a header or an error (the line of
+ * each GraphQL operation): the header paths are not searched for on each line, which costs a line
+ * most of its time (the wildcard paths visit every field). Configured secrets are still scrubbed.
+ */
+export function composedLinesLogger(logger: Logger): Logger {
+  return logger.child({}, { redact: [] });
+}
+
 function scrubSecrets(line: string, secrets: readonly string[]): string {
   let scrubbed = line;
   for (const secret of secrets) scrubbed = scrubbed.replaceAll(secret, REDACTED);

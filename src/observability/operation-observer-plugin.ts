@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin, GraphQLRequestContextWillSendResponse } from '@apollo/server';
 import { SpanStatusCode } from '@opentelemetry/api';
-import type { Logger } from '../logging/logger.ts';
+import { composedLinesLogger, type Logger } from '../logging/logger.ts';
 import type { Metrics, OperationOutcome } from './metrics.ts';
 import type { ObservedCreate, ObservedRequest } from './request-scope.ts';
 
@@ -33,6 +33,7 @@ export function operationObserverPlugin<Context extends ObservedContext>(
   logger: Logger,
   metrics: Metrics,
 ): ApolloServerPlugin<Context> {
+  const lines = composedLinesLogger(logger);
   return {
     requestDidStart: ({ contextValue }) => {
       const startedAt = performance.now();
@@ -46,7 +47,7 @@ export function operationObserverPlugin<Context extends ObservedContext>(
           return Promise.resolve();
         },
         willSendResponse: (requestContext) => {
-          observeAnswer(requestContext, (performance.now() - startedAt) / 1000, logger, metrics);
+          observeAnswer(requestContext, (performance.now() - startedAt) / 1000, lines, metrics);
           return Promise.resolve();
         },
       });

@@ -106,19 +106,22 @@ export class PaymentIntentReader {
   }
 
   async #fetch(references: readonly (readonly [string, PaymentIntentReference])[]): Promise<Map<string, ReadResult>> {
+    // The usual refresh is of one id: a limiter only matters beyond the concurrency.
+    if (references.length <= this.#options.fetchConcurrency)
+      return new Map(await Promise.all(references.map((reference) => this.#read(reference))));
     const limit = pLimit(this.#options.fetchConcurrency);
-    const answers = await Promise.all(
-      references.map(([id, { provider, providerId }]) =>
-        limit(async (): Promise<[string, ReadResult]> => {
-          try {
-            return [id, await this.#options.providers.port(provider).get(providerId)];
-          } catch (error) {
-            return [id, error instanceof Error ? error : new Error(String(error))];
-          }
-        }),
-      ),
-    );
-    return new Map(answers);
+    return new Map(await Promise.all(references.map((reference) => limit(() => this.#read(reference)))));
+  }
+
+  /** One provider read; its failure is the answer for its id, not the batch's. */
+  async #read([id, { provider, providerId }]: readonly [string, PaymentIntentReference]): Promise<
+    [string, ReadResult]
+  > {
+    try {
+      return [id, await this.#options.providers.port(provider).get(providerId)];
+    } catch (error) {
+      return [id, error instanceof Error ? error : new Error(String(error))];
+    }
   }
 }
 

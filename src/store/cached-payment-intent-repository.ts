@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { canonicalJson } from '../lib/canonical-json.ts';
+import { isDeepStrictEqual } from 'node:util';
 import type { Logger } from '../logging/logger.ts';
 import { isTerminalStatus, type PaymentIntent, type ProviderId } from '../payments/payment-intent.ts';
 import type {
@@ -218,5 +218,7 @@ function overtaken(read: PendingRead, id: string): boolean {
  */
 function confirms(report: PaymentIntent, held: PaymentIntent): boolean {
   const merged = report.externalRef === null ? { ...report, externalRef: held.externalRef } : report;
-  return canonicalJson(merged) === canonicalJson(held);
+  // Key order aside, as jsonb compares them; a field present as undefined on one side only counts as
+  // a difference, which costs a write, never a wrong answer.
+  return isDeepStrictEqual(merged, held);
 }

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../../../src/logging/logger.ts';
+import { composedLinesLogger, createLogger } from '../../../src/logging/logger.ts';
 
 const ZOPAY_KEY = 'sk_test_9sD3kLq0Zx7Vb';
 const ZIINA_KEY = 'eyJhbGciOiJIUzI1NiJ9.ziina.token';
@@ -103,6 +103,14 @@ describe('createLogger', () => {
     expect(value).toBe('[redacted]');
     expect(lines.join('\n')).not.toContain('some-unconfigured-token');
     expect(lines.join('\n')).not.toContain('dXNlcjpwYXNz');
+  });
+
+  it('scrubs configured secrets from composed lines too, which skip the header paths', async () => {
+    const { logger, lines, records } = capture();
+    composedLinesLogger(logger).info({ operationName: `Op ${ZOPAY_KEY}`, outcome: 'ok' }, 'graphql operation');
+    const [record] = await records();
+    expect(record).toMatchObject({ operationName: 'Op [redacted]', outcome: 'ok', service: 'payments-subgraph' });
+    expect(lines.join('\n')).not.toContain(ZOPAY_KEY);
   });
 
   it('keeps other headers', async () => {
