@@ -12,6 +12,8 @@ export interface ServerProcess {
   readonly startupMs: number;
   /** The JSON log lines read until then: where it listens, keys... */
   readonly announced: readonly Record<string, unknown>[];
+  /** The first chunks it wrote to stderr (Node's own messages, e.g. where its inspector listens). */
+  readonly stderr: readonly string[];
   /** SIGTERM (a clean stop: a CPU profile is written then), SIGKILL if it is not gone in 15 s. */
   stop(): Promise<void>;
 }
@@ -72,6 +74,7 @@ export async function startServer(command: ServerCommand): Promise<ServerProcess
     pid: child.pid!,
     startupMs: performance.now() - started,
     announced,
+    stderr,
     stop: () => stopProcess(child, exited),
   };
 }

@@ -2,7 +2,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pRetry from 'p-retry';
 import { Agent } from 'undici';
-import type { Logger } from '../../logging/logger.ts';
+import { composedLinesLogger, type Logger } from '../../logging/logger.ts';
 import { firstHeader } from '../../lib/first-header.ts';
 import { parseRetryAfterMs } from './retry-after.ts';
 import type { ProviderHttpSettings } from '../../config/environment.ts';
@@ -92,7 +92,8 @@ export class ProviderHttpClient {
 
   constructor(options: ProviderHttpClientOptions, logger: Logger) {
     this.#options = options;
-    this.#logger = logger;
+    // Its only lines are the attempts', made of fields it composes (see #attempted).
+    this.#logger = composedLinesLogger(logger);
     // An Agent keeps one Pool per origin, so each provider gets its own capped pool.
     this.#agent = new Agent({
       connections: options.maxConnectionsPerOrigin,
