@@ -78,22 +78,18 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     });
     cleanups.push(() => emulators.stop());
     const zopay = emulators.announced.find((entry) => entry.emulator === 'zopay') as unknown as Provider;
-    const bareProxy = await startServer({
-      name: 'bare proxy',
-      args: ['bench/bare-proxy.ts'],
-      env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
-      ready: (announced) => announced.some((entry) => entry.msg === 'bare proxy listening'),
-    });
-    cleanups.push(() => bareProxy.stop());
-    const barePort = Number(bareProxy.announced.find((entry) => entry.msg === 'bare proxy listening')!.port);
-    const apolloFloor = await startServer({
-      name: 'apollo floor',
-      args: ['bench/apollo-floor.ts'],
-      env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
-      ready: (announced) => announced.some((entry) => entry.msg === 'apollo floor listening'),
-    });
-    cleanups.push(() => apolloFloor.stop());
-    const floorPort = Number(apolloFloor.announced.find((entry) => entry.msg === 'apollo floor listening')!.port);
+    const { server: bareProxy, port: barePort } = await startYardstick(
+      'bare proxy',
+      'bench/bare-proxy.ts',
+      zopay,
+      cleanups,
+    );
+    const { server: apolloFloor, port: floorPort } = await startYardstick(
+      'apollo floor',
+      'bench/apollo-floor.ts',
+      zopay,
+      cleanups,
+    );
 
     const subgraphs: Subgraph[] = [];
     for (const store of options.stores) {
@@ -141,6 +137,24 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     await stop();
     throw error;
   }
+}
+
+/** A yardstick of bench/ reading from the Zopay emulator; it logs `<name> listening` with its port. */
+async function startYardstick(
+  name: string,
+  script: string,
+  zopay: Provider,
+  cleanups: (() => Promise<void>)[],
+): Promise<{ server: ServerProcess; port: number }> {
+  const listening = `${name} listening`;
+  const server = await startServer({
+    name,
+    args: [script],
+    env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
+    ready: (announced) => announced.some((entry) => entry.msg === listening),
+  });
+  cleanups.push(() => server.stop());
+  return { server, port: Number(server.announced.find((entry) => entry.msg === listening)!.port) };
 }
 
 /** The environment of a subgraph on a store of its own: a fresh data folder, or a fresh schema. */

@@ -60,6 +60,12 @@ function replica(env: Record<string, string> = {}): Promise<Replica> {
   );
 }
 
+/** Two replicas whose freshness window is `windowMs`. */
+function twoReplicas({ windowMs }: { windowMs: number }): Promise<[Replica, Replica]> {
+  const env = { INTENT_FRESHNESS_MS: String(windowMs) };
+  return Promise.all([replica(env), replica(env)]);
+}
+
 const INPUTS = {
   zopay: (clientMutationId: string) => zopayCreateInput({ externalRef: 'replicas' }, clientMutationId),
   ziina: (clientMutationId: string) => ziinaCreateInput({ externalRef: 'replicas' }, clientMutationId),
@@ -119,8 +125,7 @@ describe('reads on one replica after a change on another', () => {
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async () => {
       // A window long enough that only the store's announcement can make the reader's copy current.
-      const env = { INTENT_FRESHNESS_MS: '600000' };
-      const [reader, receiver] = await Promise.all([replica(env), replica(env)]);
+      const [reader, receiver] = await twoReplicas({ windowMs: 600_000 });
       await ziinaWebhook.register(ziina(), `${receiver.origin}${ziinaWebhook.path}`, WEBHOOK_SECRET);
       const created = await createOn(reader, INPUTS.ziina(`cache-${randomUUID()}`));
       const id = created.paymentIntent!.id;
@@ -152,8 +157,7 @@ describe('reads on one replica after a change on another', () => {
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async () => {
       const windowMs = 1_500;
-      const env = { INTENT_FRESHNESS_MS: String(windowMs) };
-      const [first, second] = await Promise.all([replica(env), replica(env)]);
+      const [first, second] = await twoReplicas({ windowMs });
       const id = await createdIdOn(first, INPUTS.zopay(`renewed-${randomUUID()}`));
       const read = async (target: Replica) =>
         ((await target.graphql(GET_PAYMENT_INTENT, { id })).json.data.paymentIntent as { status: string }).status;
@@ -334,8 +338,7 @@ describe('subscriptions on two replicas: a change written by one reaches the sub
     { timeout: REPLICA_TEST_TIMEOUT_MS },
     async () => {
       const windowMs = 2_000;
-      const env = { INTENT_FRESHNESS_MS: String(windowMs) };
-      const [first, second] = await Promise.all([replica(env), replica(env)]);
+      const [first, second] = await twoReplicas({ windowMs });
       const id = await createdIdOn(first, zopayCreateInput({}, `replicas-${randomUUID()}`));
       const readTimes: number[] = [];
       let reads = zopay().stats.readRequests;
