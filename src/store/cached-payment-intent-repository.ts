@@ -18,7 +18,10 @@ export type CacheLookup = 'hit' | 'miss' | 'bypass';
 export interface CachedPaymentIntentRepositoryOptions {
   /** Intents kept, least recently read evicted first. */
   readonly maxEntries: number;
-  /** A non-terminal copy is served from memory only while it is younger than this (INTENT_FRESHNESS_MS). */
+  /**
+   * The freshness window (INTENT_FRESHNESS_MS), which the reader applies to the ages given here; with
+   * none (0) ages serve nothing, and refreshes are not recorded.
+   */
   readonly freshnessMs: number;
   readonly changes: Pick<IntentChangeFeed, 'subscribe' | 'listening'>;
   /** How long a refresh that changed nothing waits to be recorded with others. */
