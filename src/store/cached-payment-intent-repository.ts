@@ -159,7 +159,6 @@ export class CachedPaymentIntentRepository implements PaymentIntentRepository {
       this.#renew(intent.id, performance.now());
       this.#refreshes?.confirmed(intent);
     }
-    if (written.length === 0) return intents.map((intent) => unchanged.get(intent.id) ?? intent);
     let saved;
     try {
       saved = await this.#store.saveReported(written);

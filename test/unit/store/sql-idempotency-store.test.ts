@@ -378,6 +378,15 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
       await store.complete(ZOPAY_KEY, claimOf(await store.claim(ZOPAY_KEY, 'fp-1')), VALIDATION_FAILED);
     }
 
+    /** Completes the key, replays it once (which reads the record), then counts the statements of one more replay. */
+    async function statementsOfAFurtherReplay(store: SqlIdempotencyStore): Promise<number> {
+      await completedOnce(store);
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      database.db.queries.count = 0;
+      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
+      return database.db.queries.count;
+    }
+
     it('replays a completed record it has read without a statement, to identical and different requests alike', async () => {
       const store = remembering(DAY_MS);
       await completedOnce(store);
@@ -407,11 +416,7 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
       // Remembered for the retention left minus a second: about half a second here.
       const retentionMs = 1_600;
       const store = remembering(retentionMs);
-      await completedOnce(store);
-      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
-      database.db.queries.count = 0;
-      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
-      expect(database.db.queries.count).toBe(0);
+      expect(await statementsOfAFurtherReplay(store)).toBe(0);
 
       await sleep(retentionMs + MARGIN_MS);
       expect(await store.claim(ZOPAY_KEY, 'fp-2')).toEqual({ claimed: true, claim: expect.any(Object) });
@@ -419,11 +424,7 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
 
     it('remembers nothing of a record whose retention ends within the margin', async () => {
       const store = remembering(RETENTION_MS);
-      await completedOnce(store);
-      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
-      database.db.queries.count = 0;
-      expect(await store.claim(ZOPAY_KEY, 'fp-1')).toMatchObject({ record: { state: 'completed' } });
-      expect(database.db.queries.count).toBeGreaterThan(0);
+      expect(await statementsOfAFurtherReplay(store)).toBeGreaterThan(0);
     });
   });
 });
