@@ -54,21 +54,51 @@ export interface JsonWithNumberSources {
   readonly numberSource: (holder: object, key: string) => string | undefined;
 }
 
-/** Null when the text is not JSON (an HTML error page from a proxy, an empty body). */
+/**
+ * Null when the text is not JSON (an HTML error page from a proxy, an empty body). The text is
+ * parsed natively, and parsed again with a source-reading reviver only when a number's source is
+ * first asked for: provider answers mostly write amounts as strings, and a reviver called for every
+ * value makes a parse several times slower.
+ */
 export function parseJsonWithNumberSources(text: string): JsonWithNumberSources | null {
-  const sources = new WeakMap<object, Map<string, string>>();
-  const remember: ReviverWithSource = function (key, value, context) {
-    if (typeof value === 'number' && context?.source !== undefined) {
-      const holderSources = sources.get(this) ?? new Map<string, string>();
-      holderSources.set(key, context.source);
-      sources.set(this, holderSources);
-    }
-    return value;
-  };
+  let value: unknown;
   try {
-    const value: unknown = JSON.parse(text, remember as Parameters<typeof JSON.parse>[1]);
-    return { value, numberSource: (holder, key) => sources.get(holder)?.get(key) };
+    value = JSON.parse(text);
   } catch {
     return null;
   }
+  let sources: WeakMap<object, Map<string, string>> | undefined;
+  return {
+    value,
+    numberSource: (holder, key) => {
+      sources ??= numberSourcesByHolder(text, value);
+      return sources.get(holder)?.get(key);
+    },
+  };
+}
+
+/** The source text of every number in `text`, by the object or array of `value` (its parse) that holds it. */
+function numberSourcesByHolder(text: string, value: unknown): WeakMap<object, Map<string, string>> {
+  const bySourceParseHolder = new WeakMap<object, Map<string, string>>();
+  const remember: ReviverWithSource = function (key, revived, context) {
+    if (typeof revived === 'number' && context?.source !== undefined) {
+      const holderSources = bySourceParseHolder.get(this) ?? new Map<string, string>();
+      holderSources.set(key, context.source);
+      bySourceParseHolder.set(this, holderSources);
+    }
+    return revived;
+  };
+  const sourceParse: unknown = JSON.parse(text, remember as Parameters<typeof JSON.parse>[1]);
+  // Both parses of one text have the same shape: walk them side by side to key the sources by
+  // the holders the caller has.
+  const byHolder = new WeakMap<object, Map<string, string>>();
+  const pair = (holder: unknown, twin: unknown) => {
+    if (holder === null || typeof holder !== 'object' || twin === null || typeof twin !== 'object') return;
+    const holderSources = bySourceParseHolder.get(twin);
+    if (holderSources !== undefined) byHolder.set(holder, holderSources);
+    for (const key of Object.keys(holder))
+      pair((holder as Record<string, unknown>)[key], (twin as Record<string, unknown>)[key]);
+  };
+  pair(value, sourceParse);
+  return byHolder;
 }

@@ -27,9 +27,17 @@ export const optionalObject = z
   .catch(null)
   .transform((value) => value ?? null);
 
+/**
+ * An instant already written as toISOString() writes it, on a day that every month has: returned as
+ * it is, since a Date parse and print would give the same text back, at a cost that shows on every
+ * provider read. Anything else (another offset, no milliseconds, a 29th to 31st) takes the parse.
+ */
+const CANONICAL_INSTANT = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
+
 /** An RFC 3339 / ISO 8601 instant, normalised to UTC; null when absent or unreadable. */
 export function isoInstantOrNull(value: string | number | null): string | null {
   if (value === null) return null;
+  if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value;
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

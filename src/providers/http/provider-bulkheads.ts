@@ -29,28 +29,15 @@ export class ProviderBulkheads {
   }
 
   async call<T>(provider: ProviderIdentity, deadline: AbortSignal, send: () => Promise<T>): Promise<T> {
-    const saturated = (cause: unknown) => new ProviderUnavailableError(provider, 'saturated', false, null, { cause });
-    let started = false;
-    // cockatiel looks at the signal only when a slot frees up; the caller must not wait that long.
-    const outwaited = Promise.withResolvers<never>();
-    const onDeadline = () => {
-      if (!started) outwaited.reject(saturated(deadline.reason));
-    };
-    deadline.addEventListener('abort', onDeadline, { once: true });
-    // A queued call is started by whichever call frees its slot: bound to its own request's async
-    // context, its log lines and its span name its own request, not that one.
-    const start = AsyncLocalStorage.bind(() => {
-      started = true;
-      return send();
-    });
+    const policy = this.#bulkheadOf(provider.id);
     try {
-      const running = this.#bulkheadOf(provider.id).execute(start, deadline);
-      return await Promise.race([running, outwaited.promise]);
+      // A call that finds a free slot runs at once, in its own request's async context: what the
+      // queued call below needs costs a provider read several microseconds, so only it pays.
+      if (policy.executionSlots > 0) return await policy.execute(send, deadline);
+      return await waitForSlot(policy, deadline, send, (cause) => saturated(provider, cause));
     } catch (error) {
-      if (isBulkheadRejectedError(error) || isTaskCancelledError(error)) throw saturated(error);
+      if (isBulkheadRejectedError(error) || isTaskCancelledError(error)) throw saturated(provider, error);
       throw error;
-    } finally {
-      deadline.removeEventListener('abort', onDeadline);
     }
   }
 
@@ -70,5 +57,38 @@ export class ProviderBulkheads {
       this.#bulkheads.set(provider, policy);
     }
     return policy;
+  }
+}
+
+function saturated(provider: ProviderIdentity, cause: unknown): ProviderUnavailableError {
+  return new ProviderUnavailableError(provider, 'saturated', false, null, { cause });
+}
+
+/**
+ * A call queued for a slot. It is started by whichever call frees its slot: bound to its own
+ * request's async context, so that its log lines and its span name its own request, not that one.
+ * cockatiel looks at the deadline only when a slot frees up; the caller must not wait that long,
+ * so a call still queued at its deadline fails at once.
+ */
+async function waitForSlot<T>(
+  policy: BulkheadPolicy,
+  deadline: AbortSignal,
+  send: () => Promise<T>,
+  saturatedBy: (cause: unknown) => ProviderUnavailableError,
+): Promise<T> {
+  let started = false;
+  const outwaited = Promise.withResolvers<never>();
+  const onDeadline = () => {
+    if (!started) outwaited.reject(saturatedBy(deadline.reason));
+  };
+  deadline.addEventListener('abort', onDeadline, { once: true });
+  const start = AsyncLocalStorage.bind(() => {
+    started = true;
+    return send();
+  });
+  try {
+    return await Promise.race([policy.execute(start, deadline), outwaited.promise]);
+  } finally {
+    deadline.removeEventListener('abort', onDeadline);
   }
 }

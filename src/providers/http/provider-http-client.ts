@@ -9,6 +9,7 @@ import type { ProviderHttpSettings } from '../../config/environment.ts';
 import { ProviderBulkheads, type ProviderCallLoad } from './provider-bulkheads.ts';
 import { ProviderCircuitBreakers } from './provider-circuit-breakers.ts';
 import { ProviderUnavailableError, type ProviderIdentity } from '../provider-errors.ts';
+import { Deadline } from './deadline.ts';
 import { transportFailure } from './transport-failure.ts';
 
 /** One HTTP attempt to a provider, as /metrics counts it. */
@@ -114,11 +115,11 @@ export class ProviderHttpClient {
    * once. The deadline starts here: a wait for a bulkhead slot is part of the call's budget.
    */
   async send(request: ProviderRequest): Promise<ProviderResponse> {
-    const deadline = AbortSignal.timeout(this.#options.deadlineMs);
+    const deadline = new Deadline(this.#options.deadlineMs);
     const startedAt = performance.now();
     try {
-      return await this.#bulkheads.call(request.provider, deadline, () =>
-        this.#breakers.call(request.provider, () => this.#sendWithRetries(request, deadline, startedAt)),
+      return await this.#bulkheads.call(request.provider, deadline.signal, () =>
+        this.#breakers.call(request.provider, () => this.#sendWithRetries(request, deadline.signal, startedAt)),
       );
     } catch (error) {
       if (
@@ -127,6 +128,8 @@ export class ProviderHttpClient {
       )
         this.#options.onRefused?.(request.provider.id, error.reason);
       throw error;
+    } finally {
+      deadline.clear();
     }
   }
 

@@ -58,6 +58,16 @@ describe('createLogger', () => {
     expect(lines.join('\n')).toContain('[redacted]');
   });
 
+  it('redacts secrets made of pattern characters, and all of a secret that contains another', async () => {
+    const patterned = 'pa$$.word+(1)|[x]*?';
+    const inner = 'sk_live_inner123';
+    const outer = `${inner}-and-more`;
+    const { logger, records } = capture([patterned, inner, outer]);
+    logger.info(`a ${patterned} b ${outer} c ${inner} d paXXword+(1)|[x]*?`);
+    const [record] = await records();
+    expect(record?.msg).toBe('a [redacted] b [redacted] c [redacted] d paXXword+(1)|[x]*?');
+  });
+
   it('redacts an Authorization header written with a capital A', async () => {
     const { logger, lines } = capture([]);
     logger.info({ headers: { Authorization: 'Bearer not-a-configured-secret' } }, 'outgoing call');

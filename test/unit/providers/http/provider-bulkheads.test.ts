@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { describe, expect, it } from 'vitest';
 import { ProviderBulkheads } from '../../../../src/providers/http/provider-bulkheads.ts';
 import { ProviderUnavailableError } from '../../../../src/providers/provider-errors.ts';
@@ -68,5 +69,28 @@ describe('ProviderBulkheads', () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(queued.started).toBe(false);
     expect(bulkheads.load()).toEqual([{ provider: 'ZOPAY', running: 0, queued: 0 }]);
+  });
+
+  it("runs each call in its own request's async context, a queued one too, though another call's end starts it", async () => {
+    const requests = new AsyncLocalStorage<string>();
+    const bulkheads = new ProviderBulkheads({ maxConcurrentCalls: 1, maxQueuedCalls: 1 });
+    const [running, queued] = [heldSend(), heldSend()];
+    const seenBy = (name: string, held: ReturnType<typeof heldSend>) => () => {
+      seen.push([name, requests.getStore()]);
+      return held.run();
+    };
+    const seen: [string, string | undefined][] = [];
+    const first = requests.run('request 1', () => bulkheads.call(ZOPAY, noDeadline(), seenBy('running', running)));
+    const second = requests.run('request 2', () => bulkheads.call(ZOPAY, noDeadline(), seenBy('queued', queued)));
+
+    requests.run('request 1', () => running.finish());
+    await first;
+    await expect.poll(() => queued.started).toBe(true);
+    queued.finish();
+    await second;
+    expect(seen).toEqual([
+      ['running', 'request 1'],
+      ['queued', 'request 2'],
+    ]);
   });
 });
