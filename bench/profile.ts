@@ -43,6 +43,12 @@ try {
       probed.push({ scenario, throughput });
     }
     const slowest = probed.sort((a, b) => a.throughput - b.throughput)[0] ?? { scenario: candidates[0]! };
+    // Warmed as in `npm run bench`, so that the profile is of the optimised code a long-running process runs.
+    await runLoad(slowest.scenario, {
+      mode: 'closed',
+      seconds: settings.warmupSeconds,
+      connections: settings.connections,
+    });
     process.stderr.write(`profiling ${slowest.scenario.id}\n`);
     const from = monotonicMicros();
     const { throughput } = await runLoad(slowest.scenario, {

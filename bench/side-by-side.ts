@@ -33,9 +33,9 @@ export interface SideBySide {
 }
 
 /**
- * Every scenario in turn, round after round, the first of each round rotating: saturation runs
- * first, then latency runs at a fixed rate of half the bare proxy's saturation. Each round weighs
- * on every scenario alike when the machine is noisy, and the medians are quoted.
+ * Every scenario in turn, round after round, in alternating order: saturation runs first, then
+ * latency runs at a fixed rate of half the bare proxy's saturation. Each round weighs on every
+ * scenario alike when the machine is noisy, and the medians are quoted.
  */
 export async function measureSideBySide(
   scenarios: readonly Scenario[],
@@ -46,9 +46,9 @@ export async function measureSideBySide(
   const saturated = new Map<Scenario, MeasuredLoad[]>(scenarios.map((scenario) => [scenario, []]));
   const latencies = new Map<Scenario, MeasuredLoad[]>(scenarios.map((scenario) => [scenario, []]));
 
-  progress('warm-up: 1 s of each scenario at saturation');
-  for (const scenario of scenarios) await runLoad(scenario, saturation(1, settings));
-  for (const [round, scenario] of rotatingRounds(scenarios, settings.rounds)) {
+  progress(`warm-up: ${settings.warmupSeconds} s of each scenario at saturation`);
+  for (const scenario of scenarios) await runLoad(scenario, saturation(settings.warmupSeconds, settings));
+  for (const [round, scenario] of alternatingRounds(scenarios, settings.rounds)) {
     const measured = await runLoad(scenario, saturation(settings.seconds, settings));
     saturated.get(scenario)!.push(measured);
     progress(`saturation round ${round + 1}: ${scenario.id} ${measured.throughput.toFixed(0)} req/s`);
@@ -58,7 +58,7 @@ export async function measureSideBySide(
 
   const rateOf = (scenario: Scenario) =>
     throughputOf(scenario) >= fixedRate * 1.1 ? fixedRate : Math.max(1, Math.round(throughputOf(scenario) / 2));
-  for (const [round, scenario] of rotatingRounds(scenarios, settings.rounds)) {
+  for (const [round, scenario] of alternatingRounds(scenarios, settings.rounds)) {
     const rate = rateOf(scenario);
     const measured = await runLoad(scenario, { mode: 'open', seconds: settings.seconds, connections: 256, rate });
     latencies.get(scenario)!.push(measured);
@@ -100,10 +100,17 @@ function saturation(seconds: number, settings: BenchSettings) {
   return { mode: 'closed', seconds, connections: settings.connections } as const;
 }
 
-/** [round, scenario] pairs: every scenario once per round, round r starting with scenario r. */
-function* rotatingRounds<T>(items: readonly T[], rounds: number): Generator<[number, T]> {
+/**
+ * [round, scenario] pairs: every scenario once per round, each kind on every store back to back
+ * (stores compare at the same moment of the machine), in that order in even rounds and in reverse in
+ * odd ones. The machine's speed drifts during a run (BENCHMARKS.md, "How it measures"): measured
+ * always in the same order, the scenarios measured late would look cheaper for it.
+ */
+function* alternatingRounds(scenarios: readonly Scenario[], rounds: number): Generator<[number, Scenario]> {
+  const kinds = [...new Set(scenarios.map((scenario) => scenario.kind))];
+  const order = kinds.flatMap((kind) => scenarios.filter((scenario) => scenario.kind === kind));
   for (let round = 0; round < rounds; round += 1) {
-    for (let index = 0; index < items.length; index += 1) yield [round, items[(index + round) % items.length]!];
+    for (const scenario of round % 2 === 0 ? order : order.toReversed()) yield [round, scenario];
   }
 }
 
