@@ -34,7 +34,7 @@ export class ProviderBulkheads {
       // A call that finds a free slot runs at once, in its own request's async context: what the
       // queued call below needs costs a provider read several microseconds, so only it pays.
       if (policy.executionSlots > 0) return await policy.execute(send, deadline);
-      return await waitForSlot(policy, deadline, send, (cause) => saturated(provider, cause));
+      return await waitForSlot(policy, provider, deadline, send);
     } catch (error) {
       if (isBulkheadRejectedError(error) || isTaskCancelledError(error)) throw saturated(provider, error);
       throw error;
@@ -72,14 +72,14 @@ function saturated(provider: ProviderIdentity, cause: unknown): ProviderUnavaila
  */
 async function waitForSlot<T>(
   policy: BulkheadPolicy,
+  provider: ProviderIdentity,
   deadline: AbortSignal,
   send: () => Promise<T>,
-  saturatedBy: (cause: unknown) => ProviderUnavailableError,
 ): Promise<T> {
   let started = false;
   const outwaited = Promise.withResolvers<never>();
   const onDeadline = () => {
-    if (!started) outwaited.reject(saturatedBy(deadline.reason));
+    if (!started) outwaited.reject(saturated(provider, deadline.reason));
   };
   deadline.addEventListener('abort', onDeadline, { once: true });
   const start = AsyncLocalStorage.bind(() => {
