@@ -22,18 +22,26 @@ export interface PaymentIntentReaderOptions {
 /** Per id: the intent, null when it does not exist, or the error that kept it from being read. */
 export type ReadResult = PaymentIntent | null | Error;
 
+/** A provider read of one intent in flight: when it was sent, and what it will answer. */
+interface InFlightRead {
+  readonly sentAt: number;
+  readonly answer: Promise<ReadResult>;
+}
+
 /**
  * Reads intents by id, store first (docs/decisions/freshness-window.md): one query for the whole
  * batch; only ids that are missing, or stored in a non-terminal status for longer than the
  * freshness window, are fetched from their provider (bounded concurrency), and what the
  * providers answered is written back in one statement. When a provider cannot answer, the
  * stored copy is served; an id this service did not issue is null. Provider reads are bounded:
- * by the request's budget (beyond it, the stored copy or ProviderReadLimitError), and by the
- * memory of recent "not found" answers (no second call for the same unknown id).
+ * by the request's budget (beyond it, the stored copy or ProviderReadLimitError), by the memory
+ * of recent "not found" answers (no second call for the same unknown id), and by the reads in
+ * flight (concurrent reads of one intent share its provider GET within the window).
  */
 export class PaymentIntentReader {
   readonly #options: PaymentIntentReaderOptions;
   readonly #notFound: NotFoundMemory;
+  readonly #inFlight = new Map<string, InFlightRead>();
 
   constructor(options: PaymentIntentReaderOptions) {
     this.#options = options;
@@ -113,14 +121,31 @@ export class PaymentIntentReader {
     return new Map(await Promise.all(references.map((reference) => limit(() => this.#read(reference)))));
   }
 
-  /** One provider read; its failure is the answer for its id, not the batch's. */
-  async #read([id, { provider, providerId }]: readonly [string, PaymentIntentReference]): Promise<
-    [string, ReadResult]
-  > {
+  /**
+   * One provider read; its failure is the answer for its id, not the batch's. A read of the same
+   * intent already sent less than the freshness window ago answers this one too: what it brings
+   * back is no older than a stored copy inside the window, and a crowd of readers at the window's
+   * end (every frontend polling one checkout) costs the provider one GET instead of one each. With
+   * no window (0) every read sends its own.
+   */
+  async #read([id, reference]: readonly [string, PaymentIntentReference]): Promise<[string, ReadResult]> {
+    const now = performance.now();
+    const sent = this.#inFlight.get(id);
+    if (sent !== undefined && now - sent.sentAt < this.#options.freshnessMs) return [id, await sent.answer];
+    const read: InFlightRead = { sentAt: now, answer: this.#askProvider(reference) };
+    this.#inFlight.set(id, read);
     try {
-      return [id, await this.#options.providers.port(provider).get(providerId)];
+      return [id, await read.answer];
+    } finally {
+      if (this.#inFlight.get(id) === read) this.#inFlight.delete(id);
+    }
+  }
+
+  async #askProvider({ provider, providerId }: PaymentIntentReference): Promise<ReadResult> {
+    try {
+      return await this.#options.providers.port(provider).get(providerId);
     } catch (error) {
-      return [id, error instanceof Error ? error : new Error(String(error))];
+      return error instanceof Error ? error : new Error(String(error));
     }
   }
 }
