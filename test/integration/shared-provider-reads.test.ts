@@ -13,7 +13,10 @@ const WINDOW_MS = 1_000;
 const READERS = 10;
 const HELD_MS = 400;
 
-/** A stored Zopay intent whose copy is past the window, confirming at the provider since it was stored (not terminal: it stays refreshable). */
+/**
+ * A stored Zopay intent whose copy is past the window, confirming at the provider since it was stored
+ * (a status that is not terminal, so every read past the window still asks the provider).
+ */
 async function staleConfirmingIntent(stack: TestStack): Promise<string> {
   const id = await createdId(stack, { provider: 'ZOPAY', clientMutationId: `shared-${randomUUID()}` });
   stack.zopay.setStatus(providerIdOf(id), 'confirming');
