@@ -41,4 +41,5 @@ HEALTHCHECK --interval=15s --timeout=3s --start-period=30s --retries=3 \
 STOPSIGNAL SIGTERM
 # Exec form: node is PID 1 and receives SIGTERM itself (no shell in between to swallow it); it
 # installs its own SIGTERM and SIGINT handlers, so PID 1's default signal dispositions do not matter.
-CMD ["node", "src/main.ts"]
+# The same command as `npm start`, Node options included (docs/decisions/node-options.md).
+CMD ["node", "--no-memory-reducer", "src/main.ts"]

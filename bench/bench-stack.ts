@@ -5,6 +5,7 @@ import { createTestSchema } from '../test/support/test-database.ts';
 import { freePort } from './free-port.ts';
 import { createBody, graphql } from './operations.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
+import { subgraphArgs } from './subgraph-command.ts';
 
 export type Store = 'pglite' | 'postgres';
 
@@ -97,7 +98,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
         const storeEnv = await openStore(store, cleanups);
         const server = await startServer({
           name: `subgraph on ${store}, ${freshness}`,
-          args: ['src/main.ts'],
+          args: await subgraphArgs(),
           nodeOptions: options.subgraphNodeOptions?.(store, freshness) ?? [],
           env: {
             ...storeEnv,

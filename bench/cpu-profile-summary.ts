@@ -59,7 +59,8 @@ function add(totals: Map<string, number>, key: string, micros: number): void {
 
 function originOf(url: string, functionName: string): string {
   if (url === '') return functionName.startsWith('(') ? functionName : '(native)';
-  if (url.startsWith('wasm://')) return 'WebAssembly (PGlite)';
+  // PGlite's PostgreSQL, and undici's HTTP parser (llhttp) in every process: not told apart by URL.
+  if (url.startsWith('wasm://')) return 'WebAssembly';
   if (url.startsWith('node:')) return 'node (core)';
   const path = url.startsWith('file://') ? fileURLToPath(url) : url;
   const packageMatch = /node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path);

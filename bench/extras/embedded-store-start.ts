@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentMemory } from '../process-usage.ts';
 import { startServer } from '../server-process.ts';
+import { subgraphArgs } from '../subgraph-command.ts';
 
 export interface EmbeddedStoreStart {
   /** `npm start` as a newcomer runs it: embedded store and emulators, an empty data folder. */
@@ -13,10 +14,11 @@ export interface EmbeddedStoreStart {
 
 export async function measureEmbeddedStoreStart(): Promise<EmbeddedStoreStart> {
   const dataDir = await mkdtemp(join(tmpdir(), 'payments-bench-start-'));
+  const args = await subgraphArgs();
   const startOnce = async () => {
     const server = await startServer({
       name: 'subgraph on its embedded store',
-      args: ['src/main.ts'],
+      args,
       env: { DATA_DIR: dataDir, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'info' },
       ready: (announced) => announced.some((entry) => entry.msg === 'payments subgraph listening'),
     });
