@@ -1,5 +1,6 @@
 import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
 import { postGraphQL, type HttpAnswer } from './http.ts';
+import { startCommand } from './app-runtime-facts.ts';
 import { killSubgraph, spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
 
 export interface Replica {
@@ -20,12 +21,13 @@ export interface ReplicaOptions {
 }
 
 /**
- * One subgraph replica as production runs it: its own process (`node src/main.ts`), the
+ * One subgraph replica as production runs it: its own process (`npm start`'s command), the
  * providers configured by key and URL (here the emulators of the test process, shared by every
  * replica as the real providers would be), and a store.
  */
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
-  const process = spawnSubgraph(globalThis.process.execPath, ['src/main.ts'], {
+  const [, ...args] = await startCommand();
+  const process = spawnSubgraph(globalThis.process.execPath, args, {
     HOST: '127.0.0.1',
     PORT: '0',
     ZOPAY_API_KEY: options.zopay.apiKey,
