@@ -1,11 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startArguments } from '../test/support/app-runtime-facts.ts';
 import { createTestSchema } from '../test/support/test-database.ts';
 import { freePort } from './free-port.ts';
 import { createBody, graphql } from './operations.ts';
 import { startServer, type ServerProcess } from './server-process.ts';
-import { subgraphArgs } from './subgraph-command.ts';
 
 export type Store = 'pglite' | 'postgres';
 
@@ -93,12 +93,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     );
 
     const subgraphs: Subgraph[] = [];
+    // As `npm start` runs it, Node options included.
+    const args = await startArguments();
     for (const store of options.stores) {
       for (const freshness of ['fresh', 'stale'] as const) {
         const storeEnv = await openStore(store, cleanups);
         const server = await startServer({
           name: `subgraph on ${store}, ${freshness}`,
-          args: await subgraphArgs(),
+          args,
           nodeOptions: options.subgraphNodeOptions?.(store, freshness) ?? [],
           env: {
             ...storeEnv,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { residentMemory } from '../process-usage.ts';
 import { startServer } from '../server-process.ts';
-import { subgraphArgs } from '../subgraph-command.ts';
+import { startArguments } from '../../test/support/app-runtime-facts.ts';
 
 export interface EmbeddedStoreStart {
   /** `npm start` as a newcomer runs it: embedded store and emulators, an empty data folder. */
@@ -14,7 +14,7 @@ export interface EmbeddedStoreStart {
 
 export async function measureEmbeddedStoreStart(): Promise<EmbeddedStoreStart> {
   const dataDir = await mkdtemp(join(tmpdir(), 'payments-bench-start-'));
-  const args = await subgraphArgs();
+  const args = await startArguments();
   const startOnce = async () => {
     const server = await startServer({
       name: 'subgraph on its embedded store',

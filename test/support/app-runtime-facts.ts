@@ -28,3 +28,13 @@ export async function startCommand(): Promise<string[]> {
   };
   return packageJson.scripts.start.split(' ');
 }
+
+/**
+ * What `npm start` passes to node, Node options included: how the test replicas and the benchmark
+ * start the subgraph, so that they run it as it is deployed (docs/decisions/node-options.md).
+ */
+export async function startArguments(): Promise<string[]> {
+  const [executable, ...args] = await startCommand();
+  if (executable !== 'node') throw new Error(`npm start runs ${executable}, not node`);
+  return args;
+}

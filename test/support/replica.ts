@@ -1,6 +1,6 @@
 import type { StartedEmulator } from '../../emulators/kit/emulator.ts';
 import { postGraphQL, type HttpAnswer } from './http.ts';
-import { startCommand } from './app-runtime-facts.ts';
+import { startArguments } from './app-runtime-facts.ts';
 import { killSubgraph, spawnSubgraph, type SubgraphProcess } from './subgraph-process.ts';
 
 export interface Replica {
@@ -26,8 +26,7 @@ export interface ReplicaOptions {
  * replica as the real providers would be), and a store.
  */
 export async function startReplica(options: ReplicaOptions): Promise<Replica> {
-  const [, ...args] = await startCommand();
-  const process = spawnSubgraph(globalThis.process.execPath, args, {
+  const process = spawnSubgraph(globalThis.process.execPath, await startArguments(), {
     HOST: '127.0.0.1',
     PORT: '0',
     ZOPAY_API_KEY: options.zopay.apiKey,
