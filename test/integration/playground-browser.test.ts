@@ -86,7 +86,14 @@ describe('the playground in Chromium', () => {
       page.on('websocket', (socket) => sockets.push(socket.url()));
 
       await page.goto(stack().app.graphqlUrl);
-      await page.locator('.graphiql-tab').last().click();
+      const subscriptionTab = page.locator('.graphiql-tab').last();
+      await subscriptionTab.click();
+      // GraphiQL learns the new tab's operation name 100 ms after the switch (a debounced editor change);
+      // a run before that sends the previous tab's name, which the server rightly refuses.
+      const queryEditor = page.locator('.graphiql-query-editor .CodeMirror');
+      await expect
+        .poll(() => queryEditor.evaluate((editor: any) => editor.CodeMirror.operationName), { timeout: 10_000 })
+        .toBe(await subscriptionTab.innerText());
       // The variables editor (CodeMirror 5 keeps its instance on its element).
       await page
         .locator('.graphiql-editor-tool .CodeMirror')
