@@ -31,8 +31,11 @@ export interface Subgraph {
   readonly ids: readonly string[];
 }
 
+/** The key its one seeded Ziina intent was created under: the same input replays it. */
+export const SEEDED_ZIINA_KEY = 'seed-ziina';
+
 export interface BenchStack {
-  /** The Zopay emulator every subgraph and the bare proxy read from, in a process of its own. */
+  /** The Zopay and Ziina emulators every subgraph and the bare proxy call, in a process of their own. */
   readonly emulators: ServerProcess;
   readonly zopay: Provider;
   readonly bareProxy: ServerProcess;
@@ -78,7 +81,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       ready: (announced) => announced.filter((entry) => 'emulator' in entry).length === 2,
     });
     cleanups.push(() => emulators.stop());
-    const zopay = emulators.announced.find((entry) => entry.emulator === 'zopay') as unknown as Provider;
+    const [zopay, ziina] = (['zopay', 'ziina'] as const).map(
+      (id) => emulators.announced.find((entry) => entry.emulator === id) as unknown as Provider,
+    ) as [Provider, Provider];
     const { server: bareProxy, port: barePort } = await startYardstick(
       'bare proxy',
       'bench/bare-proxy.ts',
@@ -110,6 +115,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
             LOG_LEVEL: 'info',
             ZOPAY_API_KEY: zopay.apiKey,
             ZOPAY_BASE_URL: zopay.baseUrl,
+            // The emulators' process, not an emulator embedded in the subgraph's.
+            ZIINA_API_KEY: ziina.apiKey,
+            ZIINA_BASE_URL: ziina.baseUrl,
             INTENT_FRESHNESS_MS: String(freshness === 'fresh' ? FRESH_MS : 0),
           },
           ready: (announced) => announced.some((entry) => entry.msg === 'payments subgraph listening'),
@@ -178,5 +186,6 @@ async function seed(graphqlUrl: string): Promise<string[]> {
     const data = await graphql(graphqlUrl, createBody(`seed-${index}`));
     ids.push((data.createPaymentIntent as { paymentIntent: { id: string } }).paymentIntent.id);
   }
+  await graphql(graphqlUrl, createBody(SEEDED_ZIINA_KEY, 'ziina'));
   return ids;
 }

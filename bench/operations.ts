@@ -22,12 +22,20 @@ export function providerReadBody(providerId: string): string {
   });
 }
 
-/** A Zopay create of 10.50 USDT under the key; `{{seq}}` in it makes a new key per request. */
-export function createBody(clientMutationId: string): string {
+/** The input of the benchmark's creates at each provider: 10.50 USDT at Zopay, 10.50 AED at Ziina. */
+const CREATE_INPUTS = {
+  zopay: { amount: '10.50', currencies: ['USDT'] },
+  ziina: { amountMinor: 1050, currencyCode: 'AED' },
+} as const;
+
+export type BenchProvider = keyof typeof CREATE_INPUTS;
+
+/** A create at the provider under the key; `{{seq}}` in it makes a new key per request. */
+export function createBody(clientMutationId: string, provider: BenchProvider = 'zopay'): string {
   return JSON.stringify({
     query: CREATE,
     operationName: 'Create',
-    variables: { input: { clientMutationId, provider: { zopay: { amount: '10.50', currencies: ['USDT'] } } } },
+    variables: { input: { clientMutationId, provider: { [provider]: CREATE_INPUTS[provider] } } },
   });
 }
 

@@ -1,4 +1,4 @@
-import type { BenchStack, Store, Subgraph } from './bench-stack.ts';
+import { SEEDED_ZIINA_KEY, type BenchStack, type Store, type Subgraph } from './bench-stack.ts';
 import type { LoadPlan } from './load-plan.ts';
 import { bareReadBody, createBody, entitiesBody, providerReadBody, readBody } from './operations.ts';
 import type { ServerProcess } from './server-process.ts';
@@ -14,11 +14,17 @@ export type ScenarioKind =
   | 'read-fresh'
   | 'read-stale'
   | 'create-replayed'
+  | 'create-replayed-ziina'
   | 'create-new'
   | 'entities';
 
 /** What the issue's targets hold to the yardstick: reads of a stored intent and replayed creates. */
-const TARGETED: ReadonlySet<ScenarioKind> = new Set(['read-fresh', 'read-stale', 'create-replayed']);
+const TARGETED: ReadonlySet<ScenarioKind> = new Set([
+  'read-fresh',
+  'read-stale',
+  'create-replayed',
+  'create-replayed-ziina',
+]);
 
 const LABELS: Record<ScenarioKind, string> = {
   'bare-proxy': 'bare proxy (one provider GET through undici)',
@@ -27,8 +33,9 @@ const LABELS: Record<ScenarioKind, string> = {
   'apollo-provider-get': 'Apollo Server alone, the read one provider GET',
   'read-fresh': 'paymentIntent(id), inside the window',
   'read-stale': 'paymentIntent(id), outside the window',
-  'create-replayed': 'createPaymentIntent, replayed key',
-  'create-new': 'createPaymentIntent, new key',
+  'create-replayed': 'createPaymentIntent, replayed key, Zopay',
+  'create-replayed-ziina': 'createPaymentIntent, replayed key, Ziina',
+  'create-new': 'createPaymentIntent, new key, Zopay',
   entities: `_entities, ${ENTITY_REFERENCES} references (30 distinct)`,
 };
 
@@ -72,6 +79,7 @@ function subgraphScenarios(subgraph: Subgraph): Scenario[] {
     scenario(store, 'read-fresh', server, { url, bodies: [readBody(id!)] }),
     // seed-0 is the key the first seeded intent was created under: the same input replays it.
     scenario(store, 'create-replayed', server, { url, bodies: [createBody('seed-0')] }),
+    scenario(store, 'create-replayed-ziina', server, { url, bodies: [createBody(SEEDED_ZIINA_KEY, 'ziina')] }),
     scenario(store, 'create-new', server, { url, bodies: [createBody('new-{{seq}}')] }),
     scenario(store, 'entities', server, { url, bodies: [entitiesBody(ids, ENTITY_REFERENCES)] }),
   ];
