@@ -170,8 +170,13 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
 
   async getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>> {
     if (ids.length === 0) return new Map();
+    // The age at the moment the row is read, never below 0. now() is this statement's transaction
+    // start, taken before its snapshot: a write that started after it and committed before the
+    // snapshot (now() of its own) is seen with a refreshed_at after our now(), and with no window
+    // (INTENT_FRESHNESS_MS=0) a negative age would pass for fresh and skip the provider.
     const rows = await this.#sql.query<IntentRow & { age_ms: number | string }>(
-      `select id, intent, (extract(epoch from now() - refreshed_at) * 1000)::float8 as age_ms
+      `select id, intent,
+              greatest(0, extract(epoch from clock_timestamp() - refreshed_at) * 1000)::float8 as age_ms
          from payment_intents where id = any($1::text[])`,
       [ids],
     );

@@ -50,6 +50,20 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       }
     });
 
+    it('never reads an age below 0, even of a copy written after the reading statement began', async () => {
+      const intent = zopayIntent('pi_written_later');
+      await repository().saveCreated(intent, 'cmid-written-later');
+      // A write whose transaction started after the read's own, committed before the read's
+      // snapshot, carries a refreshed_at after the read's now(); the clocks a second apart say so
+      // for certain.
+      await database.db.sql.query(
+        `update payment_intents set refreshed_at = now() + interval '1 second' where id = $1`,
+        [intent.id],
+      );
+
+      expect((await repository().getMany([intent.id])).get(intent.id)!.ageMs).toBe(0);
+    });
+
     it('reads N ids in one query and leaves out the ids it does not know', async () => {
       const intents = Array.from({ length: 30 }, (_, index) =>
         index % 2 === 0 ? zopayIntent(`pi_${index}`) : ziinaIntent(`zi-${index}`),
