@@ -16,7 +16,8 @@ export function providerPorts(
       const adapter = module.createAdapter(new ProviderEndpoint({ provider, ...credentials, http, logger }));
       const port: ProviderPort = {
         id: module.id,
-        validateInput: (input, nowMs) => module.validateInput(input, nowMs),
+        validateInput: (input) => module.validateInput(input),
+        issuesAtSending: (input, nowMs) => module.issuesAtSending(input, nowMs),
         resendsCreatesSafely: adapter.resendsCreatesSafely,
         creationMarker: (clientMutationId) => adapter.creationMarker(clientMutationId),
         create: (request, clientMutationId) => adapter.create(request, clientMutationId),

@@ -87,6 +87,21 @@ export class IdempotentCreate {
     }
   }
 
+  /**
+   * The stored outcome of an identical create, replayed; null when the key has none (no record,
+   * another input, or a create still in flight). For a request that may no longer be sent (an
+   * expiry now past): it claims nothing, so it never leads to a create.
+   */
+  async replayStored(
+    key: IdempotencyKey,
+    fingerprint: string,
+    attempt: Pick<CreateAttempt, 'handedOut'>,
+  ): Promise<IdempotentResult | null> {
+    const record = await this.#options.store.find(key);
+    if (record?.state !== 'completed' || record.fingerprint !== fingerprint) return null;
+    return this.#replay(key, record.outcome, attempt);
+  }
+
   async #share(key: IdempotencyKey, first: Promise<IdempotentResult>): Promise<IdempotentResult> {
     // A plain timer rather than an aborted sleep: aborting builds an AbortError, with its stack, on
     // every shared request, and a burst of retries of one key shares a lot.
@@ -213,7 +228,11 @@ export class IdempotentCreate {
    * stopped, or lost its store, before it could record it, and until then a lost intent surfacing
    * for the key would not be superseded.
    */
-  async #replay(key: IdempotencyKey, outcome: CreateOutcome, attempt: CreateAttempt): Promise<IdempotentResult> {
+  async #replay(
+    key: IdempotencyKey,
+    outcome: CreateOutcome,
+    attempt: Pick<CreateAttempt, 'handedOut'>,
+  ): Promise<IdempotentResult> {
     this.#options.onDecision?.(key, 'replayed');
     if (outcome.kind === 'created') await attempt.handedOut(outcome.paymentIntent);
     return { outcome, replayed: true };

@@ -16,9 +16,10 @@ export interface CreatePaymentIntentDependencies {
 /**
  * The createPaymentIntent use case: validate everything first (a bad input changes nothing and
  * reaches no provider), then create at the chosen provider at most once per (provider,
- * clientMutationId). A created intent is stored before the idempotency record completes, so that a
- * replay and a read of the intent agree. Its outcome is logged with the operation's line
- * (src/observability/operation-observer-plugin.ts).
+ * clientMutationId). An input refused only by the clock (an expiry now past) may not be sent, but
+ * replays an identical create stored before (docs/decisions/idempotency.md). A created intent is
+ * stored before the idempotency record completes, so that a replay and a read of the intent agree.
+ * Its outcome is logged with the operation's line (src/observability/operation-observer-plugin.ts).
  */
 export class CreatePaymentIntent {
   readonly #deps: CreatePaymentIntentDependencies;
@@ -32,12 +33,24 @@ export class CreatePaymentIntent {
   async execute(command: CreatePaymentIntentCommand): Promise<CreatePaymentIntentResult> {
     const { clientMutationId, provider } = command;
     const port = this.#deps.providers.port(provider);
+    const key = { provider, clientMutationId };
     const validation = validateCreateCommand(command, port, this.#now());
-    if (!validation.ok)
+    if (!validation.ok) {
+      // Too late to send (an expiry now past), but an identical create stored in time is replayed.
+      const { lateRequest } = validation;
+      const stored =
+        lateRequest === null
+          ? null
+          : await this.#deps.idempotentCreate.replayStored(
+              key,
+              requestFingerprint(lateRequest.request),
+              this.#attempt(port, lateRequest.request, clientMutationId),
+            );
+      if (stored !== null) return { clientMutationId, provider, ...stored };
       return { clientMutationId, provider, outcome: { kind: 'invalid', issues: validation.issues }, replayed: false };
+    }
 
     const { request } = validation.value;
-    const key = { provider, clientMutationId };
     const { outcome, replayed } = await this.#deps.idempotentCreate.run(
       key,
       requestFingerprint(request),

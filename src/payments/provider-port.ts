@@ -1,7 +1,7 @@
 import type { CreateOutcome } from './create-payment-intent-result.ts';
 import type { ProviderCreateRequest } from './create-payment-intent-command.ts';
 import type { PaymentIntent, ProviderId } from './payment-intent.ts';
-import type { Validation } from './validation/validation.ts';
+import type { Validation, ValidationIssue } from './validation/validation.ts';
 
 /**
  * What the use cases need of one provider; src/providers/ implements it once per provider.
@@ -12,7 +12,13 @@ import type { Validation } from './validation/validation.ts';
 export interface ProviderPort<Request extends ProviderCreateRequest = ProviderCreateRequest> {
   readonly id: ProviderId;
   /** The provider's input, by the provider's own rules; issue paths are relative to that input. */
-  validateInput(input: Readonly<Record<string, unknown>>, nowMs: number): Validation<Request>;
+  validateInput(input: Readonly<Record<string, unknown>>): Validation<Request>;
+  /**
+   * The rules of that input that hold only until a moment (Ziina: an expiry in the future), judged
+   * against `nowMs` apart from the rest: they refuse a create about to be sent, not the replay of
+   * an identical create stored before that moment (docs/decisions/idempotency.md).
+   */
+  issuesAtSending(input: Readonly<Record<string, unknown>>, nowMs: number): ValidationIssue[];
   /**
    * True when sending the same create twice yields one intent (the provider deduplicates by the
    * idempotency key): then a create whose outcome was lost may simply be sent again.

@@ -4,7 +4,7 @@ import type { ProviderCredentials, ProviderEnvironment } from '../config/provide
 import type { ProviderCreateRequest } from '../payments/create-payment-intent-command.ts';
 import type { PaymentIntent, PaymentIntentStatus } from '../payments/payment-intent.ts';
 import type { ProviderPort } from '../payments/provider-port.ts';
-import type { Validation } from '../payments/validation/validation.ts';
+import type { Validation, ValidationIssue } from '../payments/validation/validation.ts';
 import type { ProviderEndpoint } from './provider-endpoint.ts';
 import type { ProviderIdentity } from './provider-errors.ts';
 
@@ -21,7 +21,9 @@ export interface ProviderModule<
   /** Its environment variables: API key, base URL and, with webhooks, their secret. */
   readonly environment: ProviderEnvironment;
   /** Its branch of the create input into the request its adapter sends; issue paths relative to the branch. */
-  validateInput(input: Readonly<Record<string, unknown>>, nowMs: number): Validation<Request>;
+  validateInput(input: Readonly<Record<string, unknown>>): Validation<Request>;
+  /** Rules of that branch that depend on the moment a create is sent (ProviderPort.issuesAtSending). */
+  issuesAtSending(input: Readonly<Record<string, unknown>>, nowMs: number): ValidationIssue[];
   /** Its raw statuses and what each means; any other status is UNKNOWN, which is never terminal. */
   readonly statuses: Readonly<Record<string, PaymentIntentStatus>>;
   /** Its API, bound to an endpoint (base URL, key, the shared HTTP client). */
@@ -34,7 +36,7 @@ export interface ProviderModule<
 /** The provider's API in domain terms: the port of the use cases, less what the module itself brings. */
 export type ProviderAdapter<Request extends ProviderCreateRequest> = Omit<
   ProviderPort<Request>,
-  'id' | 'validateInput'
+  'id' | 'validateInput' | 'issuesAtSending'
 >;
 
 /** Where the provider appears in the GraphQL schema (schema/payments.graphql). */

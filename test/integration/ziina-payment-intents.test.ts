@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { v5 as uuidv5 } from 'uuid';
 import { afterEach, describe, expect, it } from 'vitest';
 import { uniqueId, ziinaCreateInput } from '../support/builders.ts';
@@ -89,6 +90,27 @@ describe('createPaymentIntent at Ziina', () => {
 
     expect(retry.replayed).toBe(true);
     expect(retry.paymentIntent).toEqual(first.paymentIntent);
+    expect(stack().ziina.stats.intentsCreated).toBe(minted);
+  });
+
+  it('replays an identical retry after its expiry has passed, and refuses that input under a new key', async () => {
+    const expiresAt = Date.now() + 1_000;
+    const input = ziinaCreateInput({ expiresAt: new Date(expiresAt).toISOString() });
+    const first = await create(input);
+    expect(first.userErrors).toEqual([]);
+    const minted = stack().ziina.stats.intentsCreated;
+    await sleep(expiresAt - Date.now() + 50);
+
+    // The create was sent in time: its retry is answered with it, whatever the clock says now.
+    const retry = await create(input);
+    expect(retry.userErrors).toEqual([]);
+    expect(retry.replayed).toBe(true);
+    expect(retry.paymentIntent?.id).toBe(first.paymentIntent?.id);
+    // The same input under a new key would be a new create, too late to send.
+    const late = await create({ ...input, clientMutationId: uniqueId('ziina-late') });
+    expect(late.userErrors.map((error) => [error.code, error.field])).toEqual([
+      ['INVALID_INPUT', ['provider', 'ziina', 'expiresAt']],
+    ]);
     expect(stack().ziina.stats.intentsCreated).toBe(minted);
   });
 

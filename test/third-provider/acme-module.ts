@@ -104,6 +104,7 @@ export const acmeModule: ProviderModule<AcmeCreateRequest> = {
       ? { ok: true, value: { provider: ACME.id, ...parsed.data } }
       : { ok: false, issues: issuesFromZod(parsed.error) };
   },
+  issuesAtSending: () => [],
   statuses: ACME_STATUSES,
   createAdapter: (endpoint) => new AcmeAdapter(endpoint),
   webhook: null,

@@ -3,7 +3,7 @@ import { currencyExponent } from '../../money/currency-exponent.ts';
 import type { ProviderCreateRequest } from '../../payments/create-payment-intent-command.ts';
 import { issuesFromZod } from '../../payments/validation/issues-from-zod.ts';
 import { optionalText } from '../../payments/validation/text-limits.ts';
-import type { Validation } from '../../payments/validation/validation.ts';
+import type { Validation, ValidationIssue } from '../../payments/validation/validation.ts';
 
 /** A validated Ziina create, in domain terms. */
 export interface ZiinaCreateRequest extends ProviderCreateRequest {
@@ -40,8 +40,9 @@ const optionalFlag = z
   .nullish()
   .transform((flag) => flag ?? null);
 
-// Built once: a zod schema costs far more to build than to run (~140 µs per Ziina validation when
-// it was built per call, for the clock), so the expiry's "in the future" is judged beside it.
+// Built once: a zod schema costs far more to build than to run (~140 µs per validation when it was
+// built per call to close over the clock). The expiry's "in the future" is judged apart, by
+// ziinaIssuesAtSending.
 const ziinaInput = z.object({
   amountMinor: z.number().int().positive('must be greater than 0'),
   currencyCode: z.string().refine((code) => currencyExponent(code) !== undefined, 'must be an ISO-4217 currency code'),
@@ -58,15 +59,9 @@ const ziinaInput = z.object({
     .transform((date) => date?.getTime() ?? null),
 });
 
-export function validateZiinaInput(
-  input: Readonly<Record<string, unknown>>,
-  nowMs: number,
-): Validation<ZiinaCreateRequest> {
+export function validateZiinaInput(input: Readonly<Record<string, unknown>>): Validation<ZiinaCreateRequest> {
   const parsed = ziinaInput.safeParse(input);
-  const issues = parsed.success ? [] : issuesFromZod(parsed.error);
-  // expiresAt is the schema's last field: its issue stays in the order the fields are declared.
-  if (expiresByNow(input.expiresAt, nowMs)) issues.push({ field: ['expiresAt'], problem: 'must be in the future' });
-  if (!parsed.success || issues.length > 0) return { ok: false, issues };
+  if (!parsed.success) return { ok: false, issues: issuesFromZod(parsed.error) };
   const { expiresAt, currencyCode, ...rest } = parsed.data;
   return {
     ok: true,
@@ -74,7 +69,11 @@ export function validateZiinaInput(
   };
 }
 
-/** A valid date at or before now (an invalid one is the schema's to report). */
-function expiresByNow(expiresAt: unknown, nowMs: number): boolean {
-  return expiresAt instanceof Date && expiresAt.getTime() <= nowMs;
+/** An expiry at or before now: the intent would be created for no one to pay. */
+export function ziinaIssuesAtSending(input: Readonly<Record<string, unknown>>, nowMs: number): ValidationIssue[] {
+  const { expiresAt } = input;
+  // An invalid date is validateZiinaInput's to report.
+  return expiresAt instanceof Date && expiresAt.getTime() <= nowMs
+    ? [{ field: ['expiresAt'], problem: 'must be in the future' }]
+    : [];
 }

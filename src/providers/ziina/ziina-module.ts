@@ -3,7 +3,7 @@ import { providerEnvironment } from '../../config/provider-environment.ts';
 import type { ProviderModule } from '../provider-module.ts';
 import { ZiinaAdapter } from './ziina-adapter.ts';
 import { ZIINA } from './ziina-identity.ts';
-import { validateZiinaInput, type ZiinaCreateRequest } from './ziina-input.ts';
+import { validateZiinaInput, ziinaIssuesAtSending, type ZiinaCreateRequest } from './ziina-input.ts';
 import { ZIINA_STATUSES } from './ziina-status.ts';
 import { ziinaWebhook } from './ziina-webhook.ts';
 
@@ -17,6 +17,7 @@ export const ziinaModule: ProviderModule<ZiinaCreateRequest> = {
     signsWebhooks: true,
   }),
   validateInput: validateZiinaInput,
+  issuesAtSending: ziinaIssuesAtSending,
   statuses: ZIINA_STATUSES,
   createAdapter: (endpoint) => new ZiinaAdapter(endpoint),
   webhook: ziinaWebhook,

@@ -16,6 +16,8 @@ export const zopayModule: ProviderModule<ZopayCreateRequest> = {
     signsWebhooks: false,
   }),
   validateInput: validateZopayInput,
+  // Nothing in a Zopay create depends on the moment it is sent.
+  issuesAtSending: () => [],
   statuses: ZOPAY_STATUSES,
   createAdapter: (endpoint) => new ZopayAdapter(endpoint),
   webhook: null,

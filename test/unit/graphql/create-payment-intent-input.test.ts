@@ -440,6 +440,27 @@ describe('Ziina branch', () => {
     expect(validateCreateInput(parsedZiinaCreateInput({ expiresAt }), NOW + 1).ok).toBe(false);
   });
 
+  it('keeps the request of an input refused by its expiry alone, for the replay of a create sent in time', () => {
+    const lateValidation = (input: CreatePaymentIntentInput) => {
+      const read = commandFromInput(input, registeredProviders);
+      if (!read.ok) throw new Error('the GraphQL edge refused the input');
+      return validateCreateCommand(read.command, registeredProviders.byId(read.command.provider), NOW);
+    };
+    const late = lateValidation(parsedZiinaCreateInput({ expiresAt: new Date(NOW) }));
+    expect(late).toMatchObject({
+      ok: false,
+      issues: [{ field: ['providerInput', 'expiresAt'], problem: 'must be in the future' }],
+      lateRequest: { request: { provider: 'ZIINA', expiresAtMs: NOW } },
+    });
+    // Any other problem makes it no request at all: nothing to replay, every problem reported.
+    const alsoInvalid = lateValidation(parsedZiinaCreateInput({ expiresAt: new Date(NOW), amountMinor: 0 }));
+    expect(alsoInvalid).toMatchObject({ ok: false, lateRequest: null });
+    expect(alsoInvalid.ok ? [] : alsoInvalid.issues.map((issue) => issue.field.at(-1))).toEqual([
+      'amountMinor',
+      'expiresAt',
+    ]);
+  });
+
   it.each(['successUrl', 'cancelUrl', 'failureUrl'] as const)('rejects an ftp:// %s', (field) => {
     expect(fields(errorsOf(parsedZiinaCreateInput({ [field]: new URL('ftp://files.example/x') })))).toEqual([
       ['provider', 'ziina', field],
