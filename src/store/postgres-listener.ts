@@ -33,6 +33,8 @@ export class PostgresListener implements NotificationListener {
   #reconnectTimer: NodeJS.Timeout | null = null;
   #reconnectDelayMs: number = RECONNECT_DELAY_MS.first;
   #closed = false;
+  /** Per connection, the statement last sent: the next waits for it (see #query). */
+  readonly #lastStatement = new WeakMap<pg.Client, Promise<unknown>>();
 
   constructor(options: PostgresListenerOptions) {
     this.#options = options;
@@ -42,7 +44,7 @@ export class PostgresListener implements NotificationListener {
   async listen(channel: string, events: ChannelEvents): Promise<void> {
     if (this.#channels.has(channel)) throw new Error(`already listening on ${channel}`);
     const client = this.#client ?? (await (this.#connecting ??= this.#connect()));
-    await client.query(`listen ${quotedChannel(channel)}`);
+    await this.#query(client, `listen ${quotedChannel(channel)}`);
     this.#channels.set(channel, events);
   }
 
@@ -77,11 +79,31 @@ export class PostgresListener implements NotificationListener {
     client.on('end', () => this.#lost(client, new Error('the listening connection ended')));
     this.#client = client;
     this.#connecting = null;
+    let beating = false;
     this.#heartbeat = setInterval(() => {
-      client.query('select 1').catch((error: unknown) => this.#lost(client, asError(error)));
+      // One heartbeat at a time: an unanswered one ends in its query_timeout, and that is the news.
+      if (beating) return;
+      beating = true;
+      this.#query(client, 'select 1')
+        .catch((error: unknown) => this.#lost(client, asError(error)))
+        .finally(() => (beating = false));
     }, this.#options.heartbeatMs);
     this.#heartbeat.unref();
     return client;
+  }
+
+  /**
+   * One statement at a time on a connection, in the order sent: a heartbeat and a LISTEN may be due
+   * together, and pg deprecates its own queue for a query sent while another runs
+   * (https://github.com/brianc/node-postgres/pull/3603).
+   */
+  #query(client: pg.Client, text: string): Promise<unknown> {
+    const sent = (this.#lastStatement.get(client) ?? Promise.resolve()).then(() => client.query(text));
+    this.#lastStatement.set(
+      client,
+      sent.catch(() => undefined),
+    );
+    return sent;
   }
 
   #lost(client: pg.Client, error: Error): void {
@@ -113,7 +135,7 @@ export class PostgresListener implements NotificationListener {
     if (this.#isClosed()) return;
     try {
       const client = await (this.#connecting = this.#connect());
-      for (const channel of this.#channels.keys()) await client.query(`listen ${quotedChannel(channel)}`);
+      for (const channel of this.#channels.keys()) await this.#query(client, `listen ${quotedChannel(channel)}`);
     } catch (error) {
       if (this.#isClosed()) return;
       const current = this.#client;
