@@ -81,9 +81,9 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       ready: (announced) => announced.filter((entry) => 'emulator' in entry).length === 2,
     });
     cleanups.push(() => emulators.stop());
-    const [zopay, ziina] = (['zopay', 'ziina'] as const).map(
-      (id) => emulators.announced.find((entry) => entry.emulator === id) as unknown as Provider,
-    ) as [Provider, Provider];
+    const emulator = (id: string) => emulators.announced.find((entry) => entry.emulator === id) as unknown as Provider;
+    const zopay = emulator('zopay');
+    const ziina = emulator('ziina');
     const { server: bareProxy, port: barePort } = await startYardstick(
       'bare proxy',
       'bench/bare-proxy.ts',

@@ -39,15 +39,15 @@ export class CreatePaymentIntent {
       // Too late to send (an expiry now past), but an identical create stored in time is replayed.
       const { lateRequest } = validation;
       const stored =
-        lateRequest === null
-          ? null
-          : await this.#deps.idempotentCreate.replayStored(
-              key,
-              requestFingerprint(lateRequest.request),
-              this.#attempt(port, lateRequest.request, clientMutationId),
-            );
-      if (stored !== null) return { clientMutationId, provider, ...stored };
-      return { clientMutationId, provider, outcome: { kind: 'invalid', issues: validation.issues }, replayed: false };
+        lateRequest &&
+        (await this.#deps.idempotentCreate.replayStored(
+          key,
+          requestFingerprint(lateRequest.request),
+          this.#attempt(port, lateRequest.request, clientMutationId),
+        ));
+      return stored
+        ? { clientMutationId, provider, ...stored }
+        : { clientMutationId, provider, outcome: { kind: 'invalid', issues: validation.issues }, replayed: false };
     }
 
     const { request } = validation.value;

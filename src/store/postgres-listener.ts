@@ -98,7 +98,9 @@ export class PostgresListener implements NotificationListener {
    * (https://github.com/brianc/node-postgres/pull/3603).
    */
   #query(client: pg.Client, text: string): Promise<unknown> {
-    const sent = (this.#lastStatement.get(client) ?? Promise.resolve()).then(() => client.query(text));
+    const previous = this.#lastStatement.get(client) ?? Promise.resolve();
+    const sent = previous.then(() => client.query(text));
+    // The next statement waits for this one to end, answered or not.
     this.#lastStatement.set(
       client,
       sent.catch(() => undefined),
