@@ -45,10 +45,15 @@ export interface PaymentIntentRepository {
   getMany(ids: readonly string[]): Promise<Map<string, StoredPaymentIntent>>;
   /**
    * Records that this intent is the one handed out for its idempotency key: any other intent with its
-   * creation marker (a create whose answer was lost) is superseded by it.
+   * creation marker that was never handed out (a create whose answer was lost) is superseded by it.
+   * One handed out is never superseded: the same key used again after its retention is a new payment.
    */
   markHandedOut(intent: PaymentIntent): Promise<void>;
-  /** The intent that carries this creation marker (see PaymentIntent.creationMarker), not superseded. */
+  /**
+   * The intent that carries this creation marker (see PaymentIntent.creationMarker), neither
+   * superseded nor handed out: the one a create whose answer was lost made. An intent handed out
+   * belongs to a key's completed record, never to a create still in flight.
+   */
   findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null>;
   /** Ids matching the filter, newest first, after the given position. */
   list(filter: PaymentIntentFilter, first: number, after: bigint | null): Promise<PaymentIntentPage>;

@@ -39,7 +39,8 @@ export interface SqlPaymentIntentRepositoryOptions {
  * - what only this service knows is kept: the clientMutationId, and the externalRef that
  *   a provider does not keep (merged into the stored intent so that it is served with it).
  * An intent that carries the creation marker of an intent already handed out for its key is
- * superseded by it; `superseded_before` tells which rows this statement newly marked so.
+ * superseded by it, unless it was handed out itself (see HAND_OUT); `superseded_before` tells which
+ * rows this statement newly marked so.
  */
 const UPSERT = `
   with incoming as (
@@ -69,27 +70,31 @@ const UPSERT = `
     external_ref = coalesce(excluded.external_ref, stored.external_ref),
     client_mutation_id = coalesce(stored.client_mutation_id, excluded.client_mutation_id),
     creation_marker = coalesce(stored.creation_marker, excluded.creation_marker),
-    superseded_by = coalesce(stored.superseded_by, excluded.superseded_by),
+    superseded_by = case when stored.handed_out then null else coalesce(stored.superseded_by, excluded.superseded_by) end,
     refreshed_at = now()
   returning id, provider, intent, superseded_by
   )
   select upserted.*, before.superseded_by as superseded_before from upserted left join before using (id)`;
 
 /**
- * Marks an intent as handed out and supersedes every other intent with its creation marker; says
- * whether the intent was already marked (by the snapshot the statement started from) and which
- * intents it newly superseded.
+ * Marks an intent as handed out and supersedes every other intent with its creation marker that was
+ * never handed out; says whether the intent was already marked (by the snapshot the statement started
+ * from) and which intents it newly superseded. An intent handed out is never superseded, and stops
+ * being so if it was: a marker derives from the clientMutationId alone, and a key used again after
+ * its retention starts a new payment under the same marker, while the first one, handed out a day
+ * earlier, may well have been paid.
  */
 const HAND_OUT = `
   with earlier as (select handed_out from payment_intents where id = $1),
   handed as (
-    update payment_intents set handed_out = true where id = $1 returning provider, creation_marker
+    update payment_intents set handed_out = true, superseded_by = null where id = $1
+    returning provider, creation_marker
   ),
   superseded as (
     update payment_intents other set superseded_by = $1
       from handed
      where other.provider = handed.provider and other.creation_marker = handed.creation_marker
-       and other.id <> $1 and other.superseded_by is null
+       and other.id <> $1 and other.superseded_by is null and not other.handed_out
     returning other.id, other.provider
   )
   select coalesce((select handed_out from earlier), false) as already_handed_out,
@@ -186,8 +191,8 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   async findByCreationMarker(provider: ProviderId, marker: string): Promise<PaymentIntent | null> {
     const [row] = await this.#sql.query<IntentRow>(
       `select id, intent from payment_intents
-        where provider = $1 and creation_marker = $2 and superseded_by is null
-        order by handed_out desc, seq limit 1`,
+        where provider = $1 and creation_marker = $2 and superseded_by is null and not handed_out
+        order by seq limit 1`,
       [provider, marker],
     );
     return row ? readIntent(row) : null;

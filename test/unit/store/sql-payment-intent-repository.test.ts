@@ -329,7 +329,8 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       await observedRepository.markHandedOut(handed);
 
       expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
-      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toEqual(handed);
+      // Neither is a lost create any more: one is superseded, the other belongs to a completed record.
+      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toBeNull();
       expect(
         (await observedRepository.list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id),
       ).toEqual([handed.id]);
@@ -345,7 +346,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       await observedRepository.saveReported([reportedAs(lost, 'CANCELED')]);
 
       expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
-      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toEqual(handed);
+      expect(await observedRepository.findByCreationMarker('ZIINA', marker)).toBeNull();
       expect((await observedRepository.list({ provider: 'ZIINA' }, 10, null)).items.map((item) => item.id)).toEqual([
         handed.id,
       ]);
@@ -375,6 +376,39 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       // A repository that remembers nothing (another process) still sends the statement.
       expect((await statementsOf(() => repository().markHandedOut(handed))).statements).toBe(1);
       expect(superseded).toHaveLength(1);
+    });
+
+    it('offers a stored intent of the marker as a lost create until it is handed out', async () => {
+      await repository().saveReported([lost]);
+      expect(await repository().findByCreationMarker('ZIINA', marker)).toEqual(lost);
+
+      await repository().markHandedOut(lost);
+      expect(await repository().findByCreationMarker('ZIINA', marker)).toBeNull();
+    });
+
+    it('never supersedes an intent handed out: the key used again after its retention is a new payment', async () => {
+      // The marker derives from the clientMutationId alone: a day later, the same key makes a new
+      // intent under the same marker, while the first, handed out then, may have been paid since.
+      const firstDay = ziinaIntent('zi-first-day', { externalRef: 'order-9', creationMarker: marker });
+      const nextDay = ziinaIntent('zi-next-day', { externalRef: 'order-9', creationMarker: marker });
+      await repository().saveCreated(firstDay, 'cmid-lost');
+      await repository().markHandedOut(firstDay);
+      await repository().saveReported([reportedAs(firstDay, 'COMPLETED')]);
+      // The next day's create, its answer lost: the first day's intent is not its lost create.
+      expect(await repository().findByCreationMarker('ZIINA', marker)).toBeNull();
+
+      await repository().saveCreated(nextDay, 'cmid-lost');
+      await repository().markHandedOut(nextDay);
+      // Reports of either, later, leave both as they are.
+      await repository().saveReported([reportedAs(firstDay, 'COMPLETED'), reportedAs(nextDay, 'PENDING')]);
+      await repository().markHandedOut(firstDay);
+
+      const listed = await repository().list({ externalRef: 'order-9' }, 10, null);
+      expect(listed.items.map((item) => item.id)).toEqual([nextDay.id, firstDay.id]);
+      expect(await repository().findByCreationMarker('ZIINA', marker)).toBeNull();
+      // A create of the next day whose answer was lost, surfacing now, is superseded all the same.
+      await repository().saveReported([lost]);
+      expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items).toHaveLength(2);
     });
 
     it('supersedes nothing for intents without a marker, or with their own', async () => {
