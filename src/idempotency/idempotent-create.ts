@@ -161,20 +161,25 @@ export class IdempotentCreate {
       if (!attempt.resendIsSafe) await store.markRequestSent(key, claim);
       outcome = await attempt.perform();
     } catch (error) {
-      await this.#giveUp(key, claim, attempt, true);
+      await this.#giveUp(key, claim, true);
       throw error;
     }
     if (isFinal(outcome)) return this.#handOut(key, claim, outcome, attempt, false);
-    await this.#giveUp(key, claim, attempt, outcome.kind === 'rejected' && outcome.mayHaveCreated === true);
+    await this.#giveUp(key, claim, outcome.kind === 'rejected' && outcome.mayHaveCreated === true);
     return { outcome, replayed: false };
   }
 
   /**
-   * Lets the next identical request go ahead. Where the provider may have acted on this create and
-   * does not deduplicate, the record says so: the next request first looks for the intent it made.
+   * Lets the next identical request go ahead. Where the provider may have acted on this create, the
+   * record stays, abandoned, with its input's fingerprint: the next identical request takes it over
+   * at once (where the provider does not deduplicate, it first looks for the intent it made), and
+   * another input under the key is IDEMPOTENCY_CONFLICT, as it would be once the outcome is known.
+   * Released instead, the key would be free for another input, whose create a provider that
+   * deduplicates refuses as a conflict with the one it may hold: that refusal would then be the
+   * key's stored outcome, and the first input's retries would never get their intent.
    */
-  async #giveUp(key: IdempotencyKey, claim: Claim, attempt: CreateAttempt, mayHaveCreated: boolean): Promise<void> {
-    if (mayHaveCreated && !attempt.resendIsSafe) await this.#options.store.abandon(key, claim);
+  async #giveUp(key: IdempotencyKey, claim: Claim, mayHaveCreated: boolean): Promise<void> {
+    if (mayHaveCreated) await this.#options.store.abandon(key, claim);
     else await this.#options.store.release(key, claim);
   }
 

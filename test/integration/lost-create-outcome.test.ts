@@ -106,4 +106,27 @@ describe('a Zopay create whose answer was lost', () => {
     expect(stack().zopay.stats.createRequests - before.createRequests).toBeGreaterThanOrEqual(2);
     expect(stack().zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
   });
+
+  it('keeps its key for its input: another input is a conflict, sent nowhere, and the retry gets the intent', async () => {
+    const input = zopayCreateInput();
+    const before = { ...stack().zopay.stats };
+    // Every attempt within the call's deadline loses its answer: the outcome stays unknown.
+    for (let attempt = 0; attempt < 3; attempt += 1) loseTheNextAnswer('zopay');
+    const first = await createThroughGraphQL(stack(), input);
+    expect(first.userErrors).toEqual([expect.objectContaining({ code: 'PROVIDER_UNAVAILABLE', retryable: true })]);
+    stack().zopay.faults.clear();
+    const sentAfterFirst = stack().zopay.stats.createRequests;
+
+    const otherInput = zopayCreateInput({ amount: '99.99' }, input.clientMutationId);
+    const other = await createThroughGraphQL(stack(), otherInput);
+    expect(other.userErrors).toEqual([expect.objectContaining({ code: 'IDEMPOTENCY_CONFLICT', retryable: false })]);
+    expect(stack().zopay.stats.createRequests).toBe(sentAfterFirst);
+
+    const retry = await createThroughGraphQL(stack(), input);
+    expect(retry.userErrors).toEqual([]);
+    expect(stack().zopay.stats.intentsCreated - before.intentsCreated).toBe(1);
+    expect(await createThroughGraphQL(stack(), otherInput)).toMatchObject({
+      userErrors: [expect.objectContaining({ code: 'IDEMPOTENCY_CONFLICT' })],
+    });
+  });
 });
