@@ -271,6 +271,7 @@ async function startServing(
     maxSubscriptionsPerConnection: config.subscriptions.maxPerConnection,
     keepAliveMs: config.subscriptions.keepAliveMs,
     requestLimits: config.requestLimits,
+    maxMessageBytes: config.maxBodyBytes,
     overload: () => loadShedder.overload(),
     onShed: (reason) => metrics.requestShed(reason),
     formatError,

@@ -3,8 +3,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import type { ApolloServerPlugin, BaseContext } from '@apollo/server';
 import { GraphQLError, type ValidationContext, type ValidationRule } from 'graphql';
-import { OperationCostMemo } from './operation-cost-memo.ts';
-import { PublicGraphQLError } from './public-error.ts';
+import { OperationCostLimit } from './operation-cost-limit.ts';
 
 /**
  * How much work one request may ask for (docs/decisions/request-limits.md). Every limit answers a
@@ -41,26 +40,19 @@ export function requestLimitRules(limits: RequestLimits): ValidationRule[] {
   ];
 }
 
-/**
- * The cost limit. It needs the variables (`first: $first`), which validation (cached per document)
- * does not see: so it runs once the operation is resolved, still before any resolver, from a memo
- * of the costs already computed (operation-cost-memo.ts).
- */
+/** The cost limit in Apollo Server: checked once the operation is resolved, still before any resolver. */
 export function costLimitPlugin<Context extends BaseContext>(maxCost: number): ApolloServerPlugin<Context> {
-  const memo = new OperationCostMemo();
+  const limit = new OperationCostLimit(maxCost);
   return {
     requestDidStart: () =>
       Promise.resolve({
         didResolveOperation: ({ request, document, schema }) => {
-          const cost = memo.costOf(schema, document, request.variables ?? {}, request.operationName);
-          if (cost !== null && cost > maxCost) {
-            const counted = Number.isFinite(cost) ? String(cost) : 'more than can be counted';
-            throw new PublicGraphQLError(
-              `This operation would cost ${counted}, more than the limit of ${maxCost}: ask for fewer items (first) or fewer fields in one request`,
-              'OPERATION_COST_EXCEEDED',
-              { ...(Number.isFinite(cost) && { cost }), maxCost, http: { status: 400 } },
-            );
-          }
+          // Apollo answers an error thrown here with HTTP 500 unless it carries its own status.
+          const refusal = limit.refusal(
+            { schema, document, variables: request.variables ?? {}, operationName: request.operationName },
+            { http: { status: 400 } },
+          );
+          if (refusal !== null) throw refusal;
           return Promise.resolve();
         },
       }),

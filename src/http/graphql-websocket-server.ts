@@ -4,6 +4,7 @@ import {
   getOperationAST,
   getVariableValues,
   GraphQLError,
+  OperationTypeNode,
   parse,
   specifiedRules,
   validate,
@@ -15,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
+import { OperationCostLimit } from '../graphql/operation-cost-limit.ts';
 import { refuseUpgrade } from '../lib/http/refuse-upgrade.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
 import { publicReadError } from '../graphql/resolvers/provider-unavailable.ts';
@@ -34,6 +36,11 @@ export interface GraphQLWebSocketServerOptions {
   /** Interval of the WebSocket pings (RFC 6455 §5.5.2); a socket that does not pong within it is cut. */
   readonly keepAliveMs: number;
   readonly requestLimits: RequestLimits;
+  /**
+   * HTTP_MAX_BODY_BYTES, the largest request body: a larger message is refused by ws with close 1009
+   * (message too big, RFC 6455 §7.4.1) as soon as its frame header says so, before it is buffered.
+   */
+  readonly maxMessageBytes: number;
   /** Why a new connection would be refused now, or null (load-shedder.ts). */
   readonly overload: () => OverloadReason | null;
   readonly onShed?: (reason: OverloadReason) => void;
@@ -50,20 +57,24 @@ const PARSED_DOCUMENTS = 1_000;
 /**
  * GraphQL over WebSocket on the GraphQL path (the graphql-ws protocol, `graphql-transport-ws`:
  * https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md), the transport Apollo Router's
- * passthrough mode and Hive Gateway use towards subgraphs. The upgrade request is checked before a
+ * passthrough mode and Hive Gateway use towards subgraphs, for subscriptions only: queries and
+ * mutations are refused (docs/decisions/subscriptions.md). The upgrade request is checked before a
  * socket exists: the router's secret (401), load (503, so the router tries another replica). Each
  * connection holds a bounded number of subscriptions; the same document limits and error masking as
- * over HTTP apply. Shutdown closes every socket with 1001 (going away).
+ * over HTTP apply, and a message may be as large as a request body. Shutdown closes every socket with
+ * 1001 (going away).
  */
 export class GraphQLWebSocketServer {
   readonly #options: GraphQLWebSocketServerOptions;
-  readonly #sockets = new WebSocketServer({ noServer: true });
+  readonly #sockets: WebSocketServer;
   readonly #dispose: () => Promise<void>;
 
   constructor(options: GraphQLWebSocketServerOptions) {
     this.#options = options;
+    this.#sockets = new WebSocketServer({ noServer: true, maxPayload: options.maxMessageBytes });
     const validationRules = [...specifiedRules, ...requestLimitRules(options.requestLimits)];
     const format = (errors: readonly GraphQLError[]) => errors.map((error) => this.#format(error));
+    const costLimit = new OperationCostLimit(options.requestLimits.maxCost);
     const parsed = new LRUCache<string, DocumentNode>({ max: PARSED_DOCUMENTS });
     const parseOnce = (source: string): DocumentNode => {
       let document = parsed.get(source);
@@ -98,15 +109,24 @@ export class GraphQLWebSocketServer {
           }
           const invalid = validate(options.schema, document, validationRules);
           if (invalid.length > 0) return invalid.map((error) => requestError(error, 'GRAPHQL_VALIDATION_FAILED'));
+          // graphql-ws would answer an operation it cannot pick with an error the masking hides.
+          const operation = getOperationAST(document, payload.operationName);
+          if (operation == null) return [operationResolutionError(payload.operationName)];
+          if (operation.operation !== OperationTypeNode.SUBSCRIPTION) {
+            return [subscriptionsOnlyError(operation.operation, options.path)];
+          }
           // Variables are coerced here too: graphql-js reports a bad value as a bare error that the
           // masking would hide; over HTTP Apollo answers it as the client's, BAD_USER_INPUT.
-          const operation = getOperationAST(document, payload.operationName);
-          const coerced = getVariableValues(
-            options.schema,
-            operation?.variableDefinitions ?? [],
-            payload.variables ?? {},
-          );
+          const variables = payload.variables ?? {};
+          const coerced = getVariableValues(options.schema, operation.variableDefinitions ?? [], variables);
           if (coerced.errors !== undefined) return coerced.errors.map((error) => requestError(error, 'BAD_USER_INPUT'));
+          const tooCostly = costLimit.refusal({
+            schema: options.schema,
+            document,
+            variables,
+            operationName: payload.operationName ?? undefined,
+          });
+          if (tooCostly !== null) return [tooCostly];
           return {
             schema: options.schema,
             document,
@@ -169,6 +189,28 @@ export class GraphQLWebSocketServer {
     if (readError !== null) return readError.toJSON();
     return this.#options.formatError(original instanceof GraphQLError ? original.toJSON() : error.toJSON(), error);
   }
+}
+
+/**
+ * A query or mutation sent over the socket. Only Apollo Server over HTTP gives them what a request
+ * needs beyond its document: the count of requests in flight that sheds load, the drain that lets a
+ * create finish at shutdown, introspection switched off in production (docs/decisions/request-limits.md).
+ */
+function subscriptionsOnlyError(operationType: OperationTypeNode, path: string): PublicGraphQLError {
+  return new PublicGraphQLError(
+    `This WebSocket serves subscriptions only: send queries and mutations as HTTP POST requests to ${path}`,
+    'OPERATION_TYPE_NOT_SUPPORTED',
+    { operationType, retryable: false },
+  );
+}
+
+/** No operation of the document is the one to run: graphql-js's words, Apollo's code over HTTP. */
+function operationResolutionError(operationName: string | null | undefined): GraphQLError {
+  const message =
+    operationName == null
+      ? 'Must provide operation name if query contains multiple operations.'
+      : `Unknown operation named "${operationName}".`;
+  return new GraphQLError(message, { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } });
 }
 
 /** The client's document is at fault: its error, with the code Apollo gives it over HTTP, is shown as is. */

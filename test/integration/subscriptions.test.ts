@@ -120,6 +120,11 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
       'GRAPHQL_VALIDATION_FAILED',
     ],
     [
+      'holds two operations and names neither',
+      'subscription A { paymentIntentUpdated(id: "x") { id } } subscription B { paymentIntentUpdated(id: "y") { id } }',
+      'OPERATION_RESOLUTION_FAILURE',
+    ],
+    [
       'lacks a required variable',
       'subscription ($id: ID!, $withStatus: Boolean!) { paymentIntentUpdated(id: $id) { id status @include(if: $withStatus) } }',
       'BAD_USER_INPUT',
@@ -156,6 +161,94 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
     const again = second.watch(ids[2]!);
     await again.eventCount(1);
     expect(again.errors).toEqual([]);
+  });
+});
+
+describe('the limits of a request, over the socket', () => {
+  const MAX_MESSAGE_BYTES = 4_096;
+  const stack = useTestStack({
+    env: {
+      GRAPHQL_MAX_COST: '10',
+      GRAPHQL_INTROSPECTION: 'false',
+      HTTP_MAX_BODY_BYTES: String(MAX_MESSAGE_BYTES),
+      INTENT_FRESHNESS_MS: '600000',
+    },
+  });
+
+  /** An open graphql-transport-ws socket past its connection_ack: its next message, and the close code it ends with. */
+  async function acknowledgedSocket(): Promise<{
+    socket: WebSocket;
+    nextMessage: () => Promise<unknown>;
+    closed: Promise<number>;
+  }> {
+    const socket = new WebSocket(webSocketUrl(stack().app.graphqlUrl), 'graphql-transport-ws');
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    const nextMessage = () =>
+      new Promise<unknown>((resolve) =>
+        // ws hands a message as one Buffer (its default binaryType, nodebuffer).
+        socket.once('message', (data) => resolve(JSON.parse((data as Buffer).toString('utf8')))),
+      );
+    await new Promise((resolve) => socket.once('open', resolve));
+    socket.send(JSON.stringify({ type: 'connection_init' }));
+    expect(await nextMessage()).toEqual({ type: 'connection_ack' });
+    return { socket, nextMessage, closed };
+  }
+
+  /** A graphql-ws ping whose JSON is exactly `bytes` long. */
+  function pingOfSize(bytes: number): string {
+    const empty = JSON.stringify({ type: 'ping', payload: { padding: '' } });
+    return JSON.stringify({ type: 'ping', payload: { padding: 'x'.repeat(bytes - empty.length) } });
+  }
+
+  it('refuses a query or a mutation with OPERATION_TYPE_NOT_SUPPORTED before anything runs, and serves a subscription beside them', async () => {
+    const client = connect(stack());
+    const introspection = client.watch('x', '{ __schema { queryType { name } } }');
+    const create = client.watch(
+      `sub-${randomUUID()}`,
+      'mutation ($id: String!) { createPaymentIntent(input: { clientMutationId: $id, provider: { zopay: { amount: "10.50", currencies: ["USDT"] } } }) { paymentIntent { id } } }',
+    );
+    const beside = client.watch('not an id');
+    await Promise.all([introspection.done, create.done, beside.done]);
+    for (const [refused, operationType] of [
+      [introspection, 'query'],
+      [create, 'mutation'],
+    ] as const) {
+      expect(refused.events).toEqual([]);
+      expect(refused.errors).toEqual([
+        {
+          message:
+            'This WebSocket serves subscriptions only: send queries and mutations as HTTP POST requests to /graphql',
+          extensions: { code: 'OPERATION_TYPE_NOT_SUPPORTED', operationType, retryable: false },
+        },
+      ]);
+    }
+    expect(stack().zopay.stats.createRequests).toBe(0);
+    expect(beside.events).toEqual([null]);
+    expect(client.closeCodes).toEqual([]);
+  });
+
+  it('refuses a subscription above GRAPHQL_MAX_COST with OPERATION_COST_EXCEEDED, as over HTTP', async () => {
+    const amounts = Array.from({ length: 15 }, (_, n) => `a${n}: amount { amount }`).join(' ');
+    const query = `subscription ($id: ID!) { paymentIntentUpdated(id: $id) { ${amounts} } }`;
+    const watched = connect(stack()).watch('not an id', query);
+    await watched.done;
+    expect(watched.events).toEqual([]);
+    expect(watched.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'OPERATION_COST_EXCEEDED', cost: 16, maxCost: 10 } }),
+    ]);
+    const overHttp = await stack().graphql(`query ($id: ID!) { paymentIntent(id: $id) { ${amounts} } }`, { id: 'x' });
+    expect(overHttp.errors).toEqual([
+      expect.objectContaining({ extensions: { code: 'OPERATION_COST_EXCEEDED', cost: 16, maxCost: 10 } }),
+    ]);
+  });
+
+  it('takes a message of HTTP_MAX_BODY_BYTES, and closes the socket with 1009 (message too big) at one byte more', async () => {
+    const { socket, nextMessage, closed } = await acknowledgedSocket();
+    socket.send(pingOfSize(MAX_MESSAGE_BYTES));
+    expect(await nextMessage()).toMatchObject({ type: 'pong' });
+    const answered = nextMessage().then(() => 'answered');
+    socket.send(pingOfSize(MAX_MESSAGE_BYTES + 1));
+    expect(await Promise.race([closed, answered])).toBe(1009);
   });
 });
 
