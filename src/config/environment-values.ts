@@ -26,6 +26,17 @@ export function describeProblems(error: z.ZodError): string[] {
   return error.issues.map((issue) => `${String(issue.path.at(-1))} ${issue.message}`);
 }
 
+/**
+ * For a rule across variables (`.superRefine(rule, onceValid('A', 'B'))`): it runs once the variables
+ * it compares were read without a problem, whatever other variable failed. By default zod skips an
+ * object's refinements after any failed field (https://zod.dev/api#when): one unrelated mistake would
+ * hide the rule's problem until the next start. The rule must read only these variables: the others
+ * may hold what failed.
+ */
+export function onceValid(...variables: string[]): z.core.$ZodSuperRefineParams {
+  return { when: ({ issues }) => issues.every((issue) => !variables.includes(String(issue.path?.at(-1)))) };
+}
+
 /** "true" or "false", nothing looser: a typo must not silently switch a safety setting. */
 export const flag = z
   .enum(['true', 'false'], { error: 'must be true or false' })

@@ -3,7 +3,7 @@ import type { RequestLimits } from '../graphql/request-limits.ts';
 import type { LoadSheddingSettings } from '../http/load-shedder.ts';
 import type { ProviderId } from '../payments/payment-intent.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
-import { describeProblems, flag, integer, unsetIfBlank, variablesOf } from './environment-values.ts';
+import { describeProblems, flag, integer, onceValid, unsetIfBlank, variablesOf } from './environment-values.ts';
 import { productionProblems } from './production-profile.ts';
 import type { ProviderSettings } from './provider-environment.ts';
 import { StoreEnv, storeConfigOf, storeSecrets, type StoreConfig } from './store-environment.ts';
@@ -141,15 +141,18 @@ const CoreEnvironment = z
     limits: RequestLimitsEnv,
     tracing: TracingEnv,
   })
-  .superRefine(({ idempotency, providerHttp }, context) => {
-    if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
-      context.addIssue({
-        code: 'custom',
-        path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'],
-        message: 'must be longer than PROVIDER_DEADLINE_MS',
-      });
-    }
-  });
+  .superRefine(
+    ({ idempotency, providerHttp }, context) => {
+      if (idempotency.IDEMPOTENCY_LEASE_MS <= providerHttp.PROVIDER_DEADLINE_MS) {
+        context.addIssue({
+          code: 'custom',
+          path: ['idempotency', 'IDEMPOTENCY_LEASE_MS'],
+          message: 'must be longer than PROVIDER_DEADLINE_MS',
+        });
+      }
+    },
+    onceValid('IDEMPOTENCY_LEASE_MS', 'PROVIDER_DEADLINE_MS'),
+  );
 
 export interface Config {
   /** NODE_ENV=production: the production profile's rules held at start-up. */

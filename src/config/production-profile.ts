@@ -1,4 +1,6 @@
+import { MIN_SCRUBBED_SECRET_LENGTH } from '../logging/logger.ts';
 import type { ProviderRegistry } from '../providers/provider-registry.ts';
+import { databasePasswordOf } from './store-environment.ts';
 
 /**
  * What `NODE_ENV=production` refuses to start without: the conveniences that make `npm start` easy on
@@ -28,12 +30,40 @@ export function productionRules(providers: ProviderRegistry): { readonly variabl
   ];
 }
 
-/** One problem per variable the production profile requires and `values` leaves unset. */
+/**
+ * One problem per variable the production profile requires and `values` leaves unset, and per secret
+ * too short to be scrubbed from the logs.
+ */
 export function productionProblems(
   values: Readonly<Record<string, string | undefined>>,
   providers: ProviderRegistry,
 ): string[] {
-  return productionRules(providers)
+  const unset = productionRules(providers)
     .filter(({ variable }) => values[variable] === undefined)
     .map(({ variable, why }) => `${variable} must be set in production: ${why}`);
+  return [...unset, ...shortSecretProblems(values, providers)];
+}
+
+/**
+ * The secrets with no floor of their own, refused in production when the logs could not scrub them
+ * (MIN_SCRUBBED_SECRET_LENGTH): a real key or password is longer, so a shorter one is a stand-in or a
+ * mistake. Webhook secrets and ROUTER_SECRET are longer by rule everywhere.
+ */
+function shortSecretProblems(
+  values: Readonly<Record<string, string | undefined>>,
+  providers: ProviderRegistry,
+): string[] {
+  const secrets = [
+    ...providers.modules.map(({ environment }) => ({
+      name: environment.apiKeyVariable,
+      value: values[environment.apiKeyVariable],
+    })),
+    { name: 'DATABASE_URL password', value: databasePasswordOf(values.DATABASE_URL) },
+  ];
+  return secrets
+    .filter(({ value }) => value !== undefined && value.length < MIN_SCRUBBED_SECRET_LENGTH)
+    .map(
+      ({ name }) =>
+        `${name} must be at least ${MIN_SCRUBBED_SECRET_LENGTH} characters in production: a shorter secret is guessable, and is not scrubbed from log lines`,
+    );
 }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { httpUrl } from './environment-values.ts';
+import { httpUrl, onceValid } from './environment-values.ts';
 
 export interface ProviderCredentials {
   readonly apiKey: string;
@@ -49,16 +49,19 @@ export function providerEnvironment(providerId: string, options: ProviderEnviron
       [baseUrlVariable]: httpUrl.optional(),
       ...(webhookSecretVariable !== null && { [webhookSecretVariable]: webhookSecret.optional() }),
     })
-    .superRefine((values, context) => {
-      // A base URL without a key would silently talk to the emulator instead: refuse it.
-      if (values[baseUrlVariable] !== undefined && values[apiKeyVariable] === undefined) {
-        context.addIssue({
-          code: 'custom',
-          path: [apiKeyVariable],
-          message: `must be set when ${baseUrlVariable} is set`,
-        });
-      }
-    })
+    .superRefine(
+      (values, context) => {
+        // A base URL without a key would silently talk to the emulator instead: refuse it.
+        if (values[baseUrlVariable] !== undefined && values[apiKeyVariable] === undefined) {
+          context.addIssue({
+            code: 'custom',
+            path: [apiKeyVariable],
+            message: `must be set when ${baseUrlVariable} is set`,
+          });
+        }
+      },
+      onceValid(apiKeyVariable, baseUrlVariable),
+    )
     .transform((values): ProviderSettings => {
       const apiKey = values[apiKeyVariable];
       return {

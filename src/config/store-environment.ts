@@ -1,10 +1,33 @@
 import { z } from 'zod';
 import { describeProblems, integer, unsetIfBlank } from './environment-values.ts';
 
+/**
+ * True when every `%` of the text begins an escape of UTF-8 bytes (RFC 3986, section 2.1), as the
+ * driver decodes a URL's user name and password. Otherwise the driver fails at its first connection
+ * or guesses (pg-connection-string re-encodes some such URLs, not others), and the password sent is
+ * not the one known to be scrubbed from logs.
+ */
+function percentDecodes(text: string): boolean {
+  try {
+    decodeURIComponent(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Piped: the user-info rule reads a URL that parsed (a refine would also run after a failed format check). */
+const databaseUrl = z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).pipe(
+  z.string().refine((url) => {
+    const { username, password } = new URL(url);
+    return percentDecodes(username) && percentDecodes(password);
+  }, 'must percent-encode its user name and password as UTF-8: a % itself is written %25'),
+);
+
 /** Where the store lives, and how start-up treats its migrations. */
 export const StoreEnv = z.object({
   /** The shared PostgreSQL of all replicas; unset = PGlite embedded in the process, in DATA_DIR. */
-  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/, error: 'must be a postgres:// or postgresql:// URL' }).optional(),
+  DATABASE_URL: databaseUrl.optional(),
   DATABASE_MAX_CONNECTIONS: integer(1, 1_000).default(10),
   /** Longest wait for a pooled connection before a statement fails. */
   DATABASE_CONNECT_TIMEOUT_MS: integer(100, 60_000).default(5_000),
@@ -53,6 +76,17 @@ export function loadStoreConfig(env: NodeJS.ProcessEnv): StoreConfigResult {
   return parsed.success
     ? { ok: true, config: storeConfigOf(parsed.data) }
     : { ok: false, problems: describeProblems(parsed.error) };
+}
+
+/**
+ * The password of a DATABASE_URL as the driver sends it (percent-decoded); undefined when the URL has
+ * none (the driver then takes PGPASSWORD or a password file) or is not one StoreEnv accepts.
+ */
+export function databasePasswordOf(url: string | undefined): string | undefined {
+  const parsed = databaseUrl.safeParse(url);
+  if (!parsed.success) return undefined;
+  const { password } = new URL(parsed.data);
+  return password === '' ? undefined : decodeURIComponent(password);
 }
 
 /** The database URL and its password, as written and decoded: a driver error may quote either. */

@@ -7,9 +7,18 @@ import { flag, integer } from './environment-values.ts';
 // itself (OTEL_EXPORTER_OTLP_HEADERS, _TIMEOUT, _COMPRESSION, the endpoints), and the resource reads
 // OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES: see the README's "Observability" section.
 
-const protocol = z.enum(['http/protobuf', 'http/json', 'grpc'], {
-  error: 'must be http/protobuf or http/json',
-});
+/**
+ * grpc, a value the specification allows, is refused with its own message by the field itself, so
+ * that it is reported whatever other variable failed (https://zod.dev/api#when).
+ */
+const protocol = z
+  .enum(['http/protobuf', 'http/json', 'grpc'], {
+    error: 'must be http/protobuf or http/json',
+  })
+  .refine(
+    (value): value is 'http/protobuf' | 'http/json' => value !== 'grpc',
+    'grpc is not shipped: use http/protobuf (port 4318 of a collector) or http/json',
+  );
 
 const sampler = z.enum(
   [
@@ -26,44 +35,33 @@ const sampler = z.enum(
   },
 );
 
-export const TracingEnv = z
-  .object({
-    /** `true` turns the SDK off whatever else is set. */
-    OTEL_SDK_DISABLED: flag.optional(),
-    /** Comma-separated; `otlp` or `none` (the only exporter shipped is OTLP over HTTP). */
-    OTEL_TRACES_EXPORTER: z
-      .string()
-      .transform((value) => value.split(',').map((name) => name.trim().toLowerCase()))
-      .refine((names) => names.every((name) => name === 'otlp' || name === 'none'), {
-        error: 'must be otlp or none: only OTLP over HTTP is shipped',
-      })
-      .optional(),
-    OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
-    /** `key=value,…`, read by the exporter; here only so that their values are scrubbed from logs (API keys). */
-    OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
-    OTEL_EXPORTER_OTLP_TRACES_HEADERS: z.string().optional(),
-    OTEL_EXPORTER_OTLP_PROTOCOL: protocol.optional(),
-    OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol.optional(),
-    OTEL_TRACES_SAMPLER: sampler.default('parentbased_always_on'),
-    OTEL_TRACES_SAMPLER_ARG: z.coerce
-      .number({ error: 'must be a number from 0 to 1' })
-      .min(0, 'must be at least 0')
-      .max(1, 'must be at most 1')
-      .default(1),
-    /** How long finished spans wait to be sent in one batch. */
-    OTEL_BSP_SCHEDULE_DELAY: integer(0, 600_000).default(5_000),
-  })
-  .superRefine((values, context) => {
-    for (const name of ['OTEL_EXPORTER_OTLP_PROTOCOL', 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL'] as const) {
-      if (values[name] === 'grpc')
-        context.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'grpc is not shipped: use http/protobuf (port 4318 of a collector) or http/json',
-        });
-    }
-  });
+export const TracingEnv = z.object({
+  /** `true` turns the SDK off whatever else is set. */
+  OTEL_SDK_DISABLED: flag.optional(),
+  /** Comma-separated; `otlp` or `none` (the only exporter shipped is OTLP over HTTP). */
+  OTEL_TRACES_EXPORTER: z
+    .string()
+    .transform((value) => value.split(',').map((name) => name.trim().toLowerCase()))
+    .refine((names) => names.every((name) => name === 'otlp' || name === 'none'), {
+      error: 'must be otlp or none: only OTLP over HTTP is shipped',
+    })
+    .optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).optional(),
+  /** `key=value,…`, read by the exporter; here only so that their values are scrubbed from logs (API keys). */
+  OTEL_EXPORTER_OTLP_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_TRACES_HEADERS: z.string().optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: protocol.optional(),
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol.optional(),
+  OTEL_TRACES_SAMPLER: sampler.default('parentbased_always_on'),
+  OTEL_TRACES_SAMPLER_ARG: z.coerce
+    .number({ error: 'must be a number from 0 to 1' })
+    .min(0, 'must be at least 0')
+    .max(1, 'must be at most 1')
+    .default(1),
+  /** How long finished spans wait to be sent in one batch. */
+  OTEL_BSP_SCHEDULE_DELAY: integer(0, 600_000).default(5_000),
+});
 
 export type TracingSampler = z.infer<typeof sampler>;
 
@@ -92,11 +90,9 @@ export function tracingConfigOf(values: z.infer<typeof TracingEnv>): TracingConf
       ? values.OTEL_EXPORTER_OTLP_ENDPOINT !== undefined || values.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT !== undefined
       : exporters.includes('otlp') && !exporters.includes('none');
   if (values.OTEL_SDK_DISABLED === true || !configured) return { enabled: false };
-  const protocol = values.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf';
   return {
     enabled: true,
-    // grpc was refused above.
-    protocol: protocol === 'http/json' ? 'http/json' : 'http/protobuf',
+    protocol: values.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? values.OTEL_EXPORTER_OTLP_PROTOCOL ?? 'http/protobuf',
     sampler: values.OTEL_TRACES_SAMPLER,
     samplerRatio: values.OTEL_TRACES_SAMPLER_ARG,
     scheduleDelayMs: values.OTEL_BSP_SCHEDULE_DELAY,

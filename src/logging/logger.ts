@@ -13,6 +13,13 @@ export interface LoggerOptions {
 
 const REDACTED = '[redacted]';
 
+/**
+ * Configured secrets shorter than this are not scrubbed: a value that short (a two-letter password)
+ * also occurs in unrelated text, and replacing it everywhere would mangle the lines. The production
+ * profile refuses provider keys and a database password this short (src/config/production-profile.ts).
+ */
+export const MIN_SCRUBBED_SECRET_LENGTH = 8;
+
 /** Lines are written once this many bytes are buffered (about ten operation lines)... */
 const LOG_BUFFER_BYTES = 4_096;
 /** ...or this often, whichever comes first. */
@@ -85,13 +92,14 @@ export function composedLinesLogger(logger: Logger): Logger {
 }
 
 /**
- * Every configured secret, as written and as a JSON string escapes it (a line is JSON: a secret with
- * a quote, backslash or control character appears escaped in it), in one pattern: each line is
- * searched once, whatever the number of secrets. Null when there is none to look for.
+ * Every configured secret of at least MIN_SCRUBBED_SECRET_LENGTH characters, as written and as a JSON
+ * string escapes it (a line is JSON: a secret with a quote, backslash or control character appears
+ * escaped in it), in one pattern: each line is searched once, whatever the number of secrets. Null
+ * when there is none to look for.
  */
 function secretsPattern(configured: readonly string[]): RegExp | null {
   const written = configured
-    .filter((secret) => secret.length >= 8)
+    .filter((secret) => secret.length >= MIN_SCRUBBED_SECRET_LENGTH)
     .flatMap((secret) => [secret, JSON.stringify(secret).slice(1, -1)]);
   if (written.length === 0) return null;
   // The longest first: where one secret contains another, all of it goes.

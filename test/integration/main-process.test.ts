@@ -185,4 +185,20 @@ describe('bad configuration', () => {
     expect(stderr).not.toContain('pk_live_not_a_secret_key_format');
     expect(running.logs.some(listening)).toBe(false);
   });
+
+  it('reports a database password the driver could not decode as a problem of DATABASE_URL', async () => {
+    const running = await killAfterTest(
+      spawnSubgraph(process.execPath, ['src/main.ts'], {
+        DATABASE_URL: 'postgres://payments:TOPSECRET%zz@127.0.0.1:5432/payments',
+        LOG_LEVEL: 'verbose',
+      }),
+    );
+    expect(await running.exited).toBe(1);
+    const stderr = running.stderr.join('\n');
+    expect(stderr).toContain('Invalid configuration');
+    expect(stderr).toContain('  - LOG_LEVEL ');
+    expect(stderr).toContain('  - DATABASE_URL must percent-encode its user name and password');
+    expect(stderr).not.toContain('TOPSECRET');
+    expect(running.logs.some(listening)).toBe(false);
+  });
 });

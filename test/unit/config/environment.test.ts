@@ -266,6 +266,35 @@ describe('loadConfig', () => {
     expect(configOf({ IDEMPOTENCY_LEASE_MS: '1500', PROVIDER_DEADLINE_MS: '1000' }).idempotency.leaseMs).toBe(1_500);
   });
 
+  it('checks a rule across variables whatever unrelated variable failed, once the variables it compares are valid', () => {
+    expect(problemsOf({ LOG_LEVEL: 'verbose', IDEMPOTENCY_LEASE_MS: '5000' })).toEqual([
+      expect.stringMatching(/^LOG_LEVEL /),
+      'IDEMPOTENCY_LEASE_MS must be longer than PROVIDER_DEADLINE_MS',
+    ]);
+    expect(problemsOf({ ZIINA_WEBHOOK_SECRET: 'short', ZIINA_BASE_URL: 'http://127.0.0.1:9001/api' })).toEqual([
+      'ZIINA_WEBHOOK_SECRET must be at least 16 characters',
+      'ZIINA_API_KEY must be set when ZIINA_BASE_URL is set',
+    ]);
+    // The default lease (30 s) is not longer than this deadline, but the deadline is what is wrong.
+    expect(problemsOf({ LOG_LEVEL: 'verbose', PROVIDER_DEADLINE_MS: '30000' })).toEqual([
+      expect.stringMatching(/^LOG_LEVEL /),
+      'PROVIDER_DEADLINE_MS must be at most 25000',
+    ]);
+  });
+
+  it.each([
+    ['a bare %', 'postgres://payments:TOPSECRET%zz@db.internal/payments'],
+    ['an escape that is not UTF-8', 'postgres://payments:TOPSECRET%FF@db.internal/payments'],
+    ['a bare % in the user name', 'postgres://pay%ments:TOPSECRET@db.internal/payments'],
+  ])('refuses a DATABASE_URL with %s beside the other problems, never quoting it', (_, url) => {
+    const problems = problemsOf({ DATABASE_URL: url, LOG_LEVEL: 'verbose' });
+    expect(problems).toEqual([
+      expect.stringMatching(/^LOG_LEVEL /),
+      'DATABASE_URL must percent-encode its user name and password as UTF-8: a % itself is written %25',
+    ]);
+    expect(problems.join('\n')).not.toContain('TOPSECRET');
+  });
+
   it('refuses a short Ziina webhook secret', () => {
     expect(problemsOf({ ZIINA_WEBHOOK_SECRET: 'short' })).toEqual([
       'ZIINA_WEBHOOK_SECRET must be at least 16 characters',

@@ -5,7 +5,7 @@ import { registeredProviders } from '../../../src/providers/registered-providers
 
 const PRODUCTION_READY = {
   NODE_ENV: 'production',
-  DATABASE_URL: 'postgres://payments:pw@db.internal:5432/payments',
+  DATABASE_URL: 'postgres://payments:db-password-0123@db.internal:5432/payments',
   ROUTER_SECRET: 'r'.repeat(32),
   ZOPAY_API_KEY: 'sk_live_0123456789',
   ZIINA_API_KEY: 'ziina_live_token_0123',
@@ -36,6 +36,22 @@ describe('NODE_ENV=production', () => {
       ]);
     },
   );
+
+  it('refuses a provider key or a database password too short to be scrubbed from logs, naming each', () => {
+    const result = load({
+      ...PRODUCTION_READY,
+      ZIINA_API_KEY: 'key1234',
+      DATABASE_URL: 'postgres://payments:pass%401@db.internal:5432/payments',
+    });
+    expect(result.ok ? [] : result.problems).toEqual([
+      'ZIINA_API_KEY must be at least 8 characters in production: a shorter secret is guessable, and is not scrubbed from log lines',
+      'DATABASE_URL password must be at least 8 characters in production: a shorter secret is guessable, and is not scrubbed from log lines',
+    ]);
+  });
+
+  it('accepts a DATABASE_URL without a password (the driver then reads PGPASSWORD or a password file)', () => {
+    expect(load({ ...PRODUCTION_READY, DATABASE_URL: 'postgres://payments@db.internal:5432/payments' }).ok).toBe(true);
+  });
 
   it('treats a blank value as unset', () => {
     const result = load({ ...PRODUCTION_READY, ROUTER_SECRET: '  ' });

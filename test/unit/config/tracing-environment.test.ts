@@ -79,6 +79,13 @@ describe('tracing configuration', () => {
     ]);
   });
 
+  it('refuses grpc whatever other variable failed', () => {
+    expect(problemsOf({ OTEL_TRACES_SAMPLER: 'x', OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc' })).toEqual([
+      expect.stringMatching(/^OTEL_EXPORTER_OTLP_TRACES_PROTOCOL grpc is not shipped/),
+      expect.stringMatching(/^OTEL_TRACES_SAMPLER must be one of /),
+    ]);
+  });
+
   it("scrubs the exporter's header values (a vendor's API key) from every log line", () => {
     const loaded = loadConfig(
       {
