@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import { ApolloServerErrorCode, unwrapResolverError } from '@apollo/server/errors';
 import type { Logger } from '../logging/logger.ts';
 import { ProviderIntegrationError } from '../providers/provider-errors.ts';
+import { isArgumentCoercionError } from './argument-coercion-error.ts';
 import { PublicGraphQLError } from './public-error.ts';
 
 // Apollo Server's own request errors say what is wrong with the client's operation: shown as is.
@@ -27,6 +28,11 @@ export function createErrorFormatter(logger: Logger) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const original = unwrapResolverError(error);
     if (original instanceof PublicGraphQLError || isClientRequestError(error, formatted)) return formatted;
+    // Not a fault of ours but of the operation, seen only once it runs: the client's to fix, as
+    // Apollo's own variable errors are.
+    if (isArgumentCoercionError(original)) {
+      return { ...formatted, extensions: { ...formatted.extensions, code: ApolloServerErrorCode.BAD_USER_INPUT } };
+    }
     logMasked(logger, original, formatted);
     return {
       message: MASKED_MESSAGE,
@@ -39,7 +45,8 @@ export function createErrorFormatter(logger: Logger) {
 
 /**
  * An error in the client's operation itself (parse, validation, variable coercion): raised
- * before execution, so it has no resolver path.
+ * before execution, so it has no resolver path. An argument refused while executing is
+ * recognised apart (argument-coercion-error.ts).
  */
 function isClientRequestError(error: unknown, formatted: GraphQLFormattedError): boolean {
   return (

@@ -9,6 +9,7 @@ import {
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { MAX_PAGE_SIZE } from '../payments/list-payment-intents.ts';
+import { isArgumentCoercionError } from './argument-coercion-error.ts';
 
 /**
  * An object field costs 1 and a leaf 0; a list's items count as many times as the list may hold:
@@ -28,9 +29,10 @@ function listSize(args: Record<string, unknown>): number {
 }
 
 /**
- * The operation's cost with these variables; null when the variables do not fit it (execution
- * refuses them next, with its own precise message, before any resolver runs). A document larger
- * than the estimator will walk (graphql-query-complexity stops at 10,000 nodes) costs Infinity.
+ * The operation's cost with these variables; null when the variables do not fit it, its arguments
+ * included (execution refuses them next, with its own precise message, before any resolver runs).
+ * A document larger than the estimator will walk (graphql-query-complexity stops at 10,000 nodes)
+ * costs Infinity.
  */
 export function costOfOperation(
   schema: GraphQLSchema,
@@ -50,6 +52,7 @@ export function costOfOperation(
       estimators: [listSizeEstimator],
     });
   } catch (error) {
+    if (isArgumentCoercionError(error)) return null;
     if (error instanceof GraphQLError) return Number.POSITIVE_INFINITY;
     throw error;
   }

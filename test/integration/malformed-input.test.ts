@@ -130,3 +130,50 @@ describe('metadata (JSONObject)', () => {
     expect(payload.userErrors).toEqual([]);
   });
 });
+
+describe('a variable sent as null where its default let it fill a non-null argument', () => {
+  // Validation accepts `$id: ID = "…"` in `paymentIntent(id: ID!)` for its default; sent as null, it
+  // is refused by graphql-js only while executing. That is the client's error, not an alert of ours.
+  async function askWithNull(document: string, variables: Record<string, unknown>) {
+    const before = stack().log.lines.length;
+    const answer = await stack().graphql(document, variables);
+    const errorLines = stack()
+      .log.entries()
+      .slice(before)
+      .filter((entry) => (entry.level as number) >= 50);
+    return { answer, errorLines };
+  }
+  const refusedArgument = (argument: string, type: string, path?: string[]) => ({
+    message: `Argument "${argument}" of non-null type "${type}" must not be null.`,
+    locations: [expect.objectContaining({ line: 1 })],
+    ...(path && { path }),
+    extensions: { code: 'BAD_USER_INPUT' },
+  });
+
+  it.each([
+    ['the first time the document is seen', 'NullId'],
+    ['after the same document was answered with its default', 'NullIdAgain'],
+  ])("answers BAD_USER_INPUT with graphql-js's message on the field, %s", async (_case, operationName) => {
+    const document = `query ${operationName}($id: ID = "zopay:pi_default") { paymentIntent(id: $id) { id } }`;
+    if (operationName === 'NullIdAgain') expect((await stack().graphql(document)).errors).toBeUndefined();
+    const readsBefore = stack().zopay.stats.readRequests;
+    const { answer, errorLines } = await askWithNull(document, { id: null });
+
+    expect(answer.status).toBe(200);
+    expect(answer.data).toEqual({ paymentIntent: null });
+    expect(answer.errors).toEqual([refusedArgument('id', 'ID!', ['paymentIntent'])]);
+    expect(errorLines).toEqual([]);
+    expect(stack().zopay.stats.readRequests).toBe(readsBefore);
+  });
+
+  it('answers BAD_USER_INPUT for the condition of an @include', async () => {
+    const document = 'query NullCondition($shown: Boolean = true) { __typename @include(if: $shown) }';
+    expect((await stack().graphql(document)).errors).toBeUndefined();
+    const { answer, errorLines } = await askWithNull(document, { shown: null });
+
+    expect(answer.status).toBe(200);
+    expect(answer.data).toBeNull();
+    expect(answer.errors).toEqual([refusedArgument('if', 'Boolean!')]);
+    expect(errorLines).toEqual([]);
+  });
+});

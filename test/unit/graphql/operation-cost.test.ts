@@ -50,4 +50,9 @@ describe('costOfOperation', () => {
   it('is null when the variables do not fit: execution refuses them next, with its own message', () => {
     expect(costOrNull(listing('$first'), { first: 'many' })).toBeNull();
   });
+
+  it('is null, not beyond counting, when a variable sent as null empties a non-null argument', () => {
+    expect(costOrNull('query($id: ID = "zopay:pi_1") { paymentIntent(id: $id) { id } }', { id: null })).toBeNull();
+    expect(costOrNull('query($shown: Boolean = true) { __typename @include(if: $shown) }', { shown: null })).toBeNull();
+  });
 });
