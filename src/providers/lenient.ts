@@ -34,10 +34,18 @@ export const optionalObject = z
  */
 const CANONICAL_INSTANT = /^\d{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|1\d|2[0-8])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d\.\d{3}Z$/;
 
+/**
+ * An ISO 8601 date-time without an offset, as Python writes a naive datetime (pydantic:
+ * "2024-05-01T12:00:00"). A Date reads such a text in the host's time zone
+ * (https://tc39.es/ecma262/#sec-date-time-string-format), which would make the instant depend on
+ * where the subgraph runs: it is read as UTC instead (docs/providers/zopay.md).
+ */
+const DATE_TIME_WITHOUT_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/;
+
 /** An RFC 3339 / ISO 8601 instant, normalised to UTC; null when absent or unreadable. */
 export function isoInstantOrNull(value: string | number | null): string | null {
   if (value === null) return null;
   if (typeof value === 'string' && CANONICAL_INSTANT.test(value)) return value;
-  const date = new Date(value);
+  const date = new Date(typeof value === 'string' && DATE_TIME_WITHOUT_OFFSET.test(value) ? `${value}Z` : value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }

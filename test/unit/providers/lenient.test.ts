@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isoInstantOrNull } from '../../../src/providers/lenient.ts';
 
 /** What isoInstantOrNull means: the instant a Date reads, printed in UTC; null when unreadable. */
@@ -42,6 +42,29 @@ describe('isoInstantOrNull', () => {
       }),
       { numRuns: 5_000 },
     );
+  });
+
+  describe('on a host whose time zone is not UTC', () => {
+    // Node applies a TZ set at run time to the Date readings that follow.
+    const hostZone = process.env.TZ;
+    beforeAll(() => {
+      process.env.TZ = 'Asia/Dubai';
+    });
+    afterAll(() => {
+      if (hostZone === undefined) delete process.env.TZ;
+      else process.env.TZ = hostZone;
+    });
+
+    it.each([
+      ['2024-05-01T12:00:00', '2024-05-01T12:00:00.000Z'],
+      ['2024-05-01T12:00:00.123456', '2024-05-01T12:00:00.123Z'],
+      ['2024-05-01T12:00', '2024-05-01T12:00:00.000Z'],
+      ['2024-05-01T16:00:00+04:00', '2024-05-01T12:00:00.000Z'],
+      ['2024-05-01', '2024-05-01T00:00:00.000Z'],
+    ])("reads %j as %j, whatever the host's time zone", (text, expected) => {
+      expect(new Date('2024-05-01T12:00:00').getTimezoneOffset()).toBe(-240);
+      expect(isoInstantOrNull(text)).toBe(expected);
+    });
   });
 
   it('reads an epoch number and nothing as a Date does', () => {
