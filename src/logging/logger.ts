@@ -44,7 +44,7 @@ function requestFields(): object {
  * every configured secret value is scrubbed from each line before it is written.
  */
 export function createLogger(options: LoggerOptions): Logger {
-  const secrets = secretsPattern(options.secrets);
+  const scrubSecrets = secretScrubber(options.secrets);
   const pretty = options.destination === undefined && process.stdout.isTTY;
   // Not process.stdout, whose writes to a pipe or file block the event loop for each line: lines
   // are buffered and written asynchronously, several in one write, at the latest after
@@ -74,7 +74,7 @@ export function createLogger(options: LoggerOptions): Logger {
         censor: REDACTED,
       },
       hooks: {
-        streamWrite: (line) => (secrets === null ? line : line.replace(secrets, REDACTED)),
+        streamWrite: scrubSecrets,
       },
       ...(pretty ? { transport: { target: 'pino-pretty' } } : {}),
     },
@@ -89,6 +89,16 @@ export function createLogger(options: LoggerOptions): Logger {
  */
 export function composedLinesLogger(logger: Logger): Logger {
   return logger.child({}, { redact: [] });
+}
+
+/**
+ * Replaces each of these secrets in a text with the marker the log uses, by the same rule as every
+ * log line: for a text that is cut before it is logged, where a secret across the cut would no
+ * longer be whole for the line's own scrub.
+ */
+export function secretScrubber(secrets: readonly string[]): (text: string) => string {
+  const pattern = secretsPattern(secrets);
+  return pattern === null ? (text) => text : (text) => text.replace(pattern, REDACTED);
 }
 
 /**

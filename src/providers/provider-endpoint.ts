@@ -1,5 +1,5 @@
 import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../lib/exact-json.ts';
-import type { Logger } from '../logging/logger.ts';
+import { secretScrubber, type Logger } from '../logging/logger.ts';
 import type { CreateOutcome } from '../payments/create-payment-intent-result.ts';
 import type { PaymentIntent } from '../payments/payment-intent.ts';
 import type {
@@ -67,6 +67,12 @@ export class ProviderEndpoint {
   readonly #apiKey: string;
   readonly #http: ProviderHttpClient;
   readonly #logger: Logger;
+  /**
+   * The provider's error text may quote our key (it is the one secret of ours the provider is
+   * sent): it is scrubbed before the text is cut, since a key cut in two would no longer be whole
+   * for the log's own scrub.
+   */
+  readonly #scrubApiKey: (text: string) => string;
 
   constructor(options: ProviderEndpointOptions) {
     this.provider = options.provider;
@@ -74,6 +80,7 @@ export class ProviderEndpoint {
     this.#apiKey = options.apiKey;
     this.#http = options.http;
     this.#logger = options.logger;
+    this.#scrubApiKey = secretScrubber([options.apiKey]);
   }
 
   /** A create: the intent, or the user errors of its failure (an outage included). */
@@ -97,7 +104,10 @@ export class ProviderEndpoint {
         provider: this.provider.id,
         providerStatus: failed.status,
         providerCode: failed.details.code,
-        providerMessage: failed.details.message?.slice(0, MAX_LOGGED_PROVIDER_MESSAGE_LENGTH) ?? null,
+        providerMessage:
+          failed.details.message === null
+            ? null
+            : this.#scrubApiKey(failed.details.message).slice(0, MAX_LOGGED_PROVIDER_MESSAGE_LENGTH),
       },
       `${this.provider.displayName} did not create the payment intent`,
     );

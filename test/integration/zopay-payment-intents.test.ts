@@ -204,6 +204,21 @@ describe('createPaymentIntent at Zopay', () => {
     ]);
   });
 
+  it('logs a Zopay error text quoting our key across its 1,000-character cut without any of the key', async () => {
+    const { apiKey } = stack().zopay;
+    // The key starts 20 characters before the 1,000 kept of a provider's text.
+    const detail = `${'x'.repeat(980)}${apiKey} was rejected`;
+    stack().zopay.faults.push({ method: 'POST', status: 400, body: { detail } });
+    const payload = await create(zopayCreateInput());
+
+    expect(payload.userErrors).toEqual([expect.objectContaining({ code: 'PROVIDER_VALIDATION_FAILED' })]);
+    const refusal = stack()
+      .log.entries()
+      .findLast((entry) => entry.msg === 'Zopay did not create the payment intent');
+    expect(refusal?.providerMessage).toMatch(/^x{980}\[redacted\]/);
+    expect(stack().log.text).not.toContain(apiKey.slice(0, 20));
+  });
+
   it('answers PROVIDER_UNAVAILABLE when connections drop', async () => {
     stack().zopay.faults.push(
       { method: 'POST', destroySocket: true },
