@@ -183,6 +183,24 @@ describe('createPaymentIntent at Zopay', () => {
     ]);
   });
 
+  it.each([
+    ['a structured detail', { detail: { code: 'idempotency_key_in_use', message: 'Still processing' } }],
+    ['a plain-string detail', { detail: 'idempotency_key_in_use' }],
+  ])('maps a Zopay 409 idempotency_key_in_use in %s to a retryable IDEMPOTENCY_KEY_IN_USE', async (_shape, body) => {
+    stack().zopay.faults.push({ method: 'POST', status: 409, body });
+    const payload = await create(zopayCreateInput());
+
+    expect(payload.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'IDEMPOTENCY_KEY_IN_USE',
+        provider: 'ZOPAY',
+        providerStatus: 409,
+        providerCode: 'idempotency_key_in_use',
+        retryable: true,
+      }),
+    ]);
+  });
+
   it('maps a Zopay 422 to PROVIDER_VALIDATION_FAILED pointing at the input field', async () => {
     stack().zopay.faults.push({
       method: 'POST',

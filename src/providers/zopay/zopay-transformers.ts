@@ -121,6 +121,13 @@ const ZopayErrorWire = z.looseObject({
   ]),
 });
 
+/**
+ * A string detail that is a code rather than a sentence: FastAPI's `HTTPException(409,
+ * detail="idempotency_key_in_use")` sends the code where a structured body has `detail.code`
+ * (docs/providers/zopay.md), and it means the same.
+ */
+const CODE_DETAIL = /^[a-z][a-z0-9_]*$/;
+
 /** Input fields by wire field name, so a 422 on `external_ref` points at `externalRef`. */
 const INPUT_FIELD_BY_WIRE_FIELD: Record<string, string> = {
   amount: 'amount',
@@ -134,7 +141,8 @@ export function readZopayError(bodyText: string): ProviderErrorDetails {
   const parsed = ZopayErrorWire.safeParse(parseJsonWithNumberSources(bodyText)?.value);
   if (!parsed.success) return { code: null, message: null, field: null };
   const { detail } = parsed.data;
-  if (typeof detail === 'string') return { code: null, message: detail, field: null };
+  if (typeof detail === 'string')
+    return { code: CODE_DETAIL.test(detail) ? detail : null, message: detail, field: null };
   if (!Array.isArray(detail)) return { code: detail.code, message: detail.message, field: null };
   const message = detail.map((item) => `${describeLocation(item.loc)}: ${item.msg}`).join('; ');
   const first = detail[0];

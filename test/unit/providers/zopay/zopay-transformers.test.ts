@@ -227,6 +227,20 @@ describe('readZopayError', () => {
     });
   });
 
+  it.each(['idempotency_key_in_use', 'not_found'])(
+    'reads a string detail that is a code, %j, as its code too',
+    (code) => {
+      expect(readZopayError(JSON.stringify({ detail: code }))).toEqual({ code, message: code, field: null });
+    },
+  );
+
+  it.each(['Not Found', 'Invalid_API_key', 'key in use', '_private', 'Idempotency-Key required'])(
+    'reads a string detail that is a sentence, %j, as the message alone',
+    (detail) => {
+      expect(readZopayError(JSON.stringify({ detail }))).toEqual({ code: null, message: detail, field: null });
+    },
+  );
+
   it('reads a {code, message} detail', () => {
     expect(
       readZopayError('{"detail":{"code":"idempotency_conflict","message":"Key reused with another body"}}'),
