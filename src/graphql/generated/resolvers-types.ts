@@ -36,7 +36,8 @@ export type Scalars = {
 
 export type CreatePaymentIntentInput = {
   /**
-   * Client-chosen id of this logical payment (1-255 printable ASCII characters, a UUID is best).
+   * Client-chosen id of this logical payment (1-255 printable ASCII characters, no space at either
+   * end; a UUID is best).
    * It is the idempotency key: Zopay gets it as the Idempotency-Key header, Ziina as operation_id
    * (a UUID derived deterministically from it when it is not a UUID). Retrying with the same id and
    * the same input never creates a second intent; the same id with another input is a conflict.

@@ -94,6 +94,18 @@ describe('clientMutationId', () => {
     expect(fields(errors)).toEqual([['clientMutationId']]);
     expect(errors[0]?.provider).toBeNull();
   });
+
+  // An HTTP header cannot carry them: Zopay would get "order-42" for "order-42 ", another key here.
+  it.each([
+    ['a leading space', ' order-42'],
+    ['a trailing space', 'order-42 '],
+    ['only a space', ' '],
+  ])('rejects %s, saying so', (_case, clientMutationId) => {
+    const errors = errorsOf({ ...parsedZopayCreateInput(), clientMutationId });
+    expect(errors.map(({ field, message }) => ({ field, message }))).toEqual([
+      { field: ['clientMutationId'], message: 'clientMutationId must not begin or end with a space' },
+    ]);
+  });
 });
 
 describe('provider branch', () => {
