@@ -1,5 +1,6 @@
 import { once } from 'node:events';
 import { createConnection, createServer, type Server, type Socket } from 'node:net';
+import { Transform } from 'node:stream';
 
 export interface TcpProxy {
   readonly port: number;
@@ -10,6 +11,11 @@ export interface TcpProxy {
    * partition). New connections are carried as usual.
    */
   stallOpenConnections(): void;
+  /**
+   * The next connection whose client sends bytes containing `text` is cut right there, the bytes
+   * not delivered: the backend "goes away" while that statement is running.
+   */
+  cutNextConnectionSending(text: string): void;
   /** Accepts connections again, on the same port. */
   restore(): Promise<void>;
   close(): Promise<void>;
@@ -20,6 +26,7 @@ export async function startTcpProxy(backendHost: string, backendPort: number): P
   const sockets = new Set<Socket>();
   let server: Server | null = null;
   let port = 0;
+  let cutOn: Buffer | null = null;
 
   const listen = async () => {
     const listening = createServer((client) => {
@@ -29,7 +36,19 @@ export async function startTcpProxy(backendHost: string, backendPort: number): P
         socket.on('close', () => sockets.delete(socket));
         socket.on('error', () => undefined);
       }
-      client.pipe(backend).pipe(client);
+      const toBackend = new Transform({
+        transform(chunk: Buffer, _encoding, forward) {
+          if (cutOn === null || !chunk.includes(cutOn)) {
+            forward(null, chunk);
+            return;
+          }
+          cutOn = null;
+          client.destroy();
+          backend.destroy();
+          forward();
+        },
+      });
+      client.pipe(toBackend).pipe(backend).pipe(client);
     });
     listening.listen(port, '127.0.0.1');
     await once(listening, 'listening');
@@ -52,6 +71,10 @@ export async function startTcpProxy(backendHost: string, backendPort: number): P
     }
   };
 
+  const cutNextConnectionSending = (text: string) => {
+    cutOn = Buffer.from(text);
+  };
+
   await listen();
-  return { port, cut: stop, restore: listen, stallOpenConnections, close: stop };
+  return { port, cut: stop, restore: listen, stallOpenConnections, cutNextConnectionSending, close: stop };
 }

@@ -15,6 +15,7 @@ import {
   openTestDatabase,
   STORE_ENGINES,
   testPostgresClient,
+  type TestDatabase,
 } from '../../support/test-database.ts';
 import { useStarted } from '../../support/lifecycle.ts';
 import { startTcpProxy } from '../../support/tcp-proxy.ts';
@@ -50,6 +51,20 @@ async function eventually(condition: () => boolean, timeoutMs = 1_000): Promise<
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 150));
+
+/** The channel the feed of a test database on the server listens on. */
+function channelOf(db: TestDatabase): string {
+  return `${/search_path=(\w+)/.exec(decodeURIComponent(db.databaseUrl!))![1]!}.payment_intents`;
+}
+
+/** Ends the server sessions whose last statement was the LISTEN of the channel; returns how many. */
+async function terminateListeners(db: TestDatabase, channel: string): Promise<number> {
+  const terminated = await db.sql.query<{ terminated: boolean }>(
+    `select pg_terminate_backend(pid) as terminated from pg_stat_activity where query = $1`,
+    [`listen "${channel}"`],
+  );
+  return terminated.filter((row) => row.terminated).length;
+}
 
 describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
   const log = new MemoryLog();
@@ -190,13 +205,8 @@ describe.each(STORE_ENGINES)('IntentChangeFeed on %s', (engine) => {
     it('tells its subscribers when the listening connection is lost, listens again, and says so', async () => {
       const subscriber = subscribed();
       const { db, feed } = opened();
-      const channel = `${/search_path=(\w+)/.exec(decodeURIComponent(db.databaseUrl!))![1]!}.payment_intents`;
 
-      const [terminated] = await db.sql.query<{ terminated: boolean }>(
-        `select pg_terminate_backend(pid) as terminated from pg_stat_activity where query = $1`,
-        [`listen "${channel}"`],
-      );
-      expect(terminated?.terminated).toBe(true);
+      expect(await terminateListeners(db, channelOf(db))).toBe(1);
       await eventually(() => subscriber.events.includes('interrupted'));
       expect(feed.listening).toBe(false);
       await eventually(() => subscriber.events.includes('resumed'), 6_000);
@@ -247,6 +257,54 @@ describe('PostgresListener', () => {
       ]);
     } finally {
       process.off('warning', recordWarning);
+      await listener.close();
+      await proxy.close();
+      await db.close();
+    }
+  });
+
+  it('reconnects once when the new connection is lost while it listens: one session listens, each change is told once', async () => {
+    const db = await openTestDatabase('postgres');
+    const server = new URL(db.databaseUrl!);
+    const proxy = await startTcpProxy(server.hostname, Number(server.port));
+    server.port = String(proxy.port);
+    const connectionErrors: Error[] = [];
+    const listener = new PostgresListener({
+      connectionString: server.toString(),
+      connectTimeoutMs: 2_000,
+      heartbeatMs: 60_000,
+      onConnectionError: (error) => connectionErrors.push(error),
+    });
+    const subscriber = new RecordingSubscriber();
+    try {
+      const feed = await IntentChangeFeed.open(db.sql, listener, createLogger({ level: 'silent', secrets: [] }));
+      feed.subscribe(subscriber);
+      const channel = channelOf(db);
+      // pg tells of the loss of the connection first, then fails the LISTEN that was running on it.
+      proxy.cutNextConnectionSending(`listen "${channel}"`);
+
+      expect(await terminateListeners(db, channel)).toBe(1);
+      await eventually(() => subscriber.events.includes('resumed'), 6_000);
+      // A second reconnection, were one under way, would be back by now (its delays are below 1 s).
+      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      const sessions = await db.sql.query<{ listening: number }>(
+        `select count(*)::int as listening from pg_stat_activity where query = $1`,
+        [`listen "${channel}"`],
+      );
+      expect(sessions).toEqual([{ listening: 1 }]);
+      // The terminated session, then the reconnection whose LISTEN was cut.
+      expect(connectionErrors).toHaveLength(2);
+      expect(feed.listening).toBe(true);
+
+      await new SqlPaymentIntentRepository(db.sql).saveCreated(zopayIntent('pi_feed_after_flap'), 'feed-f-1');
+      await eventually(() => subscriber.changedIds.length === 1);
+      await settle();
+      expect(subscriber.events).toEqual([
+        'interrupted',
+        'resumed',
+        expect.objectContaining({ id: 'zopay:pi_feed_after_flap' }),
+      ]);
+    } finally {
       await listener.close();
       await proxy.close();
       await db.close();
