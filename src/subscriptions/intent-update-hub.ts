@@ -1,9 +1,13 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '../logging/logger.ts';
 import { canonicalJson } from '../lib/canonical-json.ts';
 import { isTerminalStatus, type PaymentIntent } from '../payments/payment-intent.ts';
-import type { PaymentIntentRepository } from '../payments/payment-intent-repository.ts';
+import type { PaymentIntentRepository, StoredPaymentIntent } from '../payments/payment-intent-repository.ts';
 import type { IntentChange, IntentChangeFeed } from '../store/intent-change-feed.ts';
 import { BoundedEventStream, type StreamEnd } from './bounded-event-stream.ts';
+
+/** A re-read of a changed intent that failed is tried again after this, doubled each time up to max. */
+const REREAD_RETRY_DELAY_MS = { first: 100, max: 5_000 } as const;
 
 /** What a subscriber is sent: the intent, or null when no such intent exists. */
 export type IntentUpdate = PaymentIntent | null;
@@ -53,6 +57,8 @@ interface Topic {
   readsStarted: number;
   /** The newest answer applied, with its canonical JSON: one copy shared by every subscriber. */
   latest: { readonly read: number; readonly intent: IntentUpdate; readonly text: string } | null;
+  /** The read of a new topic's intent, shared by every subscriber that joins before it answers. */
+  firstRead: Promise<void> | null;
   rereading: boolean;
   /** A change was heard while a read was running: read once more after it. */
   rereadAgain: boolean;
@@ -64,10 +70,11 @@ interface Topic {
  * The fan-out of intent changes to this process's subscriptions (docs/decisions/subscriptions.md).
  * Subscribers of one intent share one topic: each change the store announces (whichever replica
  * wrote it) is read from the store once for all of them, not once per subscriber, and changes
- * announced while that read runs are folded into one more read. Each subscriber gets the intent as
- * it is now first, then every different version, and its stream finishes after a terminal status
- * (or after null: no such intent). When the feed resumes after an interruption, every watched
- * intent is read again, since changes may have been missed.
+ * announced while that read runs are folded into one more read; a read that fails is tried again
+ * until it answers or the topic has no subscribers. Each subscriber gets the intent as it is now
+ * first (one read for all who join a new topic together), then every different version, and its
+ * stream finishes after a terminal status (or after null: no such intent). When the feed resumes
+ * after an interruption, every watched intent is read again, since changes may have been missed.
  */
 export class IntentUpdateHub {
   readonly #options: IntentUpdateHubOptions;
@@ -136,6 +143,7 @@ export class IntentUpdateHub {
         subscribers: new Set(),
         readsStarted: 0,
         latest: null,
+        firstRead: null,
         rereading: false,
         rereadAgain: false,
         changedAt: null,
@@ -147,22 +155,26 @@ export class IntentUpdateHub {
 
   async #start(topic: Topic, subscriber: Subscriber): Promise<void> {
     // A topic that has read its intent already holds it as of the last change announced (a change
-    // being read now reaches this subscriber too, once it has started): only a new topic reads.
+    // being read now reaches this subscriber too, once it has started): only a new topic reads, once
+    // for all who join it before the answer. A failed read fails them all; the next joiner reads anew.
     if (topic.latest === null) {
-      const read = ++topic.readsStarted;
-      let intent: IntentUpdate;
       try {
-        intent = await this.#options.readCurrent(topic.id);
+        await (topic.firstRead ??= this.#readFirst(topic).finally(() => (topic.firstRead = null)));
       } catch (error) {
         subscriber.stream.fail(error instanceof Error ? error : new Error(String(error)));
         return;
       }
-      // A change read meanwhile is newer than this answer.
-      if (isNewest(topic, read)) topic.latest = { read, intent, text: textOf(intent) };
     }
     subscriber.started = true;
     const { latest } = topic;
     if (latest !== null) this.#send(subscriber, latest.intent, latest.text, null);
+  }
+
+  async #readFirst(topic: Topic): Promise<void> {
+    const read = ++topic.readsStarted;
+    const intent = await this.#options.readCurrent(topic.id);
+    // A change read meanwhile is newer than this answer.
+    if (isNewest(topic, read)) topic.latest = { read, intent, text: textOf(intent) };
   }
 
   #changed(change: IntentChange): void {
@@ -180,33 +192,53 @@ export class IntentUpdateHub {
     topic.rereading = true;
     void this.#readAndPush(topic).finally(() => {
       topic.rereading = false;
-      if (topic.rereadAgain && this.#topics.get(topic.id) === topic) {
+      if (topic.rereadAgain && this.#isWatched(topic)) {
         topic.rereadAgain = false;
         this.#reread(topic);
       }
     });
   }
 
+  /**
+   * Reads the intent until a read answers: a change may be the last one ever announced (a Ziina
+   * intent's terminal status), and its subscribers must not miss it for one failed read. Each try
+   * is a read of its own, numbered when it starts, so that an older answer never replaces a newer.
+   * Changes announced meanwhile are read once more after it (see #reread).
+   */
   async #readAndPush(topic: Topic): Promise<void> {
-    const read = ++topic.readsStarted;
     const changedAt = topic.changedAt;
     topic.changedAt = null;
-    let stored;
-    try {
-      stored = await this.#options.store.getMany([topic.id]);
-    } catch (error) {
-      // The next change, or the next refresh, reads it again; a subscriber keeps what it has.
-      this.#options.logger.warn({ err: error, paymentIntentId: topic.id }, 'reading a changed intent failed');
+    let retryDelayMs: number = REREAD_RETRY_DELAY_MS.first;
+    while (this.#isWatched(topic)) {
+      const read = ++topic.readsStarted;
+      let stored: Map<string, StoredPaymentIntent>;
+      try {
+        stored = await this.#options.store.getMany([topic.id]);
+      } catch (error) {
+        this.#options.logger.warn({ err: error, paymentIntentId: topic.id }, 'reading a changed intent failed');
+        // Full jitter: the topics of a store that failed them all together do not read again in step.
+        await sleep(Math.random() * retryDelayMs, undefined, { ref: false });
+        retryDelayMs = Math.min(retryDelayMs * 2, REREAD_RETRY_DELAY_MS.max);
+        continue;
+      }
+      this.#push(topic, read, stored.get(topic.id)?.intent, changedAt);
       return;
     }
-    const intent = stored.get(topic.id)?.intent;
-    if (intent === undefined || (topic.latest !== null && topic.latest.read > read)) return;
+  }
+
+  #push(topic: Topic, read: number, intent: PaymentIntent | undefined, changedAt: number | null): void {
+    if (intent === undefined || !isNewest(topic, read)) return;
     const text = textOf(intent);
     topic.latest = { read, intent, text };
     const lagSeconds = changedAt === null ? null : (performance.now() - changedAt) / 1000;
     for (const subscriber of topic.subscribers) {
       if (subscriber.started) this.#send(subscriber, intent, text, lagSeconds);
     }
+  }
+
+  /** Whether the topic still has subscribers: a topic left by its last one is gone from the map. */
+  #isWatched(topic: Topic): boolean {
+    return this.#topics.get(topic.id) === topic;
   }
 
   #send(subscriber: Subscriber, intent: IntentUpdate, text: string, lagSeconds: number | null): void {

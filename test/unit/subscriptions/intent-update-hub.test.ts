@@ -1,14 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../../src/logging/logger.ts';
 import type { PaymentIntent } from '../../../src/payments/payment-intent.ts';
-import type { StoredPaymentIntent } from '../../../src/payments/payment-intent-repository.ts';
-import type { IntentChangeSubscriber } from '../../../src/store/intent-change-feed.ts';
+import type { PaymentIntentRepository, StoredPaymentIntent } from '../../../src/payments/payment-intent-repository.ts';
+import { IntentChangeFeed, type IntentChangeSubscriber } from '../../../src/store/intent-change-feed.ts';
+import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
 import {
   IntentUpdateHub,
   SubscriptionLimitError,
   type IntentUpdate,
 } from '../../../src/subscriptions/intent-update-hub.ts';
-import { ziinaIntent } from '../../support/builders.ts';
+import { reportedAs, ziinaIntent } from '../../support/builders.ts';
+import { useStarted } from '../../support/lifecycle.ts';
+import { notificationListenerOf, openTestDatabase } from '../../support/test-database.ts';
 
 /** A hub on a feed the test drives and a store whose reads it counts and may hold back. */
 function hubOn(current: PaymentIntent, options: { maxSubscriptions?: number; bufferCapacity?: number } = {}) {
@@ -144,5 +147,95 @@ describe('IntentUpdateHub', () => {
     }
     expect(hub.subscriptions).toBe(1);
     await expect(collect(stalled, 5)).rejects.toThrow('fell more than 2 events behind');
+  });
+});
+
+describe('IntentUpdateHub on the store and its change feed', () => {
+  const opened = useStarted(
+    async () => {
+      const db = await openTestDatabase('postgres');
+      const listener = notificationListenerOf(db);
+      const feed = await IntentChangeFeed.open(db.sql, listener, createLogger({ level: 'silent', secrets: [] }));
+      return { db, listener, feed, repository: new SqlPaymentIntentRepository(db.sql) };
+    },
+    async ({ db, listener }) => {
+      await listener.close();
+      await db.close();
+    },
+  );
+
+  /** A hub reading the store through `store`, for a subscriber's first event too. */
+  function hubReading(store: Pick<PaymentIntentRepository, 'getMany'>): IntentUpdateHub {
+    return new IntentUpdateHub({
+      changes: opened().feed,
+      store,
+      readCurrent: async (id) => (await store.getMany([id])).get(id)?.intent ?? null,
+      maxSubscriptions: 100,
+      bufferCapacity: 8,
+      logger: createLogger({ level: 'silent', secrets: [] }),
+    });
+  }
+
+  /** Stores the intent and waits until the feed announced it: no change is left to reach a hub made after. */
+  async function stored(intent: PaymentIntent, clientMutationId: string): Promise<void> {
+    const heard = Promise.withResolvers<undefined>();
+    const unsubscribe = opened().feed.subscribe({
+      changed: ({ id }) => {
+        if (id === intent.id) heard.resolve(undefined);
+      },
+      interrupted: () => undefined,
+      resumed: () => undefined,
+    });
+    try {
+      await opened().repository.saveCreated(intent, clientMutationId);
+      await heard.promise;
+    } finally {
+      unsubscribe();
+    }
+  }
+
+  it('reads a change again when its read failed, and sends the terminal status it found', async () => {
+    const { repository } = opened();
+    const intent = ziinaIntent('reread-after-failure');
+    await stored(intent, 'hub-reread-1');
+    // The store as it is, but for the one read the test makes fail (a statement timeout, say).
+    const store = {
+      failNextRead: false,
+      getMany: (ids: readonly string[]) => {
+        if (!store.failNextRead) return repository.getMany(ids);
+        store.failNextRead = false;
+        return Promise.reject(new Error('canceling statement due to statement timeout'));
+      },
+    };
+    const hub = hubReading(store);
+    try {
+      const events = hub.watch(intent.id);
+      expect(await collect(events, 1)).toEqual([expect.objectContaining({ status: 'REQUIRES_PAYMENT_INSTRUMENT' })]);
+
+      store.failNextRead = true;
+      await repository.saveReported([reportedAs(intent, 'COMPLETED')]);
+
+      expect(await collect(events, 5)).toEqual([expect.objectContaining({ status: 'COMPLETED' })]);
+      expect(store.failNextRead).toBe(false);
+    } finally {
+      hub.close();
+    }
+  });
+
+  it('reads a new intent once for all the subscribers that join it together', async () => {
+    const { db, repository } = opened();
+    const intent = ziinaIntent('joined-together');
+    await stored(intent, 'hub-joined-1');
+    const hub = hubReading(repository);
+    try {
+      const readsBefore = db.queries.count;
+      const streams = Array.from({ length: 20 }, () => hub.watch(intent.id));
+
+      const firstEvents = await Promise.all(streams.map((events) => collect(events, 1)));
+      expect(firstEvents.flat()).toEqual(Array(20).fill(expect.objectContaining({ id: intent.id })));
+      expect(db.queries.count - readsBefore).toBe(1);
+    } finally {
+      hub.close();
+    }
   });
 });
