@@ -224,7 +224,10 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
   }
 
   async #upsert(intents: readonly PaymentIntent[], clientMutationId: string | null): Promise<PaymentIntent[]> {
-    const rows = intents.map((intent) => ({
+    // Rows are locked in the order given: one order (by id, each one once) for every replica, so that
+    // writes of overlapping batches wait for each other, never in a cycle (a deadlock).
+    const inLockOrder = intents.toSorted((a, b) => (a.id < b.id ? -1 : 1));
+    const rows = inLockOrder.map((intent) => ({
       id: intent.id,
       provider: intent.provider,
       status: intent.status,

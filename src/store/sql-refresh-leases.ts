@@ -3,7 +3,9 @@ import type { SqlClient } from './sql-client.ts';
 /**
  * Claims an expired lease (or a first one): a row is updated only where the lease has run out, and
  * the row lock makes concurrent claims of one intent by several replicas wait for each other, so
- * exactly one of them sees its claim returned.
+ * exactly one of them sees its claim returned. Rows are locked in the order of $1, the conflicting
+ * ones included even where the WHERE is false
+ * (https://www.postgresql.org/docs/current/sql-insert.html#SQL-ON-CONFLICT).
  */
 const CLAIM = `
   insert into payment_intent_refresh_leases as lease (intent_id, holder, expires_at)
@@ -32,7 +34,9 @@ export class SqlRefreshLeases {
   /** Claims, in one statement, the leases of these intents that no one holds now; returns the ids claimed. */
   async claim(intentIds: readonly string[], durationMs: number): Promise<string[]> {
     if (intentIds.length === 0) return [];
-    const rows = await this.#sql.query<{ intent_id: string }>(CLAIM, [intentIds, this.#holder, durationMs]);
+    // One order for every replica: claims of overlapping sets then wait for each other, never in a cycle.
+    const inLockOrder = [...intentIds].sort();
+    const rows = await this.#sql.query<{ intent_id: string }>(CLAIM, [inLockOrder, this.#holder, durationMs]);
     return rows.map((row) => row.intent_id);
   }
 

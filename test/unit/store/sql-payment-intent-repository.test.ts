@@ -3,6 +3,7 @@ import type { PaymentIntent } from '../../../src/payments/payment-intent.ts';
 import type { PaymentIntentFilter } from '../../../src/payments/payment-intent-repository.ts';
 import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
 import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../../support/builders.ts';
+import { writeInOppositeOrders } from '../../support/opposite-order-writes.ts';
 import { STORE_ENGINES, useTestDatabase } from '../../support/test-database.ts';
 
 describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
@@ -259,6 +260,30 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       expect((await storedIntent(intent.id))?.status).toBe('COMPLETED');
       expect((await repository().list({}, 10, null)).items).toHaveLength(2);
     });
+
+    if (engine === 'postgres') {
+      it('lets two replicas store reports of the same intents given in opposite orders without a deadlock', async () => {
+        const intents = [zopayIntent('pi_crossed_a'), zopayIntent('pi_crossed_b')];
+        await repository().saveReported(intents);
+        const byId = new Map(intents.map((intent) => [intent.id, reportedAs(intent, 'PENDING')]));
+
+        const outcomes = await writeInOppositeOrders(database.db, [intents[0]!.id, intents[1]!.id], {
+          lock: async (transaction, id) => {
+            await transaction.query('select 1 from payment_intents where id = $1 for update', [id]);
+          },
+          write: (replica, order) =>
+            new SqlPaymentIntentRepository(replica).saveReported(order.map((id) => byId.get(id)!)),
+        });
+
+        expect(outcomes).toEqual([
+          expect.objectContaining({ status: 'fulfilled' }),
+          expect.objectContaining({ status: 'fulfilled' }),
+        ]);
+        expect([...(await repository().getMany([...byId.keys()])).values()].map(({ intent }) => intent.status)).toEqual(
+          ['PENDING', 'PENDING'],
+        );
+      });
+    }
   });
 
   describe('findByCreationMarker', () => {
