@@ -34,8 +34,11 @@ export type ClaimResult =
 export interface IdempotencyStore {
   /** Claims the key for a request with this fingerprint, or returns the record already there. */
   claim(key: IdempotencyKey, fingerprint: string): Promise<ClaimResult>;
-  /** Records that the create is about to leave for the provider (see Claim.requestMayHaveBeenSent). */
-  markRequestSent(key: IdempotencyKey, claim: Claim): Promise<void>;
+  /**
+   * Records that the create is about to leave for the provider (see Claim.requestMayHaveBeenSent).
+   * False when the claim was lost: the create must not leave.
+   */
+  markRequestSent(key: IdempotencyKey, claim: Claim): Promise<boolean>;
   /** Stores the final outcome, to be replayed to identical retries. False when the claim was lost. */
   complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<boolean>;
   /** Drops the claim of a request whose outcome a retry could change (5xx, timeout, 429). */

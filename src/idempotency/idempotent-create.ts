@@ -158,7 +158,11 @@ export class IdempotentCreate {
     }
     let outcome: CreateOutcome;
     try {
-      if (!attempt.resendIsSafe) await store.markRequestSent(key, claim);
+      // Another request took the key over while this one waited (for a pool connection, say): it
+      // is the holder now, and a second create at a provider that does not deduplicate would be
+      // one more intent, so this one sends nothing.
+      if (!attempt.resendIsSafe && !(await store.markRequestSent(key, claim)))
+        return await this.#answerWithTheRecord(key, attempt, 'before its create was sent');
       outcome = await attempt.perform();
     } catch (error) {
       await this.#giveUp(key, claim, true);
@@ -213,16 +217,24 @@ export class IdempotentCreate {
     attempt: CreateAttempt,
     replayed: boolean,
   ): Promise<IdempotentResult> {
-    const { store, logger } = this.#options;
-    if (await store.complete(key, claim, outcome)) {
+    if (await this.#options.store.complete(key, claim, outcome)) {
       if (outcome.kind === 'created') await attempt.handedOut(outcome.paymentIntent);
       return { outcome, replayed };
     }
-    logger.warn(
+    return this.#answerWithTheRecord(key, attempt, 'before its outcome was stored');
+  }
+
+  /** The answer of a request that lost its claim: the record's outcome, or KEY_IN_USE while it is at work. */
+  async #answerWithTheRecord(
+    key: IdempotencyKey,
+    attempt: Pick<CreateAttempt, 'handedOut'>,
+    when: string,
+  ): Promise<IdempotentResult> {
+    this.#options.logger.warn(
       { provider: key.provider, clientMutationId: key.clientMutationId },
-      'idempotency claim was lost before its outcome was stored: answering with the record instead',
+      `idempotency claim was lost ${when}: answering with the record instead`,
     );
-    const record = await store.find(key);
+    const record = await this.#options.store.find(key);
     if (record?.state === 'completed') return this.#replay(key, record.outcome, attempt);
     return this.#keyInUse(key);
   }

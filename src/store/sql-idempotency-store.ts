@@ -76,12 +76,14 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     return record ? { claimed: false, record } : this.claim(key, fingerprint);
   }
 
-  async markRequestSent(key: IdempotencyKey, claim: Claim): Promise<void> {
-    await this.#sql.query(
+  async markRequestSent(key: IdempotencyKey, claim: Claim): Promise<boolean> {
+    const rows = await this.#sql.query(
       `update idempotency_records set request_sent = true
-        where provider = $1 and client_mutation_id = $2 and claim_token = $3`,
+        where provider = $1 and client_mutation_id = $2 and claim_token = $3
+        returning 1`,
       [key.provider, key.clientMutationId, claim.token],
     );
+    return rows.length === 1;
   }
 
   async complete(key: IdempotencyKey, claim: Claim, outcome: CreateOutcome): Promise<boolean> {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { IdempotentCreate, type IdempotentResult } from '../../../src/idempotency/idempotent-create.ts';
 import { rejected, type CreateOutcome } from '../../../src/payments/create-payment-intent-result.ts';
 import { createLogger } from '../../../src/logging/logger.ts';
+import type { IdempotencyStore } from '../../../src/idempotency/idempotency-store.ts';
 import type { SqlClient } from '../../../src/store/sql-client.ts';
 import { MemoryLog } from '../../support/memory-log.ts';
 import { ziinaIntent, zopayIntent } from '../../support/builders.ts';
@@ -37,14 +38,17 @@ interface ReplicaOptions {
 function replica(sql: SqlClient, options: ReplicaOptions = {}) {
   const store = sqlStore(sql, { leaseMs: options.leaseMs ?? 30_000, retentionMs: options.retentionMs ?? DAY_MS });
   const log = new MemoryLog();
-  const logger = createLogger({ level: 'warn', secrets: [], destination: log });
   const idempotent = new IdempotentCreate({
     store,
     waitForInFlightMs: options.waitForInFlightMs ?? 10_000,
     pollIntervalMs: POLL_MS,
-    logger,
+    logger: loggerOf(log),
   });
   return { store, idempotent, log };
+}
+
+function loggerOf(log: MemoryLog) {
+  return createLogger({ level: 'warn', secrets: [], destination: log });
 }
 
 /** Settles when the promise does; `settled` says whether it has yet. */
@@ -486,6 +490,48 @@ describe.each(STORE_ENGINES)('IdempotentCreate on SqlIdempotencyStore (%s)', (en
         await expectOneIntentHandedOut(retry, earlierKnown);
       },
     );
+
+    it('never lets a holder that lost its claim before sending send its create: its client gets the one handed out', async () => {
+      // The holder waits (for a pool connection, say) between its claim and its create, past its lease.
+      const { store, log } = replica(database.db.sql, { leaseMs: LEASE_MS });
+      const heldUp = deferred<undefined>();
+      const slowToSend: IdempotencyStore = {
+        claim: (key, fingerprint) => store.claim(key, fingerprint),
+        markRequestSent: async (key, claim) => {
+          await heldUp.promise;
+          return store.markRequestSent(key, claim);
+        },
+        complete: (key, claim, outcome) => store.complete(key, claim, outcome),
+        release: (key, claim) => store.release(key, claim),
+        abandon: (key, claim) => store.abandon(key, claim),
+        find: (key) => store.find(key),
+        purgeExpired: () => store.purgeExpired(),
+      };
+      const holder = new IdempotentCreate({
+        store: slowToSend,
+        waitForInFlightMs: 10_000,
+        pollIntervalMs: POLL_MS,
+        logger: loggerOf(log),
+      });
+      const holderAttempt = fakeAttempt(() => created(ziinaIntent(ZIINA_ID)), { resendIsSafe: false });
+      const holderRun = holder.run(ZIINA_KEY, 'fp-1', holderAttempt);
+      await sleep(LEASE_MS + MARGIN_MS);
+      const retry = fakeAttempt(() => created(ziinaIntent('a-second-intent')), { resendIsSafe: false });
+      expect(await impatient().idempotent.run(ZIINA_KEY, 'fp-1', retry)).toEqual({
+        outcome: created(ziinaIntent('a-second-intent')),
+        replayed: false,
+      });
+
+      heldUp.resolve(undefined);
+      expect(await holderRun).toEqual({ outcome: created(ziinaIntent('a-second-intent')), replayed: true });
+      expect(holderAttempt.performs).toBe(0);
+      expect(log.entries()).toEqual([
+        expect.objectContaining({
+          level: 40,
+          msg: 'idempotency claim was lost before its create was sent: answering with the record instead',
+        }),
+      ]);
+    });
 
     it('never lets a holder stuck past its lease hand out a second intent: its client gets the one handed out', async () => {
       const stuck = deferred<CreateOutcome>();

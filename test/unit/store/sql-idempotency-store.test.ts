@@ -152,7 +152,7 @@ describe.each(STORE_ENGINES)('SqlIdempotencyStore on %s', (engine) => {
     const stranger: Claim = { token: randomUUID(), requestMayHaveBeenSent: false };
     expect(await store.complete(ZOPAY_KEY, stranger, created(zopayIntent('zp_x')))).toBe(false);
     await store.release(ZOPAY_KEY, stranger);
-    await store.markRequestSent(ZOPAY_KEY, stranger);
+    expect(await store.markRequestSent(ZOPAY_KEY, stranger)).toBe(false);
     expect(await store.find(ZOPAY_KEY)).toEqual({ state: 'in_flight', fingerprint: 'fp-1' });
   });
 
