@@ -81,7 +81,7 @@ describe('entity lookups within the freshness window (INTENT_FRESHNESS_MS=600000
   it('serves the stored copy within the window, even after a change at the provider', async () => {
     const { ids } = subject;
     const stack = subject.stack();
-    expect(stack.zopay.setStatus(providerIdOf(ids[0]!), 'paid')).toBe(true);
+    expect(stack.zopay.setStatus(providerIdOf(ids[0]!), 'completed')).toBe(true);
     const cost = await lookUp(stack, [ids[0]!]);
     expect(cost.result).toEqual([
       { id: ids[0], status: 'REQUIRES_PAYMENT_INSTRUMENT', providerStatus: 'awaiting_payment' },
@@ -119,7 +119,7 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
     const terminal = ids.slice(0, 20);
     for (const id of terminal) {
       const emulator = id.startsWith('zopay:') ? stack.zopay : stack.ziina;
-      expect(emulator.setStatus(providerIdOf(id), id.startsWith('zopay:') ? 'paid' : 'completed')).toBe(true);
+      expect(emulator.setStatus(providerIdOf(id), 'completed')).toBe(true);
     }
     // The read that brings the terminal status in: every copy from memory, the 20 changes written back.
     const first = await lookUp(stack, ids);

@@ -180,17 +180,17 @@ describe('paymentIntents filters', () => {
 
   it('filters by the status last seen: a change at the provider shows once a read brought it', async () => {
     const [zopay, ziina, untouched] = await createInOrder(3, 'by-status');
-    expect(stack().zopay.setStatus(providerIdOf(zopay!), 'paid')).toBe(true);
+    expect(stack().zopay.setStatus(providerIdOf(zopay!), 'completed')).toBe(true);
     expect(stack().ziina.setStatus(providerIdOf(ziina!), 'failed')).toBe(true);
     const completed = () => listPage(stack(), { filter: { externalRef: 'by-status', status: 'COMPLETED' } });
     // No webhook in this stack: the store has not seen the change yet.
     expect((await completed()).edges).toEqual([]);
 
-    expect(await readStatus(stack(), zopay!)).toMatchObject({ status: 'COMPLETED', providerStatus: 'paid' });
+    expect(await readStatus(stack(), zopay!)).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed' });
     expect(await readStatus(stack(), ziina!)).toMatchObject({ status: 'FAILED', providerStatus: 'failed' });
 
     expect((await completed()).edges.map((edge) => edge.node)).toEqual([
-      { id: zopay, provider: 'ZOPAY', status: 'COMPLETED', providerStatus: 'paid', externalRef: 'by-status' },
+      { id: zopay, provider: 'ZOPAY', status: 'COMPLETED', providerStatus: 'completed', externalRef: 'by-status' },
     ]);
     const failed = await listPage(stack(), { filter: { status: 'FAILED', provider: 'ZIINA' } });
     expect(failed.edges.map((edge) => edge.node.id)).toContain(ziina);

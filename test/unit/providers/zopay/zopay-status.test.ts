@@ -7,7 +7,8 @@ describe('zopayStatus', () => {
     ['awaiting_payment', 'REQUIRES_PAYMENT_INSTRUMENT'],
     ['pending', 'PENDING'],
     ['completed', 'COMPLETED'],
-    ['paid', 'COMPLETED'],
+    // Seen, not yet final: a crypto payment can still fail its confirmations.
+    ['paid', 'PENDING'],
     ['failed', 'FAILED'],
     ['canceled', 'CANCELED'],
     ['cancelled', 'CANCELED'],
