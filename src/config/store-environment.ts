@@ -89,9 +89,16 @@ export function databasePasswordOf(url: string | undefined): string | undefined 
   return password === '' ? undefined : decodeURIComponent(password);
 }
 
-/** The database URL and its password, as written and decoded: a driver error may quote either. */
+/**
+ * The database URL and its password, as written and decoded: a driver error may quote either. The
+ * driver also takes a password from the query (`?password=`), already decoded there.
+ */
 export function storeSecrets(store: StoreConfig): string[] {
   if (store.kind === 'embedded') return [];
-  const { password } = new URL(store.databaseUrl);
-  return [store.databaseUrl, ...(password === '' ? [] : [password, decodeURIComponent(password)])];
+  const { password, searchParams } = new URL(store.databaseUrl);
+  return [
+    store.databaseUrl,
+    ...(password === '' ? [] : [password, decodeURIComponent(password)]),
+    ...searchParams.getAll('password'),
+  ];
 }

@@ -317,4 +317,9 @@ describe('loadConfig', () => {
       ]),
     );
   });
+
+  it('lists a password given in the database URL query among the secrets to scrub', () => {
+    const config = configOf({ DATABASE_URL: 'postgres://payments@db.internal/payments?password=p%40ss-in-query' });
+    expect(configSecrets(config)).toEqual(expect.arrayContaining(['p@ss-in-query']));
+  });
 });
