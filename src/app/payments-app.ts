@@ -181,14 +181,14 @@ async function startServing(
   const leases = new SqlRefreshLeases(store.sql, randomUUID());
   const refreshPoller = new ProviderRefreshPoller({
     watched: () => intentUpdates.watched(),
-    // Changes of these providers' intents reach no webhook endpoint here: only a provider read finds them.
-    polledProviders: new Set(
+    // Changes of these providers' intents reach the webhook endpoints below: a provider read is their fallback.
+    webhookProviders: new Set(
       providers.connections
-        .filter(({ module, webhookSecret }) => module.webhook === null || webhookSecret === null)
+        .filter(({ module, webhookSecret }) => module.webhook !== null && webhookSecret !== null)
         .map(({ module }) => module.id),
     ),
     providerIds: parts.providers.ids,
-    claim: (ids, windowMs) => leases.claim(ids, windowMs),
+    claim: (leaseMsById) => leases.claim(leaseMsById),
     refresh: (ids) => reader.refresh(ids),
     windowMs: config.intentFreshnessMs,
     logger,

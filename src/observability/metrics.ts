@@ -166,7 +166,7 @@ export class Metrics {
   });
   readonly #refreshLeases = new Counter({
     name: 'payments_refresh_lease_claims_total',
-    help: 'Claims of the refresh lease of a subscribed intent whose provider sends no webhooks here: acquired (this replica refreshes it) or held (another did this window)',
+    help: 'Claims of the refresh lease of a subscribed intent (a window long, or twelve as a fallback where its provider sends webhooks here): acquired (this replica refreshes it) or held (its lease has not run out)',
     labelNames: ['result'] as const,
     registers: [this.registry],
   });

@@ -6,15 +6,24 @@ import type { IntentUpdate } from './intent-update-hub.ts';
 export interface ProviderRefreshPollerOptions {
   /** The intents subscribed to in this process, with what was last read of each. */
   readonly watched: () => Iterable<{ readonly id: string; readonly intent: IntentUpdate | undefined }>;
-  /** Providers whose changes no webhook brings here: their intents are refreshed while watched. */
-  readonly polledProviders: ReadonlySet<ProviderId>;
+  /**
+   * Providers whose changes webhooks bring here: their intents are refreshed only as a fallback, for
+   * a lost delivery. Every other provider's intents are refreshed every window while watched.
+   */
+  readonly webhookProviders: ReadonlySet<ProviderId>;
   /** Every provider id, to tell an intent's provider from its id. */
   readonly providerIds: readonly ProviderId[];
-  /** Claims the refresh of these intents for one window; returns those this process won. */
-  readonly claim: (ids: readonly string[], windowMs: number) => Promise<string[]>;
+  /**
+   * Claims the refresh of these intents, each for its own lease (intent id → milliseconds), in one
+   * statement; returns those this process won.
+   */
+  readonly claim: (leaseMsById: ReadonlyMap<string, number>) => Promise<string[]>;
   /** Reads these intents from their provider and stores them: a change is then announced. */
   readonly refresh: (ids: readonly string[]) => Promise<void>;
-  /** INTENT_FRESHNESS_MS: at most one refresh per intent per window (1 s at least), across all replicas. */
+  /**
+   * INTENT_FRESHNESS_MS: at most one refresh per intent per window (1 s at least), across all replicas;
+   * one per WEBHOOK_FALLBACK_WINDOWS windows of an intent whose provider sends webhooks here.
+   */
   readonly windowMs: number;
   readonly logger: Logger;
   readonly onClaimed?: (claimed: number, lost: number) => void;
@@ -28,24 +37,36 @@ const MIN_TICK_MS = 100;
  * would otherwise have their intent read at every tick of every replica.
  */
 const MIN_LEASE_MS = 1_000;
+/**
+ * An intent whose provider sends webhooks here is leased for this many windows. Its webhook is the
+ * fast path, but a delivery can be lost (refused with a 500 for as long as the store was down, with a
+ * 401 after a secret rotation, dropped by an ingress), and a subscription reads nothing on its own:
+ * without this refresh its subscriber would wait for a change that has already happened. Twelve
+ * windows of the default 5 s are one provider GET per watched intent per minute across all replicas,
+ * a safety net the provider hardly notices; 12 s at the least, as the window is 1 s at the least.
+ */
+const WEBHOOK_FALLBACK_WINDOWS = 12;
 
 /**
- * Refreshes, from their provider, the watched intents of providers that send no webhooks here
- * (docs/decisions/subscriptions.md). Every replica with subscribers of such an intent tries each tick
- * to claim its lease in the store (one statement for all its intents); the lease lasts one freshness
- * window, so one replica per window wins it and refreshes, and the store announces any change to
- * every replica's subscribers. A thousand subscribers of one intent cost one provider call per
- * window, not a thousand.
+ * Refreshes watched intents from their provider (docs/decisions/subscriptions.md): every window
+ * those of providers that send no webhooks here, and as a fallback, every WEBHOOK_FALLBACK_WINDOWS
+ * windows, those whose webhooks may have been lost. Every replica with subscribers tries each tick to
+ * claim the leases of its intents in the store (one statement for all of them, whatever their lease);
+ * a lease is taken only once it has expired, so one replica per lease wins it and refreshes, and the
+ * store announces any change to every replica's subscribers. A thousand subscribers of one intent
+ * cost one provider call per lease, not a thousand.
  */
 export class ProviderRefreshPoller {
   readonly #options: ProviderRefreshPollerOptions;
   readonly #timer: NodeJS.Timeout;
   readonly #leaseMs: number;
+  readonly #fallbackLeaseMs: number;
   #running: Promise<void> | null = null;
 
   constructor(options: ProviderRefreshPollerOptions) {
     this.#options = options;
     this.#leaseMs = Math.max(MIN_LEASE_MS, options.windowMs);
+    this.#fallbackLeaseMs = WEBHOOK_FALLBACK_WINDOWS * this.#leaseMs;
     const tickMs = Math.min(MAX_TICK_MS, Math.max(MIN_TICK_MS, this.#leaseMs / 5));
     this.#timer = setInterval(() => {
       // A tick that outlasts the interval (a slow store) is not overlapped by the next.
@@ -61,23 +82,24 @@ export class ProviderRefreshPoller {
 
   async #tick(): Promise<void> {
     const due = this.#due();
-    if (due.length === 0) return;
+    if (due.size === 0) return;
     try {
-      const claimed = await this.#options.claim(due, this.#leaseMs);
-      this.#options.onClaimed?.(claimed.length, due.length - claimed.length);
+      const claimed = await this.#options.claim(due);
+      this.#options.onClaimed?.(claimed.length, due.size - claimed.length);
       if (claimed.length > 0) await this.#options.refresh(claimed);
     } catch (error) {
-      this.#options.logger.warn({ err: error, intents: due.length }, 'refreshing subscribed intents failed');
+      this.#options.logger.warn({ err: error, intents: due.size }, 'refreshing subscribed intents failed');
     }
   }
 
-  /** Watched intents of polled providers that may still change. */
-  #due(): string[] {
-    const due: string[] = [];
+  /** Watched intents that may still change, each with the lease its provider's refreshes take. */
+  #due(): Map<string, number> {
+    const due = new Map<string, number>();
     for (const { id, intent } of this.#options.watched()) {
       if (intent === null || (intent !== undefined && isTerminalStatus(intent.status))) continue;
       const reference = parsePaymentIntentId(id, this.#options.providerIds);
-      if (reference !== null && this.#options.polledProviders.has(reference.provider)) due.push(id);
+      if (reference === null) continue;
+      due.set(id, this.#options.webhookProviders.has(reference.provider) ? this.#fallbackLeaseMs : this.#leaseMs);
     }
     return due;
   }

@@ -164,6 +164,51 @@ describe.each(['postgres', 'pglite'] as const)('subscriptions on the %s store, o
   });
 });
 
+describe('a Ziina intent whose webhook deliveries are lost', () => {
+  // Every webhook intent is refreshed from its provider once per fallback lease, twelve windows.
+  const WINDOW_MS = 1_000;
+  const FALLBACK_MS = 12 * WINDOW_MS;
+  const stack = useTestStack(
+    { env: { ZIINA_WEBHOOK_SECRET: WEBHOOK_SECRET, INTENT_FRESHNESS_MS: String(WINDOW_MS) } },
+    // Ziina still signs with the secret from before a rotation: every delivery is refused with 401.
+    (started) => registerSubgraphWebhook(started, 'ziina-secret-before-the-rotation-0123456789'),
+  );
+
+  it(
+    'is refreshed from Ziina once per fallback lease: its subscriber gets the change within that lease, then completion',
+    { timeout: 3 * FALLBACK_MS },
+    async () => {
+      const id = await createdZiinaId(stack());
+      const readsBefore = stack().ziina.stats.readRequests;
+      const watched = connect(stack()).watch(id);
+      await watched.eventCount(1);
+      // The first refresh follows the first subscriber: a delivery may have been lost already.
+      await expect.poll(() => stack().ziina.stats.readRequests - readsBefore).toBe(1);
+      const firstRefreshAt = performance.now();
+
+      expect(stack().ziina.setStatus(providerIdOf(id), 'completed')).toBe(true);
+      await watched.done;
+      const seenAfterMs = watched.arrivals[1]! - firstRefreshAt;
+
+      expect(watched.errors).toEqual([]);
+      expect(watched.events.map((event) => event?.status)).toEqual(['REQUIRES_PAYMENT_INSTRUMENT', 'COMPLETED']);
+      const metrics = await scrapeMetrics(stack());
+      expect(
+        counterValue(metrics, 'payments_webhooks_total', { provider: 'ZIINA', result: 'unauthorized' }),
+      ).toBeGreaterThanOrEqual(1);
+      expect(counterValue(metrics, 'payments_webhooks_total', { provider: 'ZIINA', result: 'applied' })).toBe(0);
+      // One GET per fallback lease, not one per window, and the second brought the change.
+      expect(stack().ziina.stats.readRequests - readsBefore).toBe(2);
+      expect(seenAfterMs).toBeGreaterThan(FALLBACK_MS - 1_000);
+      // The lease, a tick (200 ms), the GET, the announcement and the push, on a loaded machine.
+      expect(seenAfterMs).toBeLessThan(FALLBACK_MS + 2_000);
+      console.log(
+        `[figures] Ziina, deliveries refused, window ${WINDOW_MS} ms: change seen ${seenAfterMs.toFixed(0)} ms after the first refresh (fallback lease ${FALLBACK_MS} ms)`,
+      );
+    },
+  );
+});
+
 describe('the limits of a request, over the socket', () => {
   const MAX_MESSAGE_BYTES = 4_096;
   const stack = useTestStack({
