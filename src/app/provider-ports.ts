@@ -21,7 +21,7 @@ export function providerPorts(
         resendsCreatesSafely: adapter.resendsCreatesSafely,
         creationMarker: (clientMutationId) => adapter.creationMarker(clientMutationId),
         create: (request, clientMutationId) => adapter.create(request, clientMutationId),
-        get: (providerId) => adapter.get(providerId),
+        get: (providerId, stored) => adapter.get(providerId, stored),
       };
       return [module.id, port];
     }),

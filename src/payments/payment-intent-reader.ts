@@ -60,7 +60,7 @@ export class PaymentIntentReader {
     if (stale.length === 0) return ids.map((id) => stored.get(id)?.intent ?? null);
     const granted = budget.take(stale.length);
     const refused = new Set(stale.slice(granted).map(([id]) => id));
-    const fetched = await this.#fetch(stale.slice(0, granted));
+    const fetched = await this.#fetch(stale.slice(0, granted), stored);
     for (const [id, answer] of fetched) if (answer === null) this.#notFound.remember(id);
     const saved = await this.#options.intents.saveReported([...fetched.values()].filter(isIntent));
     const savedById = new Map(saved.map((intent) => [intent.id, intent]));
@@ -88,16 +88,18 @@ export class PaymentIntentReader {
   }
 
   /**
-   * Reads these intents from their providers whatever the age of the stored copies, and stores what
-   * they answer: for a caller that already decided a refresh is due (a subscription's refresh
-   * lease, src/subscriptions/provider-refresh-poller.ts). Failures leave the stored copies as they are.
+   * Reads these intents from their providers whatever the age of the stored copies (which fill what
+   * an answer leaves out), and stores what they answer: for a caller that already decided a refresh
+   * is due (a subscription's refresh lease, src/subscriptions/provider-refresh-poller.ts). Failures
+   * leave the stored copies as they are.
    */
   async refresh(ids: readonly string[]): Promise<void> {
     const references = ids.flatMap((id) => {
       const reference = parsePaymentIntentId(id, this.#options.providers.ids);
       return reference === null ? [] : [[id, reference] as const];
     });
-    const fetched = await this.#fetch(references);
+    const stored = await this.#options.intents.getMany(references.map(([id]) => id));
+    const fetched = await this.#fetch(references, stored);
     for (const [id, answer] of fetched) {
       if (answer instanceof Error)
         this.#options.logger.warn(
@@ -113,12 +115,16 @@ export class PaymentIntentReader {
     return !isTerminalStatus(stored.intent.status) && stored.ageMs >= this.#options.freshnessMs;
   }
 
-  async #fetch(references: readonly (readonly [string, PaymentIntentReference])[]): Promise<Map<string, ReadResult>> {
+  async #fetch(
+    references: readonly (readonly [string, PaymentIntentReference])[],
+    stored: ReadonlyMap<string, StoredPaymentIntent>,
+  ): Promise<Map<string, ReadResult>> {
+    const read = (reference: readonly [string, PaymentIntentReference]) =>
+      this.#read(reference, stored.get(reference[0])?.intent);
     // The usual refresh is of one id: a limiter only matters beyond the concurrency.
-    if (references.length <= this.#options.fetchConcurrency)
-      return new Map(await Promise.all(references.map((reference) => this.#read(reference))));
+    if (references.length <= this.#options.fetchConcurrency) return new Map(await Promise.all(references.map(read)));
     const limit = pLimit(this.#options.fetchConcurrency);
-    return new Map(await Promise.all(references.map((reference) => limit(() => this.#read(reference)))));
+    return new Map(await Promise.all(references.map((reference) => limit(() => read(reference)))));
   }
 
   /**
@@ -128,11 +134,14 @@ export class PaymentIntentReader {
    * end (every frontend polling one checkout) costs the provider one GET instead of one each. With
    * no window (0) every read sends its own.
    */
-  async #read([id, reference]: readonly [string, PaymentIntentReference]): Promise<[string, ReadResult]> {
+  async #read(
+    [id, reference]: readonly [string, PaymentIntentReference],
+    stored: PaymentIntent | undefined,
+  ): Promise<[string, ReadResult]> {
     const now = performance.now();
     const sent = this.#inFlight.get(id);
     if (sent !== undefined && now - sent.sentAt < this.#options.freshnessMs) return [id, await sent.answer];
-    const read: InFlightRead = { sentAt: now, answer: this.#askProvider(reference) };
+    const read: InFlightRead = { sentAt: now, answer: this.#askProvider(reference, stored) };
     this.#inFlight.set(id, read);
     try {
       return [id, await read.answer];
@@ -141,9 +150,12 @@ export class PaymentIntentReader {
     }
   }
 
-  async #askProvider({ provider, providerId }: PaymentIntentReference): Promise<ReadResult> {
+  async #askProvider(
+    { provider, providerId }: PaymentIntentReference,
+    stored: PaymentIntent | undefined,
+  ): Promise<ReadResult> {
     try {
-      return await this.#options.providers.port(provider).get(providerId);
+      return await this.#options.providers.port(provider).get(providerId, stored);
     } catch (error) {
       return error instanceof Error ? error : new Error(String(error));
     }

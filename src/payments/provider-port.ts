@@ -28,8 +28,12 @@ export interface ProviderPort<Request extends ProviderCreateRequest = ProviderCr
   creationMarker(clientMutationId: string): string | null;
   /** `clientMutationId` is the idempotency key; each provider carries it its own way. */
   create(request: Request, clientMutationId: string): Promise<CreateOutcome>;
-  /** Null when the provider does not know the id. */
-  get(providerId: string): Promise<PaymentIntent | null>;
+  /**
+   * Null when the provider does not know the id. `stored` is this service's copy of the intent, when
+   * it has one: what a provider's answer may leave out of a read (its status is what a read is for)
+   * is known from it.
+   */
+  get(providerId: string, stored?: PaymentIntent): Promise<PaymentIntent | null>;
 }
 
 /** The registered providers, as the use cases see them. */

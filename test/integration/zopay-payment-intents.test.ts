@@ -274,6 +274,21 @@ describe('paymentIntent for Zopay ids', () => {
     expect(completed.data!.paymentIntent).toMatchObject({ status: 'COMPLETED', providerStatus: 'completed' });
   });
 
+  it("takes a stored intent's new status from an answer that carries no amount, the rest from the stored copy", async () => {
+    const created = (await create(zopayCreateInput())).paymentIntent!;
+    stack().zopay.faults.push({
+      method: 'GET',
+      pathIncludes: created.providerId,
+      status: 200,
+      body: { id: created.providerId, status: 'completed' },
+    });
+    const read = await stack().graphql(GET_PAYMENT_INTENT, { id: created.id });
+
+    expect(read.errors).toBeUndefined();
+    expect(read.data!.paymentIntent).toEqual({ ...created, status: 'COMPLETED', providerStatus: 'completed' });
+    expect(stack().zopay.faults.pending).toBe(0);
+  });
+
   it('maps a status Zopay never documented to UNKNOWN and keeps the raw string', async () => {
     const created = (await create(zopayCreateInput())).paymentIntent!;
     stack().zopay.setStatus(created.providerId, 'partially_refunded_v2');

@@ -4,7 +4,8 @@ import { canonicalJson } from '../../lib/canonical-json.ts';
 import type { ProviderEndpoint } from '../provider-endpoint.ts';
 import type { ProviderAdapter } from '../provider-module.ts';
 import type { ZopayCreateRequest } from './zopay-input.ts';
-import { readZopayError, toPaymentIntent, toZopayCreateBody } from './zopay-transformers.ts';
+import type { ZopayIntentDetails } from './zopay-intent-details.ts';
+import { knownFromStored, readZopayError, toPaymentIntent, toZopayCreateBody } from './zopay-transformers.ts';
 
 // Zopay's 409 codes: a conflict is final, a key still in use is worth a retry.
 const KEY_IN_USE_CODES: ReadonlySet<string> = new Set(['idempotency_key_in_use']);
@@ -42,12 +43,14 @@ export class ZopayAdapter implements ProviderAdapter<ZopayCreateRequest> {
     });
   }
 
-  async get(providerId: string): Promise<PaymentIntent | null> {
+  async get(providerId: string, stored?: PaymentIntent): Promise<PaymentIntent | null> {
     if (!PLAUSIBLE_ID.test(providerId)) return null;
+    const known =
+      stored?.provider === 'ZOPAY' ? knownFromStored(stored as PaymentIntent<ZopayIntentDetails>) : undefined;
     return this.#endpoint.read({
       path: `/payment-intents/${encodeURIComponent(providerId)}`,
       isNotFound: ({ status }) => status === 404,
-      intent: (body) => toPaymentIntent(body),
+      intent: (body) => toPaymentIntent(body, known),
       errorDetails: readZopayError,
     });
   }

@@ -49,25 +49,42 @@ const ZopayIntentWire = z.looseObject({
 });
 
 /**
- * Reads a payment intent answer. On a create, the request fills what the answer leaves out
- * (amount and currencies are echoed by assumption, not by documentation).
+ * What this service already knows of an intent, to fill what Zopay's answer leaves out: on a create,
+ * what it sent; on a read, its stored copy. Zopay's answers are not public, so that any field but
+ * `id` comes back is an assumption (docs/providers/zopay.md), and a read is for the status.
  */
+export interface ZopayKnownIntent extends Pick<
+  ZopayIntentDetails,
+  'amount' | 'currencies' | 'externalRef' | 'description' | 'metadata'
+> {
+  readonly refCode?: string | null;
+  readonly expiresAt?: string | null;
+  readonly checkoutUrl?: string | null;
+  readonly createdAt?: string | null;
+}
+
+/** What a stored copy tells of a Zopay intent, for a read of it. */
+export function knownFromStored(stored: PaymentIntent<ZopayIntentDetails>): ZopayKnownIntent {
+  return { ...stored.details, checkoutUrl: stored.checkoutUrl, createdAt: stored.createdAt };
+}
+
+/** Reads a payment intent answer; `known` fills what the answer leaves out. */
 export function toPaymentIntent(
   body: JsonWithNumberSources,
-  request?: ZopayCreateRequest,
+  known?: ZopayKnownIntent,
 ): PaymentIntent<ZopayIntentDetails> {
   const parsed = ZopayIntentWire.safeParse(body.value);
   if (!parsed.success || body.value === null || typeof body.value !== 'object') {
     throw new ProviderIntegrationError(ZOPAY, 'payment intent answer has no id');
   }
   const wire = parsed.data;
-  const amount = readExactAmount(body, body.value, wire.amount ?? null) ?? request?.amount;
-  const currencies = wire.currencies ?? request?.currencies;
+  const amount = readExactAmount(body, body.value, wire.amount ?? null) ?? known?.amount;
+  const currencies = wire.currencies ?? known?.currencies;
   const primaryCurrency = currencies?.[0];
   if (amount === undefined || primaryCurrency === undefined || currencies === undefined) {
     throw new ProviderIntegrationError(ZOPAY, 'payment intent answer has no readable amount or currencies');
   }
-  const externalRef = wire.external_ref ?? request?.externalRef ?? null;
+  const externalRef = wire.external_ref ?? known?.externalRef ?? null;
   return {
     id: formatPaymentIntentId('ZOPAY', wire.id),
     provider: 'ZOPAY',
@@ -75,8 +92,8 @@ export function toPaymentIntent(
     status: zopayStatus(wire.status),
     providerStatus: wire.status,
     amount: { amount, currency: primaryCurrency },
-    checkoutUrl: wire.payment_url,
-    createdAt: isoInstantOrNull(wire.created_at),
+    checkoutUrl: wire.payment_url ?? known?.checkoutUrl ?? null,
+    createdAt: isoInstantOrNull(wire.created_at) ?? known?.createdAt ?? null,
     externalRef,
     // Zopay needs no marker: a create of lost outcome is sent again with its Idempotency-Key.
     creationMarker: null,
@@ -85,10 +102,10 @@ export function toPaymentIntent(
       amount,
       currencies,
       externalRef,
-      description: wire.description ?? request?.description ?? null,
-      metadata: wire.metadata ?? (request?.metadata ? { ...request.metadata } : null),
-      refCode: wire.ref_code,
-      expiresAt: isoInstantOrNull(wire.expires_at),
+      description: wire.description ?? known?.description ?? null,
+      metadata: wire.metadata ?? (known?.metadata ? { ...known.metadata } : null),
+      refCode: wire.ref_code ?? known?.refCode ?? null,
+      expiresAt: isoInstantOrNull(wire.expires_at) ?? known?.expiresAt ?? null,
     },
   };
 }

@@ -6,6 +6,7 @@ import { parseJsonWithNumberSources, type JsonWithNumberSources } from '../../..
 import { ProviderIntegrationError } from '../../../../src/providers/provider-errors.ts';
 import {
   readZopayError,
+  knownFromStored,
   toPaymentIntent,
   toZopayCreateBody,
 } from '../../../../src/providers/zopay/zopay-transformers.ts';
@@ -145,6 +146,16 @@ describe('toPaymentIntent', () => {
       description: 'Coffee',
       metadata: { cart: 'c-9' },
     });
+  });
+
+  it("fills a read's missing fields from the stored copy, and takes its status", () => {
+    const stored = toPaymentIntent(
+      json(`{"id":"pi_1","status":"pending","ref_code":"ZP-7","payment_url":"https://pay.zopay.cash/pi_1",
+             "created_at":"2025-01-01T00:00:00Z","expires_at":"2025-01-02T00:00:00Z"}`),
+      request({ description: 'Coffee' }),
+    );
+    const intent = toPaymentIntent(json('{"id":"pi_1","status":"completed"}'), knownFromStored(stored));
+    expect(intent).toEqual({ ...stored, status: 'COMPLETED', providerStatus: 'completed' });
   });
 
   it('fills from the request when amount and currencies are ill-typed', () => {
