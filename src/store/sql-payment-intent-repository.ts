@@ -102,6 +102,24 @@ const HAND_OUT = `
            as superseded`;
 
 /**
+ * Makes the writes of one creation marker take turns: the UPSERT that stores an intent of the marker
+ * and the HAND_OUT of one, each in a transaction that takes this lock first. Under READ COMMITTED
+ * each statement sees only what was committed when it began, so without it a lost intent written
+ * while its key's first hand-out runs is seen by neither (the UPSERT finds nothing handed out yet, the
+ * HAND_OUT finds no intent to supersede) and stays listed. Taken before the statement, in a statement
+ * of its own, the lock makes the second writer start after the first committed, and see its row.
+ * Keys are taken in one order (the lock key's) so that two batches of several markers never wait for
+ * each other in a cycle; two markers sharing a hash only take turns for nothing.
+ * The locks have two keys, a class and the marker's hash: a two-key lock never meets the one-key
+ * lock of the migrations. https://www.postgresql.org/docs/current/explicit-locking.html#ADVISORY-LOCKS
+ */
+const CREATION_MARKER_LOCK_CLASS = 2;
+const LOCK_CREATION_MARKERS = `
+  select pg_advisory_xact_lock(${String(CREATION_MARKER_LOCK_CLASS)}, key)
+    from (select distinct hashtext(marker) as key from unnest($1::text[]) as marker) keys
+   order by key`;
+
+/**
  * Renews the age of copies a provider confirmed unchanged, each as of when it was confirmed, and
  * only where the stored copy is still the one confirmed and not refreshed since.
  */
@@ -135,10 +153,10 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
    */
   async markHandedOut(intent: PaymentIntent): Promise<void> {
     if (this.#settledHandOuts?.has(intent.id)) return;
-    const [row] = await this.#sql.query<{
+    const [row] = await this.#writeOfMarkers<{
       already_handed_out: boolean;
       superseded: { id: string; provider: ProviderId }[] | string;
-    }>(HAND_OUT, [intent.id]);
+    }>([intent], HAND_OUT, [intent.id]);
     if (row === undefined) throw new Error('the hand-out statement returned no row');
     const superseded = readJson(row.superseded);
     for (const { id, provider } of superseded) this.#onSuperseded({ id, provider, by: intent.id });
@@ -237,15 +255,34 @@ export class SqlPaymentIntentRepository implements PaymentIntentRepository {
       creation_marker: intent.creationMarker,
       intent,
     }));
-    const stored = await this.#sql.query<
+    const stored = await this.#writeOfMarkers<
       IntentRow & { provider: string; superseded_by: string | null; superseded_before: string | null }
-    >(UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);
+    >(intents, UPSERT, [toJsonbParameter(rows), clientMutationId !== null]);
     for (const row of stored) {
       if (row.superseded_by !== null && row.superseded_before === null)
         this.#onSuperseded({ id: row.id, provider: row.provider, by: row.superseded_by });
     }
     const byId = new Map(stored.map((row) => [row.id, readIntent(row)]));
     return intents.map((intent) => byId.get(intent.id) ?? intent);
+  }
+
+  /**
+   * A statement that writes intents of these creation markers, after the writes of the same markers
+   * that began before it committed (LOCK_CREATION_MARKERS); alone when none has a marker (Zopay's).
+   */
+  #writeOfMarkers<Row extends object>(
+    intents: readonly PaymentIntent[],
+    text: string,
+    params: readonly unknown[],
+  ): Promise<Row[]> {
+    const markers = intents.flatMap(({ provider, creationMarker }) =>
+      creationMarker === null ? [] : [`${provider}:${creationMarker}`],
+    );
+    if (markers.length === 0) return this.#sql.query<Row>(text, params);
+    return this.#sql.transaction(async (transaction) => {
+      await transaction.query(LOCK_CREATION_MARKERS, [markers]);
+      return transaction.query<Row>(text, params);
+    });
   }
 }
 

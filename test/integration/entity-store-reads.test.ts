@@ -6,7 +6,8 @@ import { measureCost, type StoreAndProviderCost } from '../support/subgraph-metr
 import { useTestStack, type TestStack } from '../support/test-stack.ts';
 
 // How many store statements and provider calls an `_entities` batch costs (docs/decisions/freshness-window.md): one store query for the batch, provider GETs only for ids missing or stale,
-// one write-back statement for what the providers answered; no query at all when every id was read
+// one write-back statement for what the providers answered (after one that locks the creation markers
+// of Ziina's intents among them, docs/decisions/store.md); no query at all when every id was read
 // recently and is fresh or terminal (docs/decisions/intent-cache.md). Measured on the subgraph's own
 // /metrics, and printed as `[figures]` lines to be quoted.
 
@@ -121,12 +122,13 @@ describe('entity lookups with no freshness window (INTENT_FRESHNESS_MS=0)', () =
       const emulator = id.startsWith('zopay:') ? stack.zopay : stack.ziina;
       expect(emulator.setStatus(providerIdOf(id), 'completed')).toBe(true);
     }
-    // The read that brings the terminal status in: every copy from memory, the 20 changes written back.
+    // The read that brings the terminal status in: every copy from memory, the 20 changes written back
+    // in one statement, after the lock of the Ziina intents' creation markers among them.
     const first = await lookUp(stack, ids);
     report(`entity lookup of ${BATCH} ids, 20 of them just turned terminal`, first);
     expect(first.result.slice(0, 20).every((entity) => entity?.status === 'COMPLETED')).toBe(true);
     expect(first.result.slice(20).every((entity) => entity?.status === 'REQUIRES_PAYMENT_INSTRUMENT')).toBe(true);
-    expect(first).toMatchObject({ storeQueries: 1, providerRequests: BATCH });
+    expect(first).toMatchObject({ storeQueries: 2, providerRequests: BATCH });
 
     // The 20 written are read from the store again (and kept: terminal); the others are asked for.
     const again = await lookUp(stack, ids);

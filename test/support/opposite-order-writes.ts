@@ -1,4 +1,5 @@
 import type { SqlClient } from '../../src/store/sql-client.ts';
+import { backendPid, holdLock, settled, untilBlocked, type HeldLock } from './postgres-lock-steps.ts';
 import { testPostgresClient } from './test-database.ts';
 
 export interface OppositeOrderWrites {
@@ -45,53 +46,4 @@ export async function writeInOppositeOrders(
     await Promise.all(holders.map((holder) => holder.release()));
     await Promise.all(replicas.map((replica) => replica.close()));
   }
-}
-
-interface HeldLock {
-  /** The backend of the transaction that holds it. */
-  readonly pid: number;
-  /** Commits the transaction; repeated, it waits for the same commit. */
-  release(): Promise<void>;
-}
-
-async function holdLock(sql: SqlClient, lock: (transaction: SqlClient) => Promise<void>): Promise<HeldLock> {
-  const held = Promise.withResolvers<number>();
-  const released = Promise.withResolvers<undefined>();
-  const committed = sql.transaction(async (transaction) => {
-    await lock(transaction);
-    held.resolve(await backendPid(transaction));
-    await released.promise;
-  });
-  committed.catch(held.reject);
-  const pid = await held.promise;
-  return {
-    pid,
-    release: () => {
-      released.resolve(undefined);
-      return committed;
-    },
-  };
-}
-
-async function backendPid(sql: SqlClient): Promise<number> {
-  const [row] = await sql.query<{ pid: number }>('select pg_backend_pid() as pid');
-  return row!.pid;
-}
-
-/** Waits until the backend waits for a lock held by backends that satisfy `expected`. */
-async function untilBlocked(sql: SqlClient, pid: number, expected: (blockers: number[]) => boolean): Promise<void> {
-  const giveUpAt = Date.now() + 5_000;
-  for (;;) {
-    const [row] = await sql.query<{ blockers: number[] }>('select pg_blocking_pids($1) as blockers', [pid]);
-    if (expected(row!.blockers)) return;
-    if (Date.now() > giveUpAt) throw new Error(`backend ${pid} is not blocked as expected: ${String(row!.blockers)}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-function settled<T>(promise: Promise<T>): Promise<PromiseSettledResult<T>> {
-  return promise.then(
-    (value) => ({ status: 'fulfilled', value }),
-    (reason: unknown) => ({ status: 'rejected', reason }),
-  );
 }

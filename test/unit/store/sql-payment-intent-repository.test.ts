@@ -4,7 +4,11 @@ import type { PaymentIntentFilter } from '../../../src/payments/payment-intent-r
 import { SqlPaymentIntentRepository } from '../../../src/store/sql-payment-intent-repository.ts';
 import { reportedAs, ziinaIntent, ziinaOperationIdOf, zopayIntent } from '../../support/builders.ts';
 import { writeInOppositeOrders } from '../../support/opposite-order-writes.ts';
-import { STORE_ENGINES, useTestDatabase } from '../../support/test-database.ts';
+import { backendPid, holdLock, settled, untilBlocked, type HeldLock } from '../../support/postgres-lock-steps.ts';
+import { STORE_ENGINES, testPostgresClient, useTestDatabase } from '../../support/test-database.ts';
+
+/** A write of intents with a creation marker (Ziina's): the lock of its markers, then the write. */
+const WRITE_OF_MARKERS_STATEMENTS = 2;
 
 describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
   const database = useTestDatabase(engine);
@@ -89,7 +93,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
   });
 
   describe('saveReported', () => {
-    it('stores N intents in one statement and returns them as stored, merged with what only the store knew', async () => {
+    it('stores N intents in one statement, after one that locks their creation markers, and returns them as stored, merged with what only the store knew', async () => {
       const ziina = ziinaIntent('zi-merged', { externalRef: 'order-88' });
       await repository().saveCreated(ziina, 'cmid-88');
       const reports = [
@@ -99,11 +103,20 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
       const { result, statements } = await statementsOf(() => repository().saveReported(reports));
 
-      expect(statements).toBe(1);
+      expect(statements).toBe(WRITE_OF_MARKERS_STATEMENTS);
       expect(result).toHaveLength(20);
       expect(result[0]).toEqual({ ...reports[0], externalRef: 'order-88' });
       expect(result.slice(1)).toEqual(reports.slice(1));
       expect((await repository().getMany(reports.map((intent) => intent.id))).size).toBe(20);
+    });
+
+    it("writes intents without a creation marker (Zopay's) in one statement, with no lock", async () => {
+      const reports = [zopayIntent('pi_unmarked_a'), zopayIntent('pi_unmarked_b')];
+
+      const { result, statements } = await statementsOf(() => repository().saveReported(reports));
+
+      expect(statements).toBe(1);
+      expect(result).toEqual(reports);
     });
 
     it('sends nothing for an empty batch', async () => {
@@ -253,7 +266,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
         ]),
       );
 
-      expect(statements).toBe(1);
+      expect(statements).toBe(WRITE_OF_MARKERS_STATEMENTS);
       expect(result.filter((returned) => returned.id === intent.id)).not.toHaveLength(0);
       for (const returned of result.filter((candidate) => candidate.id === intent.id))
         expect(returned.status).toBe('COMPLETED');
@@ -386,20 +399,28 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       await remembering.saveCreated(handed, 'cmid-lost');
 
       // The first hand-out; then a lost intent surfaces, as if its write had raced the first.
-      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(
+        WRITE_OF_MARKERS_STATEMENTS,
+      );
       await database.db.sql.query(
         `insert into payment_intents (id, provider, status, terminal, creation_marker, intent)
          values ($1, 'ZIINA', $2, false, $3, $4::jsonb)`,
         [lost.id, lost.status, marker, JSON.stringify(lost)],
       );
       // A replay finds it and supersedes it: not settled yet.
-      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(
+        WRITE_OF_MARKERS_STATEMENTS,
+      );
       expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
       // The next finds nothing left to do: settled, and every later replay costs no statement.
-      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(1);
+      expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(
+        WRITE_OF_MARKERS_STATEMENTS,
+      );
       expect((await statementsOf(() => remembering.markHandedOut(handed))).statements).toBe(0);
       // A repository that remembers nothing (another process) still sends the statement.
-      expect((await statementsOf(() => repository().markHandedOut(handed))).statements).toBe(1);
+      expect((await statementsOf(() => repository().markHandedOut(handed))).statements).toBe(
+        WRITE_OF_MARKERS_STATEMENTS,
+      );
       expect(superseded).toHaveLength(1);
     });
 
@@ -435,6 +456,90 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
       await repository().saveReported([lost]);
       expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items).toHaveLength(2);
     });
+
+    if (engine === 'postgres') {
+      /**
+       * Two replicas on connections of their own, one handing `handed` out and one storing `lost`,
+       * and whatever either reports as superseded. Each of `interleave`'s steps is seen on the server;
+       * the holder's lock is let go in the end, whatever happened.
+       */
+      async function handOutBesideWrite(
+        holder: HeldLock,
+        interleave: (replicas: {
+          handOut: () => Promise<PromiseSettledResult<unknown>>;
+          write: () => Promise<PromiseSettledResult<unknown>>;
+          handing: number;
+          writing: number;
+        }) => Promise<PromiseSettledResult<unknown>[]>,
+      ) {
+        const superseded: unknown[] = [];
+        const onSuperseded = (intent: unknown) => superseded.push(intent);
+        const [handing, writing] = [
+          testPostgresClient(database.db.databaseUrl!, 1),
+          testPostgresClient(database.db.databaseUrl!, 1),
+        ];
+        try {
+          const outcomes = await interleave({
+            handOut: () => settled(new SqlPaymentIntentRepository(handing, { onSuperseded }).markHandedOut(handed)),
+            write: () => settled(new SqlPaymentIntentRepository(writing, { onSuperseded }).saveReported([lost])),
+            handing: await backendPid(handing),
+            writing: await backendPid(writing),
+          });
+          expect(outcomes.map(({ status }) => status)).toEqual(['fulfilled', 'fulfilled']);
+        } finally {
+          await holder.release();
+          await Promise.all([handing.close(), writing.close()]);
+        }
+        return superseded;
+      }
+
+      it('supersedes a lost intent that surfaces while the first hand-out of its key runs', async () => {
+        await repository().saveCreated(handed, 'cmid-lost');
+        // The hand-out is held up by a row lock of its intent (another replica writing it).
+        const holder = await holdLock(database.db.sql, async (transaction) => {
+          await transaction.query('select 1 from payment_intents where id = $1 for update', [handed.id]);
+        });
+        const superseded = await handOutBesideWrite(holder, async ({ handOut, write, handing, writing }) => {
+          const handingOut = handOut();
+          await untilBlocked(database.db.sql, handing, (blockers) => blockers.includes(holder.pid));
+          // Before the lock, the write saw nothing handed out and the hand-out no intent to supersede.
+          const writingLost = write();
+          await untilBlocked(database.db.sql, writing, (blockers) => blockers.includes(handing));
+          await holder.release();
+          return Promise.all([handingOut, writingLost]);
+        });
+
+        expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+        expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id)).toEqual([
+          handed.id,
+        ]);
+      });
+
+      it('supersedes a lost intent whose write was under way when the first hand-out of its key began', async () => {
+        await repository().saveCreated(handed, 'cmid-lost');
+        // The write is held up by another replica's insert of the same intent, not committed yet.
+        const holder = await holdLock(database.db.sql, async (transaction) => {
+          await transaction.query(
+            `insert into payment_intents (id, provider, status, terminal, creation_marker, intent)
+             values ($1, 'ZIINA', $2, false, $3, $4::jsonb)`,
+            [lost.id, lost.status, marker, JSON.stringify(lost)],
+          );
+        });
+        const superseded = await handOutBesideWrite(holder, async ({ handOut, write, handing, writing }) => {
+          const writingLost = write();
+          await untilBlocked(database.db.sql, writing, (blockers) => blockers.includes(holder.pid));
+          const handingOut = handOut();
+          await untilBlocked(database.db.sql, handing, (blockers) => blockers.includes(writing));
+          await holder.release();
+          return Promise.all([handingOut, writingLost]);
+        });
+
+        expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+        expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id)).toEqual([
+          handed.id,
+        ]);
+      });
+    }
 
     it('supersedes nothing for intents without a marker, or with their own', async () => {
       const { repository: observedRepository, superseded } = observed();
