@@ -1,6 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { startArguments } from '../test/support/app-runtime-facts.ts';
 import { createTestSchema } from '../test/support/test-database.ts';
 import { freePort } from './free-port.ts';
@@ -20,10 +20,14 @@ export interface Provider {
   readonly apiKey: string;
 }
 
+/** `fresh`: every stored intent is inside the freshness window; `stale`: none is (window 0). */
+export type Freshness = 'fresh' | 'stale';
+
 export interface Subgraph {
   readonly store: Store;
-  /** `fresh`: every stored intent is inside the freshness window; `stale`: none is (window 0). */
-  readonly freshness: 'fresh' | 'stale';
+  readonly freshness: Freshness;
+  /** The checkout whose code it runs, by its folder's name; null for this one. */
+  readonly checkout: string | null;
   readonly server: ServerProcess;
   readonly graphqlUrl: string;
   readonly metricsUrl: string;
@@ -58,8 +62,15 @@ export function stopOnInterrupt(stack: BenchStack): void {
 
 export interface BenchStackOptions {
   readonly stores: readonly Store[];
+  /** The subgraphs of each store (both by default). */
+  readonly freshness?: readonly Freshness[];
+  /**
+   * Other checkouts of this repository (folders, their dependencies installed), each run beside this
+   * one with the same Node and options, for `npm run bench:compare`.
+   */
+  readonly checkouts?: readonly string[];
   /** Node options of each subgraph process, e.g. --cpu-prof. */
-  readonly subgraphNodeOptions?: (store: Store, freshness: Subgraph['freshness']) => string[];
+  readonly subgraphNodeOptions?: (store: Store, freshness: Freshness) => string[];
 }
 
 /**
@@ -98,41 +109,51 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     );
 
     const subgraphs: Subgraph[] = [];
-    // As `npm start` runs it, Node options included.
+    // As `npm start` runs it, Node options included; another checkout's entry point in its place.
     const args = await startArguments();
-    for (const store of options.stores) {
-      for (const freshness of ['fresh', 'stale'] as const) {
-        const storeEnv = await openStore(store, cleanups);
-        const server = await startServer({
-          name: `subgraph on ${store}, ${freshness}`,
-          args,
-          nodeOptions: options.subgraphNodeOptions?.(store, freshness) ?? [],
-          env: {
-            ...storeEnv,
-            HOST: '127.0.0.1',
-            PORT: '0',
-            // As deployed: one log line per operation.
-            LOG_LEVEL: 'info',
-            ZOPAY_API_KEY: zopay.apiKey,
-            ZOPAY_BASE_URL: zopay.baseUrl,
-            // The emulators' process, not an emulator embedded in the subgraph's.
-            ZIINA_API_KEY: ziina.apiKey,
-            ZIINA_BASE_URL: ziina.baseUrl,
-            INTENT_FRESHNESS_MS: String(freshness === 'fresh' ? FRESH_MS : 0),
-          },
-          ready: (announced) => announced.some((entry) => entry.msg === 'payments subgraph listening'),
-        });
-        cleanups.push(() => server.stop());
-        const graphqlUrl = String(server.announced.find((entry) => 'graphqlUrl' in entry)!.graphqlUrl);
-        subgraphs.push({
-          store,
-          freshness,
-          server,
-          graphqlUrl,
-          metricsUrl: new URL('/metrics', graphqlUrl).toString(),
-          ids: await seed(graphqlUrl),
-        });
-      }
+    const entryPoint = args.findIndex((arg) => arg.endsWith('.ts'));
+    const argsOf = (checkout: string | undefined) => {
+      if (checkout === undefined) return args;
+      if (entryPoint === -1) throw new Error('npm start names no .ts entry point to run from another checkout');
+      return args.with(entryPoint, join(checkout, args[entryPoint]!));
+    };
+    const starts = [undefined, ...(options.checkouts ?? [])].flatMap((checkout) =>
+      options.stores.flatMap((store) =>
+        (options.freshness ?? (['fresh', 'stale'] as const)).map((freshness) => ({ checkout, store, freshness })),
+      ),
+    );
+    for (const { checkout, store, freshness } of starts) {
+      const storeEnv = await openStore(store, cleanups);
+      const server = await startServer({
+        name: `subgraph on ${store}, ${freshness}${checkout === undefined ? '' : ` (${checkout})`}`,
+        args: argsOf(checkout),
+        nodeOptions: options.subgraphNodeOptions?.(store, freshness) ?? [],
+        env: {
+          ...storeEnv,
+          HOST: '127.0.0.1',
+          PORT: '0',
+          // As deployed: one log line per operation.
+          LOG_LEVEL: 'info',
+          ZOPAY_API_KEY: zopay.apiKey,
+          ZOPAY_BASE_URL: zopay.baseUrl,
+          // The emulators' process, not an emulator embedded in the subgraph's.
+          ZIINA_API_KEY: ziina.apiKey,
+          ZIINA_BASE_URL: ziina.baseUrl,
+          INTENT_FRESHNESS_MS: String(freshness === 'fresh' ? FRESH_MS : 0),
+        },
+        ready: (announced) => announced.some((entry) => entry.msg === 'payments subgraph listening'),
+      });
+      cleanups.push(() => server.stop());
+      const graphqlUrl = String(server.announced.find((entry) => 'graphqlUrl' in entry)!.graphqlUrl);
+      subgraphs.push({
+        store,
+        freshness,
+        checkout: checkout === undefined ? null : basename(checkout),
+        server,
+        graphqlUrl,
+        metricsUrl: new URL('/metrics', graphqlUrl).toString(),
+        ids: await seed(graphqlUrl),
+      });
     }
     return {
       emulators,

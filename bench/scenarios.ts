@@ -71,7 +71,14 @@ export function scenariosOf(stack: BenchStack): Scenario[] {
   return [...limits, ...stack.subgraphs.flatMap(subgraphScenarios)];
 }
 
+/** A subgraph's scenarios; those of another checkout's subgraph say so in their id (`postgres/read-stale@wt`). */
 function subgraphScenarios(subgraph: Subgraph): Scenario[] {
+  const scenarios = scenariosOfSubgraph(subgraph);
+  const { checkout } = subgraph;
+  return checkout === null ? scenarios : scenarios.map((each) => ({ ...each, id: `${each.id}@${checkout}` }));
+}
+
+function scenariosOfSubgraph(subgraph: Subgraph): Scenario[] {
   const { store, server, graphqlUrl: url, ids } = subgraph;
   const [id] = ids;
   if (subgraph.freshness === 'stale') return [scenario(store, 'read-stale', server, { url, bodies: [readBody(id!)] })];
