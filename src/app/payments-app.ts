@@ -275,6 +275,7 @@ async function startServing(
     overload: () => loadShedder.overload(),
     onShed: (reason) => metrics.requestShed(reason),
     formatError,
+    logger,
   });
   const server: HttpServer = new HttpServer({
     shutdownGraceMs: config.shutdownGraceMs,

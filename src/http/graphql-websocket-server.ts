@@ -12,10 +12,10 @@ import {
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
 import { LRUCache } from 'lru-cache';
 import { WebSocketServer } from 'ws';
 import type { GraphQLContext } from '../graphql/context.ts';
+import type { Logger } from '../logging/logger.ts';
 import { OperationCostLimit } from '../graphql/operation-cost-limit.ts';
 import { refuseUpgrade } from '../lib/http/refuse-upgrade.ts';
 import { PublicGraphQLError } from '../graphql/public-error.ts';
@@ -23,6 +23,7 @@ import { publicReadError } from '../graphql/resolvers/provider-unavailable.ts';
 import { requestLimitRules, type RequestLimits } from '../graphql/request-limits.ts';
 import { SlowConsumerError } from '../subscriptions/bounded-event-stream.ts';
 import type { OverloadReason } from './load-shedder.ts';
+import { serveGraphQLOverSockets } from './graphql-ws-sockets.ts';
 import { isFromRouter } from './router-authentication.ts';
 
 export interface GraphQLWebSocketServerOptions {
@@ -46,6 +47,7 @@ export interface GraphQLWebSocketServerOptions {
   readonly onShed?: (reason: OverloadReason) => void;
   /** The same masking as Apollo's answers (error-masking.ts). */
   readonly formatError: (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+  readonly logger: Logger;
 }
 
 /**
@@ -84,7 +86,7 @@ export class GraphQLWebSocketServer {
       }
       return document;
     };
-    const server = useServer<Record<string, unknown>>(
+    const server = serveGraphQLOverSockets(
       {
         schema: options.schema,
         // Parsing and validation happen here rather than in graphql-ws, which would close the whole
@@ -141,6 +143,7 @@ export class GraphQLWebSocketServer {
       },
       this.#sockets,
       options.keepAliveMs,
+      options.logger,
     );
     this.#dispose = async () => {
       await server.dispose();

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { ziinaCreateInput, zopayCreateInput } from '../support/builders.ts';
 import { createBehindTheSubgraph, providerIdOf } from '../support/emulator-admin.ts';
@@ -287,13 +287,27 @@ describe('the limits of a request, over the socket', () => {
     ]);
   });
 
-  it('takes a message of HTTP_MAX_BODY_BYTES, and closes the socket with 1009 (message too big) at one byte more', async () => {
+  it('takes a message of HTTP_MAX_BODY_BYTES, and closes the socket with 1009 (message too big) at one byte more, with a warning in the log and nothing printed', async () => {
+    const printed = vi.spyOn(console, 'error');
+    const errorLines = () =>
+      stack()
+        .log.entries()
+        .filter((entry) => Number(entry.level) >= 50);
+    const errorsBefore = errorLines().length;
     const { socket, nextMessage, closed } = await acknowledgedSocket();
     socket.send(pingOfSize(MAX_MESSAGE_BYTES));
     expect(await nextMessage()).toMatchObject({ type: 'pong' });
     const answered = nextMessage().then(() => 'answered');
     socket.send(pingOfSize(MAX_MESSAGE_BYTES + 1));
     expect(await Promise.race([closed, answered])).toBe(1009);
+
+    // The client's error, told as such: not an error line, not a stack printed outside the log.
+    expect(logged(stack(), 'WebSocket closed on an error of its client')).toEqual([
+      expect.objectContaining({ level: 40, wsCode: 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH' }),
+    ]);
+    expect(errorLines()).toHaveLength(errorsBefore);
+    expect(printed).not.toHaveBeenCalled();
+    printed.mockRestore();
   });
 });
 
