@@ -459,38 +459,49 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
 
     if (engine === 'postgres') {
       /**
-       * Two replicas on connections of their own, one handing `handed` out and one storing `lost`,
-       * and whatever either reports as superseded. Each of `interleave`'s steps is seen on the server;
-       * the holder's lock is let go in the end, whatever happened.
+       * Two replicas on connections of their own, one handing `handed` out and one storing `lost`. The
+       * `first` is held up by the holder's lock; the other starts then, and must wait for the first
+       * (seen on the server) before the holder lets go. Whichever order, `lost` ends superseded by
+       * `handed`, reported once, and out of listings: without the markers' lock each statement saw
+       * only what was committed when it began, the other's row not yet.
        */
-      async function handOutBesideWrite(
-        holder: HeldLock,
-        interleave: (replicas: {
-          handOut: () => Promise<PromiseSettledResult<unknown>>;
-          write: () => Promise<PromiseSettledResult<unknown>>;
-          handing: number;
-          writing: number;
-        }) => Promise<PromiseSettledResult<unknown>[]>,
-      ) {
+      async function expectSupersededWhatever(first: 'hand-out' | 'write', holder: HeldLock) {
         const superseded: unknown[] = [];
         const onSuperseded = (intent: unknown) => superseded.push(intent);
-        const [handing, writing] = [
+        const replicas = [
           testPostgresClient(database.db.databaseUrl!, 1),
           testPostgresClient(database.db.databaseUrl!, 1),
         ];
         try {
-          const outcomes = await interleave({
-            handOut: () => settled(new SqlPaymentIntentRepository(handing, { onSuperseded }).markHandedOut(handed)),
-            write: () => settled(new SqlPaymentIntentRepository(writing, { onSuperseded }).saveReported([lost])),
-            handing: await backendPid(handing),
-            writing: await backendPid(writing),
-          });
+          const [handing, writing] = await Promise.all(replicas.map(backendPid));
+          const steps = {
+            'hand-out': {
+              start: () =>
+                settled(new SqlPaymentIntentRepository(replicas[0]!, { onSuperseded }).markHandedOut(handed)),
+              pid: handing!,
+            },
+            write: {
+              start: () => settled(new SqlPaymentIntentRepository(replicas[1]!, { onSuperseded }).saveReported([lost])),
+              pid: writing!,
+            },
+          };
+          const [earlier, later] =
+            first === 'hand-out' ? [steps['hand-out'], steps.write] : [steps.write, steps['hand-out']];
+          const earlierDone = earlier.start();
+          await untilBlocked(database.db.sql, earlier.pid, (blockers) => blockers.includes(holder.pid));
+          const laterDone = later.start();
+          await untilBlocked(database.db.sql, later.pid, (blockers) => blockers.includes(earlier.pid));
+          await holder.release();
+          const outcomes = await Promise.all([earlierDone, laterDone]);
           expect(outcomes.map(({ status }) => status)).toEqual(['fulfilled', 'fulfilled']);
         } finally {
           await holder.release();
-          await Promise.all([handing.close(), writing.close()]);
+          await Promise.all(replicas.map((replica) => replica.close()));
         }
-        return superseded;
+        expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
+        expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id)).toEqual([
+          handed.id,
+        ]);
       }
 
       it('supersedes a lost intent that surfaces while the first hand-out of its key runs', async () => {
@@ -499,20 +510,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
         const holder = await holdLock(database.db.sql, async (transaction) => {
           await transaction.query('select 1 from payment_intents where id = $1 for update', [handed.id]);
         });
-        const superseded = await handOutBesideWrite(holder, async ({ handOut, write, handing, writing }) => {
-          const handingOut = handOut();
-          await untilBlocked(database.db.sql, handing, (blockers) => blockers.includes(holder.pid));
-          // Before the lock, the write saw nothing handed out and the hand-out no intent to supersede.
-          const writingLost = write();
-          await untilBlocked(database.db.sql, writing, (blockers) => blockers.includes(handing));
-          await holder.release();
-          return Promise.all([handingOut, writingLost]);
-        });
-
-        expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
-        expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id)).toEqual([
-          handed.id,
-        ]);
+        await expectSupersededWhatever('hand-out', holder);
       });
 
       it('supersedes a lost intent whose write was under way when the first hand-out of its key began', async () => {
@@ -525,19 +523,7 @@ describe.each(STORE_ENGINES)('SqlPaymentIntentRepository on %s', (engine) => {
             [lost.id, lost.status, marker, JSON.stringify(lost)],
           );
         });
-        const superseded = await handOutBesideWrite(holder, async ({ handOut, write, handing, writing }) => {
-          const writingLost = write();
-          await untilBlocked(database.db.sql, writing, (blockers) => blockers.includes(holder.pid));
-          const handingOut = handOut();
-          await untilBlocked(database.db.sql, handing, (blockers) => blockers.includes(writing));
-          await holder.release();
-          return Promise.all([handingOut, writingLost]);
-        });
-
-        expect(superseded).toEqual([{ id: lost.id, provider: 'ZIINA', by: handed.id }]);
-        expect((await repository().list({ externalRef: 'order-9' }, 10, null)).items.map((item) => item.id)).toEqual([
-          handed.id,
-        ]);
+        await expectSupersededWhatever('write', holder);
       });
     }
 
