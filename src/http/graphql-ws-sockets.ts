@@ -32,7 +32,8 @@ export function serveGraphQLOverSockets(
     for (const socket of sockets.clients) socket.close(CloseCode.InternalServerError, 'Internal server error');
   });
   sockets.on('connection', (socket: WebSocket, request: IncomingMessage) => {
-    socket.once('error', (error: Error & { code?: string }) => {
+    // Every one is listened to: an 'error' event with no listener would be thrown, and end the process.
+    socket.on('error', (error: Error & { code?: string }) => {
       logger.warn({ wsCode: error.code ?? null, reason: error.message }, 'WebSocket closed on an error of its client');
     });
     const stopKeepAlive = keepAlive(socket, keepAliveMs);
