@@ -1,13 +1,9 @@
 import type { IncomingMessage } from 'node:http';
 import { CloseCode, handleProtocols, makeServer, type ServerOptions } from 'graphql-ws';
+// The extra graphql-ws's own glue gives its callbacks (the socket, the upgrade request), kept as is.
+import type { Extra } from 'graphql-ws/use/ws';
 import type { RawData, WebSocket, WebSocketServer } from 'ws';
 import type { Logger } from '../logging/logger.ts';
-
-/** What graphql-ws's callbacks get beside a connection's context: its socket and upgrade request. */
-export interface SocketExtra {
-  readonly socket: WebSocket;
-  readonly request: IncomingMessage;
-}
 
 /**
  * graphql-ws's protocol server on the sockets of a ws server: what graphql-ws's own `useServer`
@@ -20,7 +16,7 @@ export interface SocketExtra {
  * nothing of it. https://github.com/enisdenjo/graphql-ws/blob/master/PROTOCOL.md
  */
 export function serveGraphQLOverSockets(
-  options: ServerOptions<Record<string, unknown>, SocketExtra>,
+  options: ServerOptions<Record<string, unknown>, Extra>,
   sockets: WebSocketServer,
   keepAliveMs: number,
   logger: Logger,
