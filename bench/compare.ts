@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBenchStack, stopOnInterrupt, type Freshness } from './bench-stack.ts';
-import { markdownTable } from './results-table.ts';
+import { markdownTable, measureNoise, runDescription } from './results-table.ts';
 import { scenariosOf, type ScenarioKind } from './scenarios.ts';
 import { benchSettings } from './settings.ts';
 import { measureSideBySide } from './side-by-side.ts';
@@ -52,13 +52,11 @@ try {
     `${figures.p99AboveBareMs >= 0 ? '+' : ''}${figures.p99AboveBareMs.toFixed(2)}`,
     String(figures.failed),
   ]);
-  console.log(
-    `\n${String(settings.connections)} connections at saturation, ${String(settings.rounds)} rounds of ` +
-      `${String(settings.seconds)} s (medians); p99 at ${String(judged[0]!.rate)}/s; ${process.version}\n`,
-  );
+  console.log(`\n${runDescription(settings, judged[0]!.rate)}\n`);
   console.log(
     markdownTable(['scenario', 'req/s', '× bare', '× this checkout', 'CPU µs/req', 'p99 − bare ms', 'failed'], rows),
   );
+  console.log(`\n${measureNoise(judged)}`);
 } finally {
   await stack.stop();
 }

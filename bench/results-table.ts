@@ -1,3 +1,4 @@
+import type { BenchSettings } from './settings.ts';
 import type { Judged, Verdict } from './targets.ts';
 import { TARGETS } from './targets.ts';
 
@@ -33,6 +34,29 @@ export function resultsTable(judged: readonly Judged[]): string {
     String(figures.failed),
   ]);
   return markdownTable(HEADER, rows);
+}
+
+/** How the figures below it were measured, for the line above a table. */
+export function runDescription(settings: BenchSettings, fixedRate: number): string {
+  return (
+    `${settings.connections} connections at saturation; latency at ${fixedRate}/s (half the bare proxy's saturation); ` +
+    `× bare and p99 − bare against the bare proxy's run nearest in time; ${settings.rounds} rounds of ` +
+    `${settings.seconds} s at saturation and ${settings.latencySeconds} s at the rate, medians; ${process.version}`
+  );
+}
+
+/**
+ * The bare proxy against its own nearest other run, run by run: what the paired measure reads
+ * when nothing differs, to weigh the targets' margins against.
+ */
+export function measureNoise(judged: readonly Judged[]): string {
+  const { runs } = judged.find((figures) => figures.id === 'limit/bare-proxy')!.paired;
+  const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
+  return (
+    `The measure's own noise, the bare proxy against its nearest other run, run by run: throughput × ` +
+    `${runs.map((run) => run.throughputRatio.toFixed(2)).join(', ')}; p99 ` +
+    `${runs.map((run) => signed(run.p99AboveBareMs)).join(', ')} ms`
+  );
 }
 
 function mark(verdict: Verdict): string {

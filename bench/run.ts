@@ -5,7 +5,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname } from 'node:path';
 import { startBenchStack, stopOnInterrupt } from './bench-stack.ts';
 import { measureExtras } from './extras/extras.ts';
-import { resultsTable } from './results-table.ts';
+import { measureNoise, resultsTable, runDescription } from './results-table.ts';
 import { scenariosOf } from './scenarios.ts';
 import { benchSettings } from './settings.ts';
 import { measureSideBySide } from './side-by-side.ts';
@@ -36,11 +36,9 @@ try {
     extras,
     seconds: (performance.now() - started) / 1000,
   };
-  console.log(
-    `\n${settings.connections} connections at saturation; latency at ${sideBySide.fixedRate}/s (half the bare proxy's saturation); ` +
-      `${settings.rounds} rounds of ${settings.seconds} s, medians; ${process.version}, ${output.machine.cores} cores\n`,
-  );
+  console.log(`\n${runDescription(settings, sideBySide.fixedRate)}, ${output.machine.cores} cores\n`);
   console.log(resultsTable(judged));
+  console.log(`\n${measureNoise(judged)}`);
   for (const { id, failed, firstFailure } of judged.filter((figures) => figures.failed > 0))
     console.log(`${id}: ${failed} requests failed or unanswered; the first: ${firstFailure ?? 'unanswered'}`);
   console.log(`\n${measureExtras.describe(extras)}`);

@@ -24,6 +24,19 @@ export interface ScenarioFigures {
   /** Failed or unanswered requests over all runs. */
   readonly failed: number;
   readonly firstFailure: string | null;
+  /**
+   * Against the bare proxy's run nearest in time, run by run (medians): throughput over its
+   * throughput, p99 minus its p99. The bare proxy's own figures are against its nearest other run:
+   * what the measure reads when nothing differs, its noise.
+   */
+  readonly paired: PairedFigures;
+}
+
+export interface PairedFigures {
+  readonly throughputRatio: number;
+  readonly p99AboveBareMs: number;
+  /** Each run's figure (one a round; the bare proxy's one per run of it), in the order they ran. */
+  readonly runs: readonly { readonly throughputRatio: number; readonly p99AboveBareMs: number }[];
 }
 
 export interface SideBySide {
@@ -32,10 +45,20 @@ export interface SideBySide {
   readonly scenarios: readonly ScenarioFigures[];
 }
 
+/** One measured run, where it fell in its phase: the bare proxy's run nearest to it is its reference. */
+export interface Run {
+  readonly round: number;
+  readonly position: number;
+  readonly scenario: Scenario;
+  readonly measured: MeasuredLoad;
+}
+
 /**
  * Every scenario in turn, round after round, in alternating order: saturation runs first, then
  * latency runs at a fixed rate of half the bare proxy's saturation. Each round weighs on every
- * scenario alike when the machine is noisy, and the medians are quoted.
+ * scenario alike when the machine is noisy, and the medians are quoted. The bare proxy runs again
+ * beside every targeted kind, and each run is judged against the bare proxy's run nearest in time:
+ * the machine's speed drifts over minutes, more than a target's margin.
  */
 export async function measureSideBySide(
   scenarios: readonly Scenario[],
@@ -43,33 +66,41 @@ export async function measureSideBySide(
   progress: (line: string) => void,
 ): Promise<SideBySide> {
   const bare = scenarios.find((scenario) => scenario.kind === 'bare-proxy')!;
-  const saturated = new Map<Scenario, MeasuredLoad[]>(scenarios.map((scenario) => [scenario, []]));
-  const latencies = new Map<Scenario, MeasuredLoad[]>(scenarios.map((scenario) => [scenario, []]));
+  const sequence = [...alternatingRounds(scenarios, settings.rounds)];
 
   progress(`warm-up: ${settings.warmupSeconds} s of each scenario at saturation`);
   for (const scenario of scenarios) await runLoad(scenario, saturation(settings.warmupSeconds, settings));
-  for (const [round, scenario] of alternatingRounds(scenarios, settings.rounds)) {
+  const saturated: Run[] = [];
+  for (const [position, [round, scenario]] of sequence.entries()) {
     const measured = await runLoad(scenario, saturation(settings.seconds, settings));
-    saturated.get(scenario)!.push(measured);
+    saturated.push({ round, position, scenario, measured });
     progress(`saturation round ${round + 1}: ${scenario.id} ${measured.throughput.toFixed(0)} req/s`);
   }
-  const throughputOf = (scenario: Scenario) => median(saturated.get(scenario)!.map((run) => run.throughput));
+  const runsOf = (runs: readonly Run[], scenario: Scenario) => runs.filter((run) => run.scenario === scenario);
+  const throughputOf = (scenario: Scenario) =>
+    median(runsOf(saturated, scenario).map((run) => run.measured.throughput));
   const fixedRate = Math.round(throughputOf(bare) / 2);
 
   const rateOf = (scenario: Scenario) =>
     throughputOf(scenario) >= fixedRate * 1.1 ? fixedRate : Math.max(1, Math.round(throughputOf(scenario) / 2));
-  for (const [round, scenario] of alternatingRounds(scenarios, settings.rounds)) {
+  const latencies: Run[] = [];
+  for (const [position, [round, scenario]] of sequence.entries()) {
     const rate = rateOf(scenario);
-    const measured = await runLoad(scenario, { mode: 'open', seconds: settings.seconds, connections: 256, rate });
-    latencies.get(scenario)!.push(measured);
+    const measured = await runLoad(scenario, {
+      mode: 'open',
+      seconds: settings.latencySeconds,
+      connections: 256,
+      rate,
+    });
+    latencies.push({ round, position, scenario, measured });
     progress(`latency round ${round + 1}: ${scenario.id} at ${rate}/s p99 ${measured.latency.p99.toFixed(2)} ms`);
   }
 
   return {
     fixedRate,
     scenarios: scenarios.map((scenario) => {
-      const saturation = saturated.get(scenario)!;
-      const latency = latencies.get(scenario)!;
+      const saturation = runsOf(saturated, scenario).map((run) => run.measured);
+      const latency = runsOf(latencies, scenario).map((run) => run.measured);
       const all = [...saturation, ...latency];
       const answered = saturation.reduce((sum, run) => sum + run.completed, 0);
       const cpu = saturation.reduce((sum, run) => sum + run.serverCpuSeconds, 0);
@@ -91,8 +122,40 @@ export async function measureSideBySide(
         startupMs: scenario.server.startupMs,
         failed: all.reduce((sum, run) => sum + run.failed + run.unanswered, 0),
         firstFailure: all.find((run) => run.firstFailure !== null)?.firstFailure ?? null,
+        paired: pairedWithBare(scenario, bare, saturated, latencies),
       };
     }),
+  };
+}
+
+/** The scenario's runs against the bare proxy's run nearest in time in their round (its other run, for itself). */
+export function pairedWithBare(
+  scenario: Scenario,
+  bare: Scenario,
+  saturated: readonly Run[],
+  latencies: readonly Run[],
+): PairedFigures {
+  const nearestBare = (phase: readonly Run[], run: Run) => {
+    const others = phase.filter((other) => other.scenario === bare && other.round === run.round && other !== run);
+    const distance = (other: Run) => Math.abs(other.position - run.position);
+    // Without a targeted kind the bare proxy runs once a round: then it is its own reference.
+    return others.reduce((nearest, other) => (distance(other) < distance(nearest) ? other : nearest), others[0] ?? run)
+      .measured;
+  };
+  // Both phases run the same sequence: a saturation run and the latency run at its position are one slot.
+  const runs = saturated
+    .filter((run) => run.scenario === scenario)
+    .map((run) => {
+      const latency = latencies[run.position]!;
+      return {
+        throughputRatio: run.measured.throughput / nearestBare(saturated, run).throughput,
+        p99AboveBareMs: latency.measured.latency.p99 - nearestBare(latencies, latency).latency.p99,
+      };
+    });
+  return {
+    throughputRatio: median(runs.map((run) => run.throughputRatio)),
+    p99AboveBareMs: median(runs.map((run) => run.p99AboveBareMs)),
+    runs,
   };
 }
 
@@ -104,11 +167,17 @@ function saturation(seconds: number, settings: BenchSettings) {
  * [round, scenario] pairs: every scenario once per round, each kind on every store back to back
  * (stores compare at the same moment of the machine), in that order in even rounds and in reverse in
  * odd ones. The machine's speed drifts during a run (BENCHMARKS.md, "How it measures"): measured
- * always in the same order, the scenarios measured late would look cheaper for it.
+ * always in the same order, the scenarios measured late would look cheaper for it. The bare proxy
+ * also runs just before every targeted kind (just after, in reverse), so that each has a run of it
+ * beside its own.
  */
-function* alternatingRounds(scenarios: readonly Scenario[], rounds: number): Generator<[number, Scenario]> {
+export function* alternatingRounds(scenarios: readonly Scenario[], rounds: number): Generator<[number, Scenario]> {
+  const bare = scenarios.filter((scenario) => scenario.kind === 'bare-proxy');
   const kinds = [...new Set(scenarios.map((scenario) => scenario.kind))];
-  const order = kinds.flatMap((kind) => scenarios.filter((scenario) => scenario.kind === kind));
+  const order = kinds.flatMap((kind) => {
+    const ofKind = scenarios.filter((scenario) => scenario.kind === kind);
+    return ofKind.some((scenario) => scenario.targeted) ? [...bare, ...ofKind] : ofKind;
+  });
   for (let round = 0; round < rounds; round += 1) {
     for (const scenario of round % 2 === 0 ? order : order.toReversed()) yield [round, scenario];
   }

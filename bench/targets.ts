@@ -6,9 +6,9 @@ export const TARGETS = { minThroughputRatio: 0.5, aimThroughputRatio: 0.75, maxP
 export type Verdict = 'pass' | 'fail' | null;
 
 export interface Judged extends ScenarioFigures {
-  /** Throughput over the bare proxy's. */
+  /** Throughput over the bare proxy's, run beside it (ScenarioFigures.paired). */
   readonly ratio: number;
-  /** p99 minus the bare proxy's p99, both at the fixed rate. */
+  /** p99 minus the bare proxy's p99, both at the fixed rate, run beside each other. */
   readonly p99AboveBareMs: number;
   /** null where the scenario has no target. */
   readonly throughputVerdict: Verdict;
@@ -17,10 +17,8 @@ export interface Judged extends ScenarioFigures {
 }
 
 export function judge({ scenarios }: SideBySide): Judged[] {
-  const bare = scenarios.find((figures) => figures.id === 'limit/bare-proxy')!;
   return scenarios.map((figures) => {
-    const ratio = figures.throughput / bare.throughput;
-    const p99AboveBareMs = figures.latency.p99 - bare.latency.p99;
+    const { throughputRatio: ratio, p99AboveBareMs } = figures.paired;
     const verdict = (met: boolean): Verdict => (figures.targeted ? (met ? 'pass' : 'fail') : null);
     return {
       ...figures,
