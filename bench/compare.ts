@@ -7,7 +7,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { startBenchStack, stopOnInterrupt, type Freshness } from './bench-stack.ts';
-import { markdownTable, measureNoise, runDescription } from './results-table.ts';
+import { markdownTable, measureNoise, runDescription, signed } from './results-table.ts';
 import { scenariosOf, type ScenarioKind } from './scenarios.ts';
 import { benchSettings } from './settings.ts';
 import { measureSideBySide } from './side-by-side.ts';
@@ -46,10 +46,10 @@ try {
   const rows = judged.map((figures) => [
     figures.id,
     figures.throughput.toFixed(0),
-    figures.ratio.toFixed(2),
+    figures.paired.throughputRatio.toFixed(2),
     figures.store === 'limit' ? '' : (figures.throughput / thisCheckout(figures.store).throughput).toFixed(2),
     figures.cpuPerRequestUs.toFixed(0),
-    `${figures.p99AboveBareMs >= 0 ? '+' : ''}${figures.p99AboveBareMs.toFixed(2)}`,
+    signed(figures.paired.p99AboveBareMs),
     String(figures.failed),
   ]);
   console.log(`\n${runDescription(settings, judged[0]!.rate)}\n`);

@@ -19,15 +19,15 @@ const HEADER = [
 
 /** The side-by-side figures as a Markdown table, the targets marked where the issue sets them. */
 export function resultsTable(judged: readonly Judged[]): string {
-  const rows = judged.map((figures) => [
+  const rows = judged.map(({ paired, ...figures }) => [
     `${figures.store} · ${figures.label}`,
     figures.throughput.toFixed(0),
-    `${figures.ratio.toFixed(2)}${mark(figures.throughputVerdict)}${figures.aimMet === true ? ' (aim met)' : ''}`,
+    `${paired.throughputRatio.toFixed(2)}${mark(figures.throughputVerdict)}${figures.aimMet === true ? ' (aim met)' : ''}`,
     `${figures.rate}${figures.atFixedRate ? '' : ' (½ own)'}`,
     figures.latency.p50.toFixed(2),
     figures.latency.p99.toFixed(2),
     figures.latency.p999.toFixed(2),
-    `${figures.p99AboveBareMs >= 0 ? '+' : ''}${figures.p99AboveBareMs.toFixed(2)}${mark(figures.p99Verdict)}`,
+    `${signed(paired.p99AboveBareMs)}${mark(figures.p99Verdict)}`,
     figures.cpuPerRequestUs.toFixed(0),
     figures.peakRssMb.toFixed(0),
     (figures.startupMs / 1000).toFixed(1),
@@ -51,12 +51,16 @@ export function runDescription(settings: BenchSettings, fixedRate: number): stri
  */
 export function measureNoise(judged: readonly Judged[]): string {
   const { runs } = judged.find((figures) => figures.id === 'limit/bare-proxy')!.paired;
-  const signed = (value: number) => `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
   return (
     `The measure's own noise, the bare proxy against its nearest other run, run by run: throughput × ` +
     `${runs.map((run) => run.throughputRatio.toFixed(2)).join(', ')}; p99 ` +
     `${runs.map((run) => signed(run.p99AboveBareMs)).join(', ')} ms`
   );
+}
+
+/** A difference with its sign, to two decimals. */
+export function signed(value: number): string {
+  return `${value >= 0 ? '+' : ''}${value.toFixed(2)}`;
 }
 
 function mark(verdict: Verdict): string {

@@ -76,7 +76,6 @@ export async function measureSideBySide(
     saturated.push({ round, position, scenario, measured });
     progress(`saturation round ${round + 1}: ${scenario.id} ${measured.throughput.toFixed(0)} req/s`);
   }
-  const runsOf = (runs: readonly Run[], scenario: Scenario) => runs.filter((run) => run.scenario === scenario);
   const throughputOf = (scenario: Scenario) =>
     median(runsOf(saturated, scenario).map((run) => run.measured.throughput));
   const fixedRate = Math.round(throughputOf(bare) / 2);
@@ -143,20 +142,22 @@ export function pairedWithBare(
       .measured;
   };
   // Both phases run the same sequence: a saturation run and the latency run at its position are one slot.
-  const runs = saturated
-    .filter((run) => run.scenario === scenario)
-    .map((run) => {
-      const latency = latencies[run.position]!;
-      return {
-        throughputRatio: run.measured.throughput / nearestBare(saturated, run).throughput,
-        p99AboveBareMs: latency.measured.latency.p99 - nearestBare(latencies, latency).latency.p99,
-      };
-    });
+  const runs = runsOf(saturated, scenario).map((run) => {
+    const latency = latencies[run.position]!;
+    return {
+      throughputRatio: run.measured.throughput / nearestBare(saturated, run).throughput,
+      p99AboveBareMs: latency.measured.latency.p99 - nearestBare(latencies, latency).latency.p99,
+    };
+  });
   return {
     throughputRatio: median(runs.map((run) => run.throughputRatio)),
     p99AboveBareMs: median(runs.map((run) => run.p99AboveBareMs)),
     runs,
   };
+}
+
+function runsOf(runs: readonly Run[], scenario: Scenario): Run[] {
+  return runs.filter((run) => run.scenario === scenario);
 }
 
 function saturation(seconds: number, settings: BenchSettings) {

@@ -5,11 +5,8 @@ export const TARGETS = { minThroughputRatio: 0.5, aimThroughputRatio: 0.75, maxP
 
 export type Verdict = 'pass' | 'fail' | null;
 
+/** A scenario's figures with the targets' verdicts, judged on its figures paired with the bare proxy's. */
 export interface Judged extends ScenarioFigures {
-  /** Throughput over the bare proxy's, run beside it (ScenarioFigures.paired). */
-  readonly ratio: number;
-  /** p99 minus the bare proxy's p99, both at the fixed rate, run beside each other. */
-  readonly p99AboveBareMs: number;
   /** null where the scenario has no target. */
   readonly throughputVerdict: Verdict;
   readonly aimMet: boolean | null;
@@ -22,8 +19,6 @@ export function judge({ scenarios }: SideBySide): Judged[] {
     const verdict = (met: boolean): Verdict => (figures.targeted ? (met ? 'pass' : 'fail') : null);
     return {
       ...figures,
-      ratio,
-      p99AboveBareMs,
       throughputVerdict: verdict(ratio >= TARGETS.minThroughputRatio),
       aimMet: figures.targeted ? ratio >= TARGETS.aimThroughputRatio : null,
       // A scenario that cannot hold the fixed rate has no bounded p99 at it.
