@@ -71,6 +71,8 @@ export interface BenchStackOptions {
   readonly checkouts?: readonly string[];
   /** Node options of each subgraph process, e.g. --cpu-prof. */
   readonly subgraphNodeOptions?: (store: Store, freshness: Freshness) => string[];
+  /** Node options of the bare proxy's and Apollo Server alone's processes. */
+  readonly yardstickNodeOptions?: readonly string[];
 }
 
 /**
@@ -99,12 +101,14 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       'bare proxy',
       'bench/bare-proxy.ts',
       zopay,
+      options.yardstickNodeOptions,
       cleanups,
     );
     const { server: apolloFloor, port: floorPort } = await startYardstick(
       'apollo floor',
       'bench/apollo-floor.ts',
       zopay,
+      options.yardstickNodeOptions,
       cleanups,
     );
 
@@ -176,12 +180,14 @@ async function startYardstick(
   name: string,
   script: string,
   zopay: Provider,
+  nodeOptions: readonly string[] | undefined,
   cleanups: (() => Promise<void>)[],
 ): Promise<{ server: ServerProcess; port: number }> {
   const listening = `${name} listening`;
   const server = await startServer({
     name,
     args: [script],
+    nodeOptions: nodeOptions ?? [],
     env: { PROVIDER_BASE_URL: zopay.baseUrl, PROVIDER_API_KEY: zopay.apiKey },
     ready: (announced) => announced.some((entry) => entry.msg === listening),
   });

@@ -1,4 +1,4 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 
 /** The header the router adds to every subgraph request (see router.yaml). */
@@ -15,6 +15,7 @@ export function isFromRouter(request: IncomingMessage, routerSecret: string): bo
   return timingSafeEqual(digest(presented), digest(routerSecret));
 }
 
+/** One-shot, as the request fingerprint: no native `Hash` object per request (src/idempotency/request-fingerprint.ts). */
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer');
 }

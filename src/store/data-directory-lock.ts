@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { mkdir, realpath, rmdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -46,7 +46,7 @@ export async function lockDataDirectory(
 
 /** One name per folder, however it is reached (symbolic links, relative paths). */
 function abstractName(folder: string): string {
-  return `\0payments-subgraph/data-dir/${createHash('sha256').update(folder).digest('hex')}`;
+  return `\0payments-subgraph/data-dir/${hash('sha256', folder, 'hex')}`;
 }
 
 /** A live owner listens microseconds after it binds; refusals this far apart mean nobody will. */
