@@ -4,15 +4,12 @@
 // with the hour; what a request allocates is set by the code alone, and it is what the garbage
 // collector's pauses are paid for. BENCH_ALLOCATION_REQUESTS (5,000) sets the requests sampled per
 // scenario, after BENCH_WARMUP_SECONDS of load; BENCH_STORES the stores.
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { summariseAllocations, type AllocationSummary, type SamplingHeapProfile } from './allocation-summary.ts';
+import { summariseAllocations, type AllocationSummary } from './allocation-summary.ts';
 import { startBenchStack, stopOnInterrupt } from './bench-stack.ts';
-import type { LoadResult } from './load-plan.ts';
+import { HEAP_SAMPLING_NODE_OPTIONS, sampleHeap } from './heap-sampling.ts';
 import { runLoad } from './load-run.ts';
 import { markdownTable } from './results-table.ts';
 import { scenariosOf, type Scenario } from './scenarios.ts';
@@ -20,8 +17,6 @@ import { benchSettings } from './settings.ts';
 
 const TOP_PACKAGES = 3;
 const TOP_FUNCTIONS = 12;
-/** How long a server has to acknowledge a step of its sampling before the run fails. */
-const ACKNOWLEDGE_TIMEOUT_MS = 30_000;
 
 const settings = benchSettings(process.env);
 const requests = Number(process.env.BENCH_ALLOCATION_REQUESTS ?? 5_000);
@@ -30,11 +25,10 @@ if (!Number.isInteger(requests) || requests < 100)
 const directory = await mkdtemp(join(tmpdir(), 'payments-bench-heap-'));
 // Read by the preload in every server process the stack starts (they inherit this environment).
 process.env.BENCH_HEAP_PROFILE_DIR = directory;
-const preload = ['--import', fileURLToPath(new URL('heap-sampling-preload.ts', import.meta.url))];
 const stack = await startBenchStack({
   stores: settings.stores,
-  subgraphNodeOptions: () => preload,
-  yardstickNodeOptions: preload,
+  subgraphNodeOptions: () => [...HEAP_SAMPLING_NODE_OPTIONS],
+  yardstickNodeOptions: HEAP_SAMPLING_NODE_OPTIONS,
 });
 stopOnInterrupt(stack);
 const measured: { scenario: Scenario; summary: AllocationSummary }[] = [];
@@ -43,12 +37,11 @@ try {
   for (const scenario of scenariosOf(stack).filter((each) => each.server !== stack.emulators)) {
     process.stderr.write(`sampling ${scenario.id}\n`);
     await runLoad(scenario, { mode: 'closed', seconds: settings.warmupSeconds, connections: settings.connections });
-    let load: LoadResult | undefined;
-    const profile = await sampled(scenario, async () => {
-      load = await runLoad(scenario, { mode: 'closed', seconds: 3_600, connections: settings.connections, requests });
-    });
-    if (load!.failed > 0) throw new Error(`${scenario.id}: ${load!.failed} requests failed: ${load!.firstFailure}`);
-    measured.push({ scenario, summary: summariseAllocations(profile, load!.completed) });
+    const { profile, result: load } = await sampleHeap(scenario.server.pid, directory, () =>
+      runLoad(scenario, { mode: 'closed', seconds: 3_600, connections: settings.connections, requests }),
+    );
+    if (load.failed > 0) throw new Error(`${scenario.id}: ${load.failed} requests failed: ${load.firstFailure}`);
+    measured.push({ scenario, summary: summariseAllocations(profile, load.completed) });
   }
 } finally {
   await stack.stop();
@@ -82,28 +75,4 @@ for (const { scenario, summary } of measured.filter(({ scenario }) => scenario.t
       summary.byFunction.slice(0, TOP_FUNCTIONS).map(({ name, bytesPerRequest }) => [kilobytes(bytesPerRequest), name]),
     ),
   );
-}
-
-/** The heap profile of a scenario's server process over `load`, and only over it. */
-async function sampled(scenario: Scenario, load: () => Promise<void>): Promise<SamplingHeapProfile> {
-  const { pid } = scenario.server;
-  process.kill(pid, 'SIGUSR2');
-  await acknowledged(join(directory, `${pid}.sampling`));
-  await load();
-  process.kill(pid, 'SIGUSR2');
-  const file = join(directory, `${pid}.heapprofile`);
-  await acknowledged(file);
-  const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
-  // The next scenario of the same process acknowledges with fresh files.
-  await rm(file);
-  await rm(join(directory, `${pid}.sampling`));
-  return profile;
-}
-
-async function acknowledged(file: string): Promise<void> {
-  const deadline = performance.now() + ACKNOWLEDGE_TIMEOUT_MS;
-  while (!existsSync(file)) {
-    if (performance.now() > deadline) throw new Error(`no ${file} within ${ACKNOWLEDGE_TIMEOUT_MS} ms`);
-    await sleep(20);
-  }
 }

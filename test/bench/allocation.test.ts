@@ -1,20 +1,16 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   summariseAllocations,
   type HeapProfileNode,
   type SamplingHeapProfile,
 } from '../../bench/allocation-summary.ts';
-
-const PRELOAD = fileURLToPath(new URL('../../bench/heap-sampling-preload.ts', import.meta.url));
+import { HEAP_SAMPLING_NODE_OPTIONS, sampleHeap } from '../../bench/heap-sampling.ts';
 
 function node(functionName: string, url: string, selfSize: number, children: HeapProfileNode[] = []): HeapProfileNode {
   return { callFrame: { functionName, url, lineNumber: 9 }, selfSize, children };
@@ -76,21 +72,17 @@ describe('the heap sampling of a server process', () => {
       process.stdin.setEncoding('utf8').on('data', () => { allocateKnown(); console.log('allocated'); });
       console.log('ready');`,
     );
-    const child = spawn(process.execPath, ['--import', PRELOAD, script], {
+    const child = spawn(process.execPath, [...HEAP_SAMPLING_NODE_OPTIONS, script], {
       env: { ...process.env, BENCH_HEAP_PROFILE_DIR: directory },
       stdio: ['pipe', 'pipe', 'inherit'],
     });
     const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
     try {
       expect((await lines.next()).value).toBe('ready');
-      child.kill('SIGUSR2');
-      await appeared(join(directory, `${child.pid}.sampling`));
-      child.stdin.write('go\n');
-      expect((await lines.next()).value).toBe('allocated');
-      child.kill('SIGUSR2');
-      const file = join(directory, `${child.pid}.heapprofile`);
-      await appeared(file);
-      const profile = JSON.parse(await readFile(file, 'utf8')) as SamplingHeapProfile;
+      const { profile } = await sampleHeap(child.pid!, directory, async () => {
+        child.stdin.write('go\n');
+        expect((await lines.next()).value).toBe('allocated');
+      });
 
       const summary = summariseAllocations(profile, 1);
       const known = summary.byFunction.filter(({ name }) => name.includes('allocateKnown'));
@@ -105,10 +97,3 @@ describe('the heap sampling of a server process', () => {
     }
   });
 });
-
-async function appeared(file: string): Promise<void> {
-  for (let waited = 0; !existsSync(file); waited += 20) {
-    if (waited > 10_000) throw new Error(`${file} did not appear`);
-    await sleep(20);
-  }
-}
