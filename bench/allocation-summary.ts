@@ -1,4 +1,5 @@
 import { functionOf, originOf, type CallFrame } from './code-origin.ts';
+import { RankedTotals, type ByOriginAndFunction } from './ranked-totals.ts';
 
 /** The parts of a V8 sampling heap profile (`HeapProfiler.stopSampling`'s `profile`) that the summary reads. */
 export interface HeapProfileNode {
@@ -17,10 +18,8 @@ export interface Allocated {
   readonly bytesPerRequest: number;
 }
 
-export interface AllocationSummary {
+export interface AllocationSummary extends ByOriginAndFunction<Allocated> {
   readonly bytesPerRequest: number;
-  readonly byPackage: readonly Allocated[];
-  readonly byFunction: readonly Allocated[];
 }
 
 /**
@@ -30,27 +29,23 @@ export interface AllocationSummary {
  * that caller's (`all · (native) ← processGraphQLRequest · @apollo/server (...)`).
  */
 export function summariseAllocations(profile: SamplingHeapProfile, requests: number): AllocationSummary {
-  const byPackage = new Map<string, number>();
-  const byFunction = new Map<string, number>();
+  const byPackage = new RankedTotals();
+  const byFunction = new RankedTotals();
   let total = 0;
   const visit = (node: HeapProfileNode, caller: CallFrame | undefined) => {
     const builtIn = node.callFrame.url === '';
     const owner = builtIn && caller !== undefined ? caller : node.callFrame;
     if (node.selfSize > 0) {
       total += node.selfSize;
-      add(byPackage, originOf(owner), node.selfSize);
+      byPackage.add(originOf(owner), node.selfSize);
       const name =
         owner === node.callFrame ? functionOf(node.callFrame) : `${functionOf(node.callFrame)} ← ${functionOf(owner)}`;
-      add(byFunction, name, node.selfSize);
+      byFunction.add(name, node.selfSize);
     }
     for (const child of node.children) visit(child, builtIn ? caller : node.callFrame);
   };
   visit(profile.head, undefined);
-  const ranked = (totals: Map<string, number>) =>
-    [...totals].sort((a, b) => b[1] - a[1]).map(([name, bytes]) => ({ name, bytesPerRequest: bytes / requests }));
-  return { bytesPerRequest: total / requests, byPackage: ranked(byPackage), byFunction: ranked(byFunction) };
-}
-
-function add(totals: Map<string, number>, key: string, bytes: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + bytes);
+  const perRequest = (totals: RankedTotals) =>
+    totals.ranked().map(({ name, amount }) => ({ name, bytesPerRequest: amount / requests }));
+  return { bytesPerRequest: total / requests, byPackage: perRequest(byPackage), byFunction: perRequest(byFunction) };
 }

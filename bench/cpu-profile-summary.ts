@@ -1,4 +1,5 @@
 import { functionOf, originOf, type CallFrame } from './code-origin.ts';
+import { RankedTotals, type ByOriginAndFunction } from './ranked-totals.ts';
 
 /** The parts of V8's .cpuprofile (what `node --cpu-prof` writes) that the summary reads. */
 export interface CpuProfile {
@@ -17,11 +18,9 @@ export interface SelfTime {
   readonly share: number;
 }
 
-export interface ProfileSummary {
+export interface ProfileSummary extends ByOriginAndFunction<SelfTime> {
   /** Sampled time the process was not idle, ms. */
   readonly busyMs: number;
-  readonly byPackage: readonly SelfTime[];
-  readonly byFunction: readonly SelfTime[];
 }
 
 /**
@@ -31,8 +30,8 @@ export interface ProfileSummary {
  */
 export function summariseProfile(profile: CpuProfile, from: number, to: number): ProfileSummary {
   const frames = new Map(profile.nodes.map((node) => [node.id, node.callFrame]));
-  const byPackage = new Map<string, number>();
-  const byFunction = new Map<string, number>();
+  const byPackage = new RankedTotals();
+  const byFunction = new RankedTotals();
   let busy = 0;
   let time = profile.startTime;
   profile.samples.forEach((nodeId, index) => {
@@ -41,14 +40,9 @@ export function summariseProfile(profile: CpuProfile, from: number, to: number):
     const frame = frames.get(nodeId);
     if (time < from || time > to || frame === undefined || frame.functionName === '(idle)') return;
     busy += interval;
-    add(byPackage, originOf(frame), interval);
-    add(byFunction, functionOf(frame), interval);
+    byPackage.add(originOf(frame), interval);
+    byFunction.add(functionOf(frame), interval);
   });
-  const ranked = (totals: Map<string, number>) =>
-    [...totals].sort((a, b) => b[1] - a[1]).map(([name, micros]) => ({ name, share: micros / busy }));
-  return { busyMs: busy / 1000, byPackage: ranked(byPackage), byFunction: ranked(byFunction) };
-}
-
-function add(totals: Map<string, number>, key: string, micros: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + micros);
+  const shares = (totals: RankedTotals) => totals.ranked().map(({ name, amount }) => ({ name, share: amount / busy }));
+  return { busyMs: busy / 1000, byPackage: shares(byPackage), byFunction: shares(byFunction) };
 }
