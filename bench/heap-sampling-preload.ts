@@ -6,8 +6,8 @@ import { renameSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 
-const directory = process.env.BENCH_HEAP_PROFILE_DIR;
-if (directory === undefined) throw new Error('BENCH_HEAP_PROFILE_DIR is not set');
+const directory = process.env.BENCH_HEAP_PROFILE_DIR ?? '';
+if (directory === '') throw new Error('BENCH_HEAP_PROFILE_DIR is not set');
 const session = new Session();
 session.connect();
 let sampling = false;
@@ -24,11 +24,11 @@ async function toggle(): Promise<void> {
       includeObjectsCollectedByMajorGC: true,
       includeObjectsCollectedByMinorGC: true,
     });
-    writeFileSync(join(directory!, `${process.pid}.sampling`), '');
+    writeFileSync(join(directory, `${process.pid}.sampling`), '');
     return;
   }
   const { profile } = await session.post('HeapProfiler.stopSampling');
-  const file = join(directory!, `${process.pid}.heapprofile`);
+  const file = join(directory, `${process.pid}.heapprofile`);
   // Renamed into place whole: the benchmark reads it as soon as it exists.
   writeFileSync(`${file}.partial`, JSON.stringify(profile));
   renameSync(`${file}.partial`, file);
