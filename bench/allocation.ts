@@ -19,15 +19,13 @@ const TOP_PACKAGES = 3;
 const TOP_FUNCTIONS = 12;
 
 const settings = benchSettings(process.env);
-const requests = Number(process.env.BENCH_ALLOCATION_REQUESTS ?? 5_000);
-if (!Number.isInteger(requests) || requests < 100)
-  throw new Error('BENCH_ALLOCATION_REQUESTS must be an integer ≥ 100');
+const requests = settings.allocationRequests;
 const directory = await mkdtemp(join(tmpdir(), 'payments-bench-heap-'));
 // Read by the preload in every server process the stack starts (they inherit this environment).
 process.env.BENCH_HEAP_PROFILE_DIR = directory;
 const stack = await startBenchStack({
   stores: settings.stores,
-  subgraphNodeOptions: () => [...HEAP_SAMPLING_NODE_OPTIONS],
+  subgraphNodeOptions: () => HEAP_SAMPLING_NODE_OPTIONS,
   yardstickNodeOptions: HEAP_SAMPLING_NODE_OPTIONS,
 });
 stopOnInterrupt(stack);

@@ -70,7 +70,7 @@ export interface BenchStackOptions {
    */
   readonly checkouts?: readonly string[];
   /** Node options of each subgraph process, e.g. --cpu-prof. */
-  readonly subgraphNodeOptions?: (store: Store, freshness: Freshness) => string[];
+  readonly subgraphNodeOptions?: (store: Store, freshness: Freshness) => readonly string[];
   /** Node options of the bare proxy's and Apollo Server alone's processes. */
   readonly yardstickNodeOptions?: readonly string[];
 }

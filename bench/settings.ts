@@ -19,6 +19,8 @@ export interface BenchSettings {
   readonly emulatorCreates: number;
   /** Operations of `npm run bench:memory` on each store (BENCH_MEMORY_OPERATIONS). */
   readonly memoryOperations: number;
+  /** Requests of each scenario whose allocations `npm run bench:allocation` samples (BENCH_ALLOCATION_REQUESTS). */
+  readonly allocationRequests: number;
 }
 
 export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
@@ -46,5 +48,6 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     output: env.BENCH_OUTPUT ?? 'bench/results/latest.json',
     emulatorCreates: Math.round(number('BENCH_EMULATOR_CREATES', 10_000)),
     memoryOperations: Math.max(10, Math.round(number('BENCH_MEMORY_OPERATIONS', 100_000))),
+    allocationRequests: Math.max(100, Math.round(number('BENCH_ALLOCATION_REQUESTS', 5_000))),
   };
 }
