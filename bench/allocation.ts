@@ -14,6 +14,7 @@ import { runLoad } from './load-run.ts';
 import { markdownTable } from './results-table.ts';
 import { scenariosOf, type Scenario } from './scenarios.ts';
 import { benchSettings } from './settings.ts';
+import { warmUp } from './warm-up.ts';
 
 const TOP_PACKAGES = 3;
 const TOP_FUNCTIONS = 12;
@@ -34,7 +35,7 @@ try {
   // The provider emulator's process is not one of this service's, nor a yardstick of it.
   for (const scenario of scenariosOf(stack).filter((each) => each.server !== stack.emulators)) {
     process.stderr.write(`sampling ${scenario.id}\n`);
-    await runLoad(scenario, { mode: 'closed', seconds: settings.warmupSeconds, connections: settings.connections });
+    await warmUp(scenario, settings);
     const { profile, result: load } = await sampleHeap(scenario.server.pid, directory, () =>
       runLoad(scenario, { mode: 'closed', seconds: 3_600, connections: settings.connections, requests }),
     );

@@ -12,6 +12,7 @@ import { runLoad } from './load-run.ts';
 import { markdownTable } from './results-table.ts';
 import { scenariosOf, type Scenario } from './scenarios.ts';
 import { benchSettings } from './settings.ts';
+import { warmUp } from './warm-up.ts';
 
 const PROBE_SECONDS = 2;
 const TOP_PACKAGES = 15;
@@ -44,11 +45,7 @@ try {
     }
     const slowest = probed.sort((a, b) => a.throughput - b.throughput)[0] ?? { scenario: candidates[0]! };
     // Warmed as in `npm run bench`, so that the profile is of the optimised code a long-running process runs.
-    await runLoad(slowest.scenario, {
-      mode: 'closed',
-      seconds: settings.warmupSeconds,
-      connections: settings.connections,
-    });
+    await warmUp(slowest.scenario, settings);
     process.stderr.write(`profiling ${slowest.scenario.id}\n`);
     const from = monotonicMicros();
     const { throughput } = await runLoad(slowest.scenario, {

@@ -39,8 +39,9 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     // over 15–27 ms in six runs of 10 s (BENCHMARKS.md, "How it measures").
     latencySeconds: number('BENCH_LATENCY_SECONDS', 10),
     // V8 keeps optimising a path as long as it finds new hot code in it: the read that asks its
-    // provider runs through the most code, and costs a third less CPU after ten seconds than after one.
-    warmupSeconds: number('BENCH_WARMUP_SECONDS', 5),
+    // provider runs through the most code, and a process given 5 s of it still cost 40 % more CPU
+    // per request than one given 40 s, until about 15 s (BENCHMARKS.md, ninth round).
+    warmupSeconds: number('BENCH_WARMUP_SECONDS', 15),
     // Three, so that the median is one run's figure and one disturbed run cannot move it.
     rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 3))),
     connections: Math.max(1, Math.round(number('BENCH_CONNECTIONS', 16))),

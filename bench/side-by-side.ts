@@ -2,6 +2,7 @@ import { runLoad, type MeasuredLoad } from './load-run.ts';
 import { residentMemory } from './process-usage.ts';
 import type { Scenario } from './scenarios.ts';
 import type { BenchSettings } from './settings.ts';
+import { warmUp } from './warm-up.ts';
 
 /** The figures of one scenario: medians over the rounds. */
 export interface ScenarioFigures {
@@ -69,7 +70,10 @@ export async function measureSideBySide(
   const sequence = [...alternatingRounds(scenarios, settings.rounds)];
 
   progress(`warm-up: ${settings.warmupSeconds} s of each scenario at saturation`);
-  for (const scenario of scenarios) await runLoad(scenario, saturation(settings.warmupSeconds, settings));
+  for (const scenario of scenarios) {
+    const cpuPerRequestUs = await warmUp(scenario, settings);
+    progress(`warm-up: ${scenario.id} ${cpuPerRequestUs.map((us) => us.toFixed(0)).join(', ')} µs of CPU per request`);
+  }
   const saturated: Run[] = [];
   for (const [position, [round, scenario]] of sequence.entries()) {
     const measured = await runLoad(scenario, saturation(settings.seconds, settings));

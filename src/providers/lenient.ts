@@ -3,29 +3,13 @@ import { z } from 'zod';
 /**
  * Lenient readers for optional fields of provider answers (docs/providers/: "parsed leniently: only
  * what the subgraph needs is required"). A missing or ill-typed optional field reads as null
- * instead of failing the whole answer.
+ * instead of failing the whole answer: a missing field is undefined, which a nullable type refuses,
+ * so the catch answers null for it as for a wrong type, with no transform to run on every field.
  */
-export const optionalString = z
-  .string()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
-export const optionalInteger = z
-  .number()
-  .int()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
-export const optionalBoolean = z
-  .boolean()
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
-export const optionalObject = z
-  .record(z.string(), z.unknown())
-  .nullish()
-  .catch(null)
-  .transform((value) => value ?? null);
+export const optionalString = z.string().nullable().catch(null);
+export const optionalInteger = z.number().int().nullable().catch(null);
+export const optionalBoolean = z.boolean().nullable().catch(null);
+export const optionalObject = z.record(z.string(), z.unknown()).nullable().catch(null);
 
 /**
  * An instant already written as toISOString() writes it, on a day that every month has: returned as

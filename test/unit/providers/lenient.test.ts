@@ -1,12 +1,48 @@
 import fc from 'fast-check';
+import { z } from 'zod';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isoInstantOrNull } from '../../../src/providers/lenient.ts';
+import {
+  isoInstantOrNull,
+  optionalBoolean,
+  optionalInteger,
+  optionalObject,
+  optionalString,
+} from '../../../src/providers/lenient.ts';
 
 /** What isoInstantOrNull means: the instant a Date reads, printed in UTC; null when unreadable. */
 function throughDate(value: string | number): string | null {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date.toISOString();
 }
+
+describe('the optional field readers', () => {
+  const Answer = z.looseObject({
+    text: optionalString,
+    count: optionalInteger,
+    flag: optionalBoolean,
+    extra: optionalObject,
+  });
+
+  it('read a field that is there as it is', () => {
+    expect(Answer.parse({ text: 'a', count: 2, flag: false, extra: { k: 1 } })).toEqual({
+      text: 'a',
+      count: 2,
+      flag: false,
+      extra: { k: 1 },
+    });
+  });
+
+  it('read a missing, null or ill-typed field as null, and keep what they do not know', () => {
+    expect(Answer.parse({ count: null, flag: 'yes', extra: [1], other: 'kept' })).toEqual({
+      text: null,
+      count: null,
+      flag: null,
+      extra: null,
+      other: 'kept',
+    });
+    expect(Answer.parse({ text: 7, count: 1.5 })).toEqual({ text: null, count: null, flag: null, extra: null });
+  });
+});
 
 describe('isoInstantOrNull', () => {
   it.each([
