@@ -1,6 +1,6 @@
 import type { Store } from './bench-stack.ts';
 
-/** The knobs of `npm run bench` and its sub-commands, from the environment; the defaults keep `npm run bench` within about 17 minutes. */
+/** The knobs of `npm run bench` and its sub-commands, from the environment; the defaults keep `npm run bench` within about 21 minutes. */
 export interface BenchSettings {
   /** Seconds of each measured saturation run (BENCH_SECONDS). */
   readonly seconds: number;
