@@ -39,8 +39,8 @@ export function benchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     // over 15–27 ms in six runs of 10 s (BENCHMARKS.md, "How it measures").
     latencySeconds: number('BENCH_LATENCY_SECONDS', 10),
     // V8 keeps optimising a path as long as it finds new hot code in it: the read that asks its
-    // provider runs through the most code, and a process given 5 s of it cost 40 % more CPU per
-    // request than one given 40 s, for 10 s more (BENCHMARKS.md, ninth round).
+    // provider runs through the most code, and a process given 5 s of it still cost 12–59 % more CPU
+    // per request than one given 40 s over the next 9 s (BENCHMARKS.md, ninth round).
     warmupSeconds: number('BENCH_WARMUP_SECONDS', 15),
     // Three, so that the median is one run's figure and one disturbed run cannot move it.
     rounds: Math.max(1, Math.round(number('BENCH_ROUNDS', 3))),

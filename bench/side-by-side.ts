@@ -69,7 +69,7 @@ export async function measureSideBySide(
   const bare = scenarios.find((scenario) => scenario.kind === 'bare-proxy')!;
   const sequence = [...alternatingRounds(scenarios, settings.rounds)];
 
-  progress(`warm-up: ${settings.warmupSeconds} s of each scenario at saturation`);
+  progress(`warm-up: at least ${settings.warmupSeconds} s of each scenario at saturation, longer while it settles`);
   for (const scenario of scenarios) {
     const cpuPerRequestUs = await warmUp(scenario, settings);
     progress(`warm-up: ${scenario.id} ${cpuPerRequestUs.map((us) => us.toFixed(0)).join(', ')} µs of CPU per request`);
