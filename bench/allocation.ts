@@ -3,7 +3,7 @@
 // counting every allocation, collected since or not. On a shared machine CPU time and latency move
 // with the hour; what a request allocates is set by the code alone, and it is what the garbage
 // collector's pauses are paid for. BENCH_ALLOCATION_REQUESTS (5,000) sets the requests sampled per
-// scenario, after BENCH_WARMUP_SECONDS of load; BENCH_STORES the stores.
+// scenario, after the benchmark's warm-up (bench/warm-up.ts); BENCH_STORES the stores.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,7 +50,7 @@ try {
 const kilobytes = (bytes: number) => (bytes / 1024).toFixed(1);
 const bare = measured.find(({ scenario }) => scenario.kind === 'bare-proxy')!.summary.bytesPerRequest;
 console.log(
-  `\nKB allocated per request, ${requests} requests per scenario after ${settings.warmupSeconds} s of load:\n`,
+  `\nKB allocated per request, ${requests} requests per scenario after at least ${settings.warmupSeconds} s of load:\n`,
 );
 console.log(
   markdownTable(
